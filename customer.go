@@ -1,0 +1,165 @@
+package gonghai
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Categories rank customers: A is the most valuable.
+var Categories = []string{"A", "B", "C"}
+
+// Customer is a company or person that is either in a pool (OwnerID "") or
+// owned by one rep. PoolID is always set: the pool it is in, or, while it is
+// owned, the pool it belongs to and returns to.
+type Customer struct {
+	ID          string
+	Name        string
+	Company     string
+	Category    string
+	Industry    string
+	Region      string // "省/市/区"
+	ProductLine string
+	Source      string
+	Stage       string
+	Won         bool
+	Phone       string
+	Email       string
+	OwnerID     string
+	PoolID      string
+	OwnedSince  *time.Time
+	// ClaimableAt is when a released customer may next be claimed.
+	ClaimableAt *time.Time
+	Created     time.Time
+	Updated     time.Time
+}
+
+// CustomerFields are the fields a user may set on a customer. Owner, pool,
+// won and the times are not among them: only the ownership operations and
+// orders change those.
+type CustomerFields struct {
+	Name        string
+	Company     string
+	Category    string
+	Industry    string
+	Region      string
+	ProductLine string
+	Source      string
+	Stage       string
+	Phone       string
+	Email       string
+}
+
+// Validate checks the fields and returns EInvalid naming every field at
+// fault.
+func (f CustomerFields) Validate() error {
+	bad := map[string]string{}
+	if strings.TrimSpace(f.Name) == "" && strings.TrimSpace(f.Company) == "" {
+		bad["name"] = "a customer needs a name or a company"
+	}
+	if f.Category != "" && !oneOf(f.Category, Categories) {
+		bad["category"] = "must be A, B or C"
+	}
+	for field, v := range map[string]string{"name": f.Name, "company": f.Company, "industry": f.Industry,
+		"region": f.Region, "product_line": f.ProductLine, "source": f.Source, "stage": f.Stage,
+		"phone": f.Phone, "email": f.Email} {
+		if utf8.RuneCountInString(v) > 200 {
+			bad[field] = "at most 200 characters"
+		}
+	}
+	if f.Phone != "" && !plausiblePhone(f.Phone) {
+		bad["phone"] = "not a phone number"
+	}
+	if f.Email != "" && (!strings.Contains(f.Email, "@") || strings.ContainsAny(f.Email, " \t\r\n")) {
+		bad["email"] = "not an email address"
+	}
+	if len(bad) > 0 {
+		return &Error{Code: EInvalid, Message: "invalid customer", Fields: bad}
+	}
+	return nil
+}
+
+func oneOf(s string, list []string) bool {
+	for _, v := range list {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// plausiblePhone accepts digits with the separators people type; the
+// duplicate check normalises further.
+func plausiblePhone(s string) bool {
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune("+-() ", r):
+		default:
+			return false
+		}
+	}
+	return digits >= 5 && digits <= 20
+}
+
+// MaskPhone hides the middle of a phone number, as Chinese CRMs show it:
+// 13812348000 becomes 138****8000. Short numbers keep only their last two
+// digits.
+func MaskPhone(p string) string {
+	r := []rune(p)
+	switch {
+	case len(r) == 0:
+		return ""
+	case len(r) >= 11:
+		return string(r[:3]) + "****" + string(r[len(r)-4:])
+	case len(r) > 4:
+		return strings.Repeat("*", len(r)-2) + string(r[len(r)-2:])
+	default:
+		return strings.Repeat("*", len(r))
+	}
+}
+
+// MaskEmail keeps the first character of the local part and the domain:
+// zhang.wei@example.cn becomes z***@example.cn.
+func MaskEmail(e string) string {
+	at := strings.LastIndexByte(e, '@')
+	if at <= 0 {
+		return strings.Repeat("*", utf8.RuneCountInString(e))
+	}
+	first, _ := utf8.DecodeRuneInString(e)
+	return string(first) + "***" + e[at:]
+}
+
+// SeesContacts reports whether viewer may see c's phone and email unmasked:
+// its owner, an admin, and the managers of the owner's department.
+// ownerDeptPath is the owner's department path ("" when unowned).
+func SeesContacts(viewer User, c Customer, ownerDeptPath string) bool {
+	switch {
+	case viewer.Role == RoleAdmin:
+		return true
+	case c.OwnerID == "":
+		return false
+	case c.OwnerID == viewer.ID:
+		return true
+	default:
+		return ownerDeptPath != "" && viewer.Manages(ownerDeptPath)
+	}
+}
+
+// Masked returns c with its contact fields masked.
+func (c Customer) Masked() Customer {
+	c.Phone = MaskPhone(c.Phone)
+	c.Email = MaskEmail(c.Email)
+	return c
+}
+
+// For returns c as viewer may see it: contact fields masked unless
+// SeesContacts. Every customer that leaves the server passes through here.
+func (c Customer) For(viewer User, ownerDeptPath string) Customer {
+	if SeesContacts(viewer, c, ownerDeptPath) {
+		return c
+	}
+	return c.Masked()
+}

@@ -1,0 +1,76 @@
+// Package gonghai holds the domain of a lead-pool CRM: the types, the
+// errors with stable codes, and the rule arithmetic. It does no I/O.
+package gonghai
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes are part of the API: clients switch on them, so they never
+// change once released.
+const (
+	EInvalid          = "invalid"
+	ENotFound         = "not_found"
+	EUnauthenticated  = "unauthenticated"
+	EForbidden        = "forbidden"
+	EConflict         = "conflict"
+	EInternal         = "internal"
+	EAlreadyClaimed   = "already_claimed"
+	ENotPoolMember    = "not_pool_member"
+	EPoolAssignOnly   = "pool_assign_only"
+	EHoldingLimit     = "holding_limit_reached"
+	EDailyClaimLimit  = "daily_claim_limit_reached"
+	EReclaimCooldown  = "reclaim_cooldown"
+	EReleaseWait      = "release_wait"
+	ENotOwner         = "not_owner"
+	EUserInactive     = "user_inactive"
+	ELoginTaken       = "login_taken"
+	EMethodNotAllowed = "method_not_allowed"
+)
+
+// Error is a failure a user can act on. Code is stable; Message is safe to
+// show; Fields names the input fields at fault, for EInvalid.
+type Error struct {
+	Code    string
+	Message string
+	Fields  map[string]string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with the code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid returns an EInvalid error naming one field and what is wrong with it.
+func Invalid(field, problem string) *Error {
+	return &Error{Code: EInvalid, Message: field + ": " + problem, Fields: map[string]string{field: problem}}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EInternal
+// for any other error and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Code
+	default:
+		return EInternal
+	}
+}
+
+// ErrorMessage returns the message of the first *Error in err's chain, and a
+// generic text for any other error: internal details never reach users.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}

@@ -1,0 +1,311 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gonghai/gonghai"
+)
+
+// NewCustomer is a customer to create: into pool PoolID, and straight to
+// OwnerID when it is set.
+type NewCustomer struct {
+	gonghai.CustomerFields
+	PoolID  string
+	OwnerID string
+}
+
+// CustomerPatch changes the fields that are set.
+type CustomerPatch struct {
+	Name, Company, Category, Industry, Region, ProductLine, Source, Stage, Phone, Email *string
+}
+
+func (p CustomerPatch) apply(f *gonghai.CustomerFields) {
+	for _, x := range []struct{ dst, src *string }{
+		{&f.Name, p.Name}, {&f.Company, p.Company}, {&f.Category, p.Category}, {&f.Industry, p.Industry},
+		{&f.Region, p.Region}, {&f.ProductLine, p.ProductLine}, {&f.Source, p.Source}, {&f.Stage, p.Stage},
+		{&f.Phone, p.Phone}, {&f.Email, p.Email},
+	} {
+		if x.src != nil {
+			*x.dst = strings.TrimSpace(*x.src)
+		}
+	}
+}
+
+// customerColumns are read with the owner's department path, which decides
+// who sees the contact fields.
+const customerColumns = `c.id, c.name, c.company, c.category, c.industry, c.region, c.product_line, c.source, c.stage,
+	c.won, c.phone, c.email, c.owner_id, c.pool_id, c.owned_since, c.claimable_at, c.created_at, c.updated_at,
+	COALESCE(od.path, '')`
+const customerFrom = ` FROM customers c LEFT JOIN users o ON o.id = c.owner_id LEFT JOIN departments od ON od.id = o.department_id `
+
+// customerRow is a customer with the owner's department path.
+type customerRow struct {
+	gonghai.Customer
+	ownerDeptPath string
+}
+
+func (r customerRow) forViewer(viewer gonghai.User) gonghai.Customer {
+	return r.Customer.For(viewer, r.ownerDeptPath)
+}
+
+func scanCustomer(s scanner) (customerRow, error) {
+	var r customerRow
+	c := &r.Customer
+	var owner sql.NullString
+	var ownedSince, claimable sql.NullInt64
+	var created, updated int64
+	err := s.Scan(&c.ID, &c.Name, &c.Company, &c.Category, &c.Industry, &c.Region, &c.ProductLine, &c.Source, &c.Stage,
+		&c.Won, &c.Phone, &c.Email, &owner, &c.PoolID, &ownedSince, &claimable, &created, &updated, &r.ownerDeptPath)
+	c.OwnerID, c.OwnedSince, c.ClaimableAt = owner.String, nullMicros(ownedSince), nullMicros(claimable)
+	c.Created, c.Updated = fromMicros(created), fromMicros(updated)
+	return r, err
+}
+
+func getCustomer(ctx context.Context, c conn, id string) (customerRow, error) {
+	r, err := scanCustomer(c.queryRow(ctx, `SELECT `+customerColumns+customerFrom+`WHERE c.id = ?`, id))
+	return r, notFound(err, "customer", id)
+}
+
+// seesCustomer reports whether viewer may see customer r at all: its owner,
+// admins, the owner's managers and the pool's admins; and, while it is in an
+// open pool, that pool's members, who may claim it.
+func seesCustomer(ctx context.Context, c conn, viewer gonghai.User, r customerRow, p gonghai.Pool) bool {
+	switch {
+	case viewer.Role == gonghai.RoleAdmin, p.IsAdmin(viewer.ID):
+		return true
+	case r.OwnerID != "":
+		return r.OwnerID == viewer.ID || viewer.Manages(r.ownerDeptPath)
+	default:
+		return seesPool(ctx, c, viewer, p)
+	}
+}
+
+// Customer returns customer id as viewer may see it.
+func (db *DB) Customer(ctx context.Context, viewer gonghai.User, id string) (gonghai.Customer, error) {
+	c := db.reader()
+	r, err := getCustomer(ctx, c, id)
+	if err != nil {
+		return gonghai.Customer{}, err
+	}
+	p, err := getPool(ctx, c, r.PoolID)
+	if err != nil {
+		return gonghai.Customer{}, err
+	}
+	if !seesCustomer(ctx, c, viewer, r, p) {
+		return gonghai.Customer{}, gonghai.Errorf(gonghai.ENotFound, "customer %s not found", id)
+	}
+	return r.forViewer(viewer), nil
+}
+
+// CreateCustomer adds one customer. Members of a pool create into it; a rep
+// may create straight into their own private pool, within their holding
+// limits; admins, pool admins and managers may create to an owner they may
+// assign to.
+func (db *DB) CreateCustomer(ctx context.Context, actor gonghai.User, in NewCustomer) (gonghai.Customer, error) {
+	var out gonghai.Customer
+	if err := in.Validate(); err != nil {
+		return out, err
+	}
+	err := db.inTx(ctx, func(c conn) error {
+		p, err := getPool(ctx, c, in.PoolID)
+		if err != nil {
+			return invalidRef(err, "pool_id")
+		}
+		if !seesPool(ctx, c, actor, p) {
+			return gonghai.Errorf(gonghai.ENotPoolMember, "you are not a member of pool %s", p.Name)
+		}
+		ownerPath := ""
+		if in.OwnerID != "" {
+			owner, err := db.takeOwner(ctx, c, actor, p, in.OwnerID, false)
+			if err != nil {
+				return err
+			}
+			ownerPath = owner.DeptPath
+		}
+		r, err := insertCustomer(ctx, c, actor.ID, in, db.now())
+		r.ownerDeptPath = ownerPath
+		out = r.forViewer(actor)
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("create customer: %w", err)
+	}
+	return out, nil
+}
+
+// ImportCustomers creates many customers in one transaction: all of them or,
+// on any error, none. Admins only; holding limits do not apply.
+func (db *DB) ImportCustomers(ctx context.Context, actor gonghai.User, in []NewCustomer) (int, error) {
+	if actor.Role != gonghai.RoleAdmin {
+		return 0, gonghai.Errorf(gonghai.EForbidden, "only an admin imports customers")
+	}
+	for i, nc := range in {
+		if err := nc.Validate(); err != nil {
+			return 0, fmt.Errorf("row %d: %w", i+1, err)
+		}
+	}
+	err := db.inTx(ctx, func(c conn) error {
+		now := db.now()
+		for i, nc := range in {
+			if _, err := insertCustomer(ctx, c, actor.ID, nc, now); err != nil {
+				return fmt.Errorf("row %d: %w", i+1, invalidRef(err, "pool_id or owner_id"))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("import customers: %w", err)
+	}
+	return len(in), nil
+}
+
+// insertCustomer writes the customer and its "created" event.
+func insertCustomer(ctx context.Context, c conn, actorID string, in NewCustomer, now time.Time) (customerRow, error) {
+	r := customerRow{Customer: gonghai.Customer{ID: newID(), Name: in.Name, Company: in.Company, Category: in.Category,
+		Industry: in.Industry, Region: in.Region, ProductLine: in.ProductLine, Source: in.Source, Stage: in.Stage,
+		Phone: in.Phone, Email: in.Email, OwnerID: in.OwnerID, PoolID: in.PoolID, Created: now, Updated: now}}
+	var ownedSince any
+	if in.OwnerID != "" {
+		r.OwnedSince, ownedSince = &now, micros(now)
+	}
+	_, err := c.exec(ctx, `INSERT INTO customers (id, name, company, category, industry, region, product_line, source, stage,
+		phone, email, owner_id, pool_id, owned_since, event_seq, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		r.ID, r.Name, r.Company, r.Category, r.Industry, r.Region, r.ProductLine, r.Source, r.Stage,
+		r.Phone, r.Email, nullString(r.OwnerID), r.PoolID, ownedSince, micros(now), micros(now))
+	if err != nil {
+		return r, mapErr(err)
+	}
+	return r, insertEvent(ctx, c, gonghai.Event{CustomerID: r.ID, Seq: 1, Kind: gonghai.EventCreated,
+		ToOwnerID: r.OwnerID, ToPoolID: r.PoolID, ActorID: actorID, At: now})
+}
+
+// UpdateCustomer changes a customer's fields. Its owner, admins and the
+// owner's managers may; while it is in a pool, admins and pool admins.
+func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string, patch CustomerPatch) (gonghai.Customer, error) {
+	var out gonghai.Customer
+	err := db.inTx(ctx, func(c conn) error {
+		r, err := getCustomer(ctx, c, id)
+		if err != nil {
+			return err
+		}
+		p, err := getPool(ctx, c, r.PoolID)
+		if err != nil {
+			return err
+		}
+		if !seesCustomer(ctx, c, actor, r, p) {
+			return gonghai.Errorf(gonghai.ENotFound, "customer %s not found", id)
+		}
+		if r.OwnerID == "" && actor.Role != gonghai.RoleAdmin && !p.IsAdmin(actor.ID) {
+			return gonghai.Errorf(gonghai.EForbidden, "claim the customer before you edit it")
+		}
+		f := fieldsOf(r.Customer)
+		patch.apply(&f)
+		if err := f.Validate(); err != nil {
+			return err
+		}
+		now := db.now()
+		_, err = c.exec(ctx, `UPDATE customers SET name = ?, company = ?, category = ?, industry = ?, region = ?, product_line = ?,
+			source = ?, stage = ?, phone = ?, email = ?, updated_at = ? WHERE id = ?`,
+			f.Name, f.Company, f.Category, f.Industry, f.Region, f.ProductLine, f.Source, f.Stage, f.Phone, f.Email, micros(now), id)
+		if err != nil {
+			return err
+		}
+		r, err = getCustomer(ctx, c, id)
+		out = r.forViewer(actor)
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("update customer %s: %w", id, err)
+	}
+	return out, nil
+}
+
+func fieldsOf(c gonghai.Customer) gonghai.CustomerFields {
+	return gonghai.CustomerFields{Name: c.Name, Company: c.Company, Category: c.Category, Industry: c.Industry,
+		Region: c.Region, ProductLine: c.ProductLine, Source: c.Source, Stage: c.Stage, Phone: c.Phone, Email: c.Email}
+}
+
+// invalidRef turns a missing referenced row into an invalid-field error.
+func invalidRef(err error, field string) error {
+	if gonghai.ErrorCode(err) == gonghai.ENotFound || errorsIs(err, errForeignKey) {
+		return gonghai.Invalid(field, "no such id")
+	}
+	return err
+}
+
+// CustomerFilter narrows a pool listing. Region matches a whole region path
+// or any place below it ("广东省" matches "广东省/深圳市/南山区").
+type CustomerFilter struct {
+	Q, Category, Industry, Region, ProductLine, Source string
+}
+
+// PoolCustomers lists the unowned customers of a pool, newest first, for a
+// viewer who may see the pool.
+func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID string, f CustomerFilter, pg Page) ([]gonghai.Customer, string, error) {
+	c := db.reader()
+	p, err := getPool(ctx, c, poolID)
+	if err != nil {
+		return nil, "", err
+	}
+	if !seesPool(ctx, c, viewer, p) {
+		return nil, "", gonghai.Errorf(gonghai.ENotPoolMember, "you are not a member of pool %s", p.Name)
+	}
+	where, args := []string{"c.pool_id = ?", "c.owner_id IS NULL"}, []any{poolID}
+	for _, eq := range []struct{ col, v string }{
+		{"c.category", f.Category}, {"c.industry", f.Industry}, {"c.product_line", f.ProductLine}, {"c.source", f.Source},
+	} {
+		if eq.v != "" {
+			where, args = append(where, eq.col+" = ?"), append(args, eq.v)
+		}
+	}
+	if f.Region != "" {
+		where = append(where, `(c.region = ? OR c.region LIKE ? ESCAPE '\')`)
+		args = append(args, f.Region, escapeLike(f.Region)+"/%")
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		where = append(where, `(c.name LIKE ? ESCAPE '\' OR c.company LIKE ? ESCAPE '\')`)
+		pattern := "%" + escapeLike(q) + "%"
+		args = append(args, pattern, pattern)
+	}
+	return db.listCustomers(ctx, viewer, where, args, pg)
+}
+
+// MyCustomers lists the viewer's private pool, newest first.
+func (db *DB) MyCustomers(ctx context.Context, viewer gonghai.User, pg Page) ([]gonghai.Customer, string, error) {
+	return db.listCustomers(ctx, viewer, []string{"c.owner_id = ?"}, []any{viewer.ID}, pg)
+}
+
+func (db *DB) listCustomers(ctx context.Context, viewer gonghai.User, where []string, args []any, pg Page) ([]gonghai.Customer, string, error) {
+	if pg.After != "" {
+		where, args = append(where, "c.id < ?"), append(args, pg.After)
+	}
+	rows, err := db.reader().query(ctx, `SELECT `+customerColumns+customerFrom+`WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY c.id DESC LIMIT ?`, append(args, pg.limit()+1)...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list customers: %w", err)
+	}
+	defer rows.Close()
+	out := []gonghai.Customer{}
+	for rows.Next() {
+		r, err := scanCustomer(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, r.forViewer(viewer))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	out, next := pageOf(out, pg, func(c gonghai.Customer) string { return c.ID })
+	return out, next, nil
+}
+
+// escapeLike makes s match itself literally in a LIKE pattern.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

@@ -1,0 +1,164 @@
+// Package store keeps gonghai's data in SQLite or PostgreSQL. It is the only
+// package that speaks SQL; both databases share one code path, written in
+// the portable subset (placeholders rebound, RETURNING, ON CONFLICT).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/gonghai/gonghai"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Dialect names the database behind a DB.
+type Dialect string
+
+// The supported databases.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is a gonghai database. Writes go through one pool and reads through
+// another: on SQLite the write pool holds a single connection, so writers
+// queue in Go instead of failing with "database is locked".
+type DB struct {
+	dialect Dialect
+	write   *sql.DB
+	read    *sql.DB
+	pgpool  *pgxpool.Pool
+	clock   gonghai.Clock
+}
+
+// Open connects to dsn: "sqlite:PATH" or "postgres://…". It does not
+// migrate; call Migrate, or CheckSchema to refuse a stale database.
+func Open(ctx context.Context, dsn string, clock gonghai.Clock) (*DB, error) {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return openSQLite(strings.TrimPrefix(dsn, "sqlite:"), clock)
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return openPostgres(ctx, dsn, clock)
+	default:
+		return nil, gonghai.Errorf(gonghai.EInvalid, "database %q: want sqlite:PATH or postgres://…", dsn)
+	}
+}
+
+// sqlitePragmas are set on every connection. synchronous(FULL) makes a
+// committed claim survive power loss; immediate transactions take the write
+// lock at BEGIN, so a transaction that reads then writes never fails late.
+const sqlitePragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+
+func openSQLite(path string, clock gonghai.Clock) (*DB, error) {
+	if path == "" {
+		return nil, gonghai.Errorf(gonghai.EInvalid, "sqlite: empty path")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("sqlite: %w", err)
+		}
+	}
+	base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + sqlitePragmas
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	r.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	db := &DB{dialect: SQLite, write: w, read: r, clock: clock}
+	// The first connection creates the file and switches it to WAL; do it
+	// on the writer before readers open the file read-only.
+	if err := w.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func openPostgres(ctx context.Context, dsn string, clock gonghai.Clock) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, gonghai.Errorf(gonghai.EInvalid, "postgres dsn: %v", err)
+	}
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = 16
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	return &DB{dialect: Postgres, write: db, read: db, pgpool: pool, clock: clock}, nil
+}
+
+// Close releases the connections.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	if db.pgpool != nil {
+		db.pgpool.Close()
+	}
+	return err
+}
+
+// Dialect returns which database db is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// now is the store's one reading of the clock; SQL never calls now().
+func (db *DB) now() time.Time { return db.clock.Now().UTC().Truncate(time.Microsecond) }
+
+// newID returns a time-ordered id, so that ordering by id is ordering by
+// creation and keyset pages stay stable.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// micros converts an instant to the stored form.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+// fromMicros converts a stored instant back.
+func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+// nullMicros converts a nullable stored instant.
+func nullMicros(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMicros(v.Int64)
+	return &t
+}
+
+// nullString stores "" as NULL, for optional references.
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

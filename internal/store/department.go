@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gonghai/gonghai"
+)
+
+// CreateDepartment adds a department under parentID ("" for a root);
+// admins only.
+func (db *DB) CreateDepartment(ctx context.Context, actor gonghai.User, name, parentID string) (gonghai.Department, error) {
+	d := gonghai.Department{ID: newID(), Name: strings.TrimSpace(name), ParentID: parentID, Created: db.now()}
+	if actor.Role != gonghai.RoleAdmin {
+		return d, gonghai.Errorf(gonghai.EForbidden, "only an admin creates departments")
+	}
+	if d.Name == "" || len([]rune(d.Name)) > 100 {
+		return d, gonghai.Invalid("name", "1 to 100 characters")
+	}
+	err := db.inTx(ctx, func(c conn) error {
+		parentPath := "/"
+		if parentID != "" {
+			p, err := getDepartment(ctx, c, parentID)
+			if err != nil {
+				var e *gonghai.Error
+				if errors.As(err, &e) && e.Code == gonghai.ENotFound {
+					return gonghai.Invalid("parent_id", "no such department")
+				}
+				return err
+			}
+			parentPath = p.Path
+		}
+		d.Path = parentPath + d.ID + "/"
+		_, err := c.exec(ctx, `INSERT INTO departments (id, name, parent_id, path, created_at) VALUES (?, ?, ?, ?, ?)`,
+			d.ID, d.Name, nullString(parentID), d.Path, micros(d.Created))
+		return err
+	})
+	if err != nil {
+		return d, fmt.Errorf("create department: %w", err)
+	}
+	return d, nil
+}
+
+// Departments lists every department, parents before children.
+func (db *DB) Departments(ctx context.Context) ([]gonghai.Department, error) {
+	rows, err := db.reader().query(ctx, `SELECT id, name, parent_id, path, created_at FROM departments ORDER BY path`)
+	if err != nil {
+		return nil, fmt.Errorf("departments: %w", err)
+	}
+	defer rows.Close()
+	var out []gonghai.Department
+	for rows.Next() {
+		d, err := scanDepartment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+func getDepartment(ctx context.Context, c conn, id string) (gonghai.Department, error) {
+	d, err := scanDepartment(c.queryRow(ctx, `SELECT id, name, parent_id, path, created_at FROM departments WHERE id = ?`, id))
+	return d, notFound(err, "department", id)
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanDepartment(s scanner) (gonghai.Department, error) {
+	var d gonghai.Department
+	var parent sql.NullString
+	var created int64
+	err := s.Scan(&d.ID, &d.Name, &parent, &d.Path, &created)
+	d.ParentID, d.Created = parent.String, fromMicros(created)
+	return d, err
+}

@@ -1,0 +1,53 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/gonghai/gonghai"
+)
+
+// insertEvent appends an ownership event, in the transaction that made the
+// change it records.
+func insertEvent(ctx context.Context, c conn, e gonghai.Event) error {
+	_, err := c.exec(ctx, `INSERT INTO ownership_events (id, customer_id, seq, kind, from_owner_id, to_owner_id,
+		from_pool_id, to_pool_id, actor_id, reason, forced, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		newID(), e.CustomerID, e.Seq, string(e.Kind), nullString(e.FromOwnerID), nullString(e.ToOwnerID),
+		nullString(e.FromPoolID), nullString(e.ToPoolID), nullString(e.ActorID), e.Reason, e.Forced, micros(e.At))
+	if err != nil {
+		return fmt.Errorf("record %s event: %w", e.Kind, mapErr(err))
+	}
+	return nil
+}
+
+// History returns a customer's ownership events, oldest first, to a viewer
+// who may see the customer.
+func (db *DB) History(ctx context.Context, viewer gonghai.User, customerID string) ([]gonghai.Event, error) {
+	if _, err := db.Customer(ctx, viewer, customerID); err != nil {
+		return nil, err
+	}
+	return events(ctx, db.reader(), customerID)
+}
+
+func events(ctx context.Context, c conn, customerID string) ([]gonghai.Event, error) {
+	rows, err := c.query(ctx, `SELECT id, customer_id, seq, kind, from_owner_id, to_owner_id, from_pool_id, to_pool_id,
+		actor_id, reason, forced, at FROM ownership_events WHERE customer_id = ? ORDER BY seq`, customerID)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	defer rows.Close()
+	out := []gonghai.Event{}
+	for rows.Next() {
+		var e gonghai.Event
+		var fo, to, fp, tp, actor sql.NullString
+		var at int64
+		if err := rows.Scan(&e.ID, &e.CustomerID, &e.Seq, &e.Kind, &fo, &to, &fp, &tp, &actor, &e.Reason, &e.Forced, &at); err != nil {
+			return nil, err
+		}
+		e.FromOwnerID, e.ToOwnerID, e.FromPoolID, e.ToPoolID, e.ActorID = fo.String, to.String, fp.String, tp.String, actor.String
+		e.At = fromMicros(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,430 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gonghai/gonghai"
+)
+
+// move is one change of a customer's owner or pool. It happens only if the
+// customer is still where the caller saw it: owned by FromOwner ("" =
+// unowned) in FromPool. The conditional write decides; nothing is read and
+// then written.
+type move struct {
+	kind        gonghai.EventKind
+	customerID  string
+	fromOwner   string
+	fromPool    string
+	toOwner     string
+	toPool      string
+	claimableAt *time.Time // when it may next be claimed, after a release
+	actorID     string
+	reason      string
+	forced      bool
+	// respectWait refuses the move while a release wait runs: claims only.
+	respectWait bool
+}
+
+// errMoved means the customer was not where the move expected it.
+var errMoved = errors.New("customer moved")
+
+// apply performs m and writes its ownership event, in the caller's
+// transaction, and returns the customer as it now is.
+func (m move) apply(ctx context.Context, c conn, now time.Time) (customerRow, error) {
+	var ownedSince, claimable any
+	if m.toOwner != "" {
+		ownedSince = micros(now)
+	}
+	if m.claimableAt != nil {
+		claimable = micros(*m.claimableAt)
+	}
+	q := `UPDATE customers SET owner_id = ?, pool_id = ?, owned_since = ?, claimable_at = ?, updated_at = ?,
+		event_seq = event_seq + 1 WHERE id = ? AND pool_id = ?`
+	args := []any{nullString(m.toOwner), m.toPool, ownedSince, claimable, micros(now), m.customerID, m.fromPool}
+	if m.fromOwner == "" {
+		q += ` AND owner_id IS NULL`
+	} else {
+		q, args = q+` AND owner_id = ?`, append(args, m.fromOwner)
+	}
+	if m.respectWait {
+		q, args = q+` AND (claimable_at IS NULL OR claimable_at <= ?)`, append(args, micros(now))
+	}
+	q += ` RETURNING event_seq`
+	var seq int
+	if err := c.queryRow(ctx, q, args...).Scan(&seq); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return customerRow{}, errMoved
+		}
+		return customerRow{}, err
+	}
+	err := insertEvent(ctx, c, gonghai.Event{CustomerID: m.customerID, Seq: seq, Kind: m.kind,
+		FromOwnerID: m.fromOwner, ToOwnerID: m.toOwner, FromPoolID: m.fromPool, ToPoolID: m.toPool,
+		ActorID: m.actorID, Reason: m.reason, Forced: m.forced, At: now})
+	if err != nil {
+		return customerRow{}, err
+	}
+	return getCustomer(ctx, c, m.customerID)
+}
+
+// whyMoved explains a move that found the customer elsewhere.
+func whyMoved(ctx context.Context, c conn, id string, now time.Time) error {
+	r, err := getCustomer(ctx, c, id)
+	switch {
+	case err != nil:
+		return err
+	case r.OwnerID != "":
+		return gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s already has an owner", id)
+	case r.ClaimableAt != nil && r.ClaimableAt.After(now):
+		return releaseWait(r.Customer)
+	default:
+		return gonghai.Errorf(gonghai.EConflict, "customer %s changed; reload and try again", id)
+	}
+}
+
+func releaseWait(c gonghai.Customer) error {
+	return gonghai.Errorf(gonghai.EReleaseWait, "customer %s was just released and may be claimed from %s",
+		c.ID, c.ClaimableAt.Format(time.RFC3339))
+}
+
+// lockHolder serialises every transaction that may add to u's holding: it
+// takes u's row lock (PostgreSQL; SQLite's immediate transactions are
+// serial already) before anything counts u's customers. An inactive user
+// holds nothing new.
+func lockHolder(ctx context.Context, c conn, userID string) error {
+	res, err := c.exec(ctx, `UPDATE users SET claim_seq = claim_seq + 1 WHERE id = ? AND active`, userID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return errors.Join(err, gonghai.Errorf(gonghai.EUserInactive, "user %s is not active", userID))
+	}
+	return nil
+}
+
+// holding counts u's customers as the limits count them. Call it only after
+// lockHolder in the same transaction.
+func holding(ctx context.Context, c conn, s gonghai.Settings, userID, poolID string) (gonghai.Holding, error) {
+	var h gonghai.Holding
+	q := `SELECT COUNT(*), COALESCE(SUM(CASE WHEN pool_id = ? THEN 1 ELSE 0 END), 0) FROM customers WHERE owner_id = ?`
+	if s.ExcludeWonFromHolding {
+		q += ` AND NOT won`
+	}
+	err := c.queryRow(ctx, q, poolID, userID).Scan(&h.Overall, &h.InPool)
+	return h, err
+}
+
+// takeOwner checks that actor may give a customer of pool p to the user
+// ownerID and that the owner has room for it, and locks the owner's holding
+// for the rest of the transaction. A rep may take customers for
+// themselves; giving to someone else is assigning. Only admins may force
+// past a holding limit.
+func (db *DB) takeOwner(ctx context.Context, c conn, actor gonghai.User, p gonghai.Pool, ownerID string, force bool) (gonghai.User, error) {
+	owner, err := getUser(ctx, c, ownerID)
+	if err != nil {
+		return owner, invalidRef(err, "user_id")
+	}
+	if ownerID != actor.ID && !canAssign(ctx, c, actor, p, owner) {
+		return owner, gonghai.Errorf(gonghai.EForbidden, "you may not give customers of pool %s to %s", p.Name, owner.Login)
+	}
+	if force && actor.Role != gonghai.RoleAdmin {
+		return owner, gonghai.Errorf(gonghai.EForbidden, "only an admin may force past a holding limit")
+	}
+	if err := lockHolder(ctx, c, ownerID); err != nil {
+		return owner, err
+	}
+	if force {
+		return owner, nil
+	}
+	s, err := getSettings(ctx, c)
+	if err != nil {
+		return owner, err
+	}
+	h, err := holding(ctx, c, s, ownerID, p.ID)
+	if err != nil {
+		return owner, err
+	}
+	return owner, gonghai.CheckHolding(s, p, owner, h)
+}
+
+// canAssign reports whether actor may give customers of pool p to target:
+// admins may, the pool's admins may, and managers may to the users of
+// their department subtree from the pools they see.
+func canAssign(ctx context.Context, c conn, actor gonghai.User, p gonghai.Pool, target gonghai.User) bool {
+	switch {
+	case actor.Role == gonghai.RoleAdmin, p.IsAdmin(actor.ID):
+		return true
+	default:
+		return actor.Manages(target.DeptPath) && seesPool(ctx, c, actor, p)
+	}
+}
+
+// Claim takes customer id from its pool for actor. poolID, when set, is the
+// pool the caller saw it in.
+func (db *DB) Claim(ctx context.Context, actor gonghai.User, id, poolID string) (gonghai.Customer, error) {
+	var out gonghai.Customer
+	// In a storm nearly every attempt loses. Turning losers away with a read
+	// keeps them off the write path; the conditional write in claim still
+	// decides between the attempts that get past this.
+	var owned bool
+	err := db.reader().queryRow(ctx, `SELECT owner_id IS NOT NULL FROM customers WHERE id = ?`, id).Scan(&owned)
+	if err == nil && owned {
+		err = gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s already has an owner", id)
+	}
+	if err != nil {
+		return out, fmt.Errorf("claim customer %s: %w", id, notFound(err, "customer", id))
+	}
+	err = db.inTx(ctx, func(c conn) error {
+		r, err := db.claim(ctx, c, actor, id, poolID)
+		out = r.forViewer(actor)
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("claim customer %s: %w", id, err)
+	}
+	return out, nil
+}
+
+func (db *DB) claim(ctx context.Context, c conn, actor gonghai.User, id, poolID string) (customerRow, error) {
+	now := db.now()
+	r, err := getCustomer(ctx, c, id)
+	switch {
+	case err != nil:
+		return r, err
+	case r.OwnerID != "":
+		return r, gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s already has an owner", id)
+	case poolID != "" && r.PoolID != poolID:
+		return r, gonghai.Errorf(gonghai.ENotFound, "customer %s is not in pool %s", id, poolID)
+	}
+	p, err := getPool(ctx, c, r.PoolID)
+	if err != nil {
+		return r, err
+	}
+	if actor.Role != gonghai.RoleAdmin {
+		member, err := isMember(ctx, c, p.ID, actor)
+		switch {
+		case err != nil:
+			return r, err
+		case !member && !p.IsAdmin(actor.ID):
+			return r, gonghai.Errorf(gonghai.ENotPoolMember, "you are not a member of pool %s", p.Name)
+		case p.Hidden:
+			return r, gonghai.Errorf(gonghai.EPoolAssignOnly, "pool %s is assign-only: ask its admin", p.Name)
+		}
+	}
+	if _, err := db.takeOwner(ctx, c, actor, p, actor.ID, false); err != nil {
+		return r, err
+	}
+	if err := db.checkClaimRules(ctx, c, actor, p, r.Customer, now); err != nil {
+		return r, err
+	}
+	r, err = move{kind: gonghai.EventClaimed, customerID: id, fromPool: p.ID, toOwner: actor.ID, toPool: p.ID,
+		actorID: actor.ID, respectWait: true}.apply(ctx, c, now)
+	if errors.Is(err, errMoved) {
+		return r, whyMoved(ctx, c, id, now)
+	}
+	return r, err
+}
+
+// checkClaimRules applies the pool's rules for claims: the daily limit, the
+// re-claim cooldown and the release wait. The caller holds actor's lock.
+func (db *DB) checkClaimRules(ctx context.Context, c conn, actor gonghai.User, p gonghai.Pool, cust gonghai.Customer, now time.Time) error {
+	s, err := getSettings(ctx, c)
+	if err != nil {
+		return err
+	}
+	loc := s.Location()
+	if p.DailyClaimLimit > 0 {
+		var n int
+		err := c.queryRow(ctx, `SELECT COUNT(*) FROM ownership_events WHERE kind = 'claimed' AND to_owner_id = ? AND to_pool_id = ? AND at >= ?`,
+			actor.ID, p.ID, micros(gonghai.StartOfDay(now, loc))).Scan(&n)
+		if err != nil {
+			return err
+		}
+		if n >= p.DailyClaimLimit {
+			return gonghai.Errorf(gonghai.EDailyClaimLimit, "you have claimed %d customers from pool %s today, the most allowed", n, p.Name)
+		}
+	}
+	if p.ReclaimCooldownDays > 0 {
+		var left sql.NullInt64
+		err := c.queryRow(ctx, `SELECT MAX(at) FROM ownership_events WHERE customer_id = ? AND from_owner_id = ?`, cust.ID, actor.ID).Scan(&left)
+		if err != nil {
+			return err
+		}
+		if left.Valid {
+			until := gonghai.AddDays(fromMicros(left.Int64), p.ReclaimCooldownDays, loc)
+			if now.Before(until) {
+				return gonghai.Errorf(gonghai.EReclaimCooldown, "you owned customer %s before: you may claim it again from %s",
+					cust.ID, until.In(loc).Format("2006-01-02"))
+			}
+		}
+	}
+	if cust.ClaimableAt != nil && cust.ClaimableAt.After(now) {
+		return releaseWait(cust)
+	}
+	return nil
+}
+
+// ClaimResult is the outcome of claiming one customer of a batch.
+type ClaimResult struct {
+	CustomerID string
+	Customer   *gonghai.Customer
+	Err        error
+}
+
+// MaxBatchClaim is the most customers one batch claim takes.
+const MaxBatchClaim = 50
+
+// ClaimBatch claims each of ids from pool poolID for actor, each in its own
+// transaction, and reports each outcome: one refusal does not undo the
+// others, and a rep reaching a limit midway keeps what they got.
+func (db *DB) ClaimBatch(ctx context.Context, actor gonghai.User, poolID string, ids []string) ([]ClaimResult, error) {
+	if len(ids) == 0 || len(ids) > MaxBatchClaim {
+		return nil, gonghai.Invalid("customer_ids", fmt.Sprintf("1 to %d ids", MaxBatchClaim))
+	}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			return nil, gonghai.Invalid("customer_ids", "id listed twice: "+id)
+		}
+		seen[id] = true
+	}
+	c := db.reader()
+	p, err := getPool(ctx, c, poolID)
+	if err != nil {
+		return nil, err
+	}
+	if !seesPool(ctx, c, actor, p) {
+		return nil, gonghai.Errorf(gonghai.ENotPoolMember, "you are not a member of pool %s", p.Name)
+	}
+	out := make([]ClaimResult, len(ids))
+	for i, id := range ids {
+		cust, err := db.Claim(ctx, actor, id, poolID)
+		out[i] = ClaimResult{CustomerID: id, Err: err}
+		if err == nil {
+			out[i].Customer = &cust
+		}
+	}
+	return out, nil
+}
+
+// Release gives customer id back to a pool: the pool's return pool, or
+// toPoolID when the owner may use it. Its owner, admins and the owner's
+// managers may release; a reason is required.
+func (db *DB) Release(ctx context.Context, actor gonghai.User, id, reason, toPoolID string) (gonghai.Customer, error) {
+	var out gonghai.Customer
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len([]rune(reason)) > 500 {
+		return out, gonghai.Invalid("reason", "say why, in 1 to 500 characters")
+	}
+	err := db.inTx(ctx, func(c conn) error {
+		now := db.now()
+		r, err := getCustomer(ctx, c, id)
+		if err != nil {
+			return err
+		}
+		if r.OwnerID == "" {
+			return gonghai.Errorf(gonghai.ENotOwner, "customer %s is in a pool already", id)
+		}
+		if r.OwnerID != actor.ID && actor.Role != gonghai.RoleAdmin && !actor.Manages(r.ownerDeptPath) {
+			return gonghai.Errorf(gonghai.ENotOwner, "customer %s is not yours to release", id)
+		}
+		from, err := getPool(ctx, c, r.PoolID)
+		if err != nil {
+			return err
+		}
+		to := from.ReturnPool()
+		if toPoolID != "" && toPoolID != to {
+			owner, err := getUser(ctx, c, r.OwnerID)
+			if err != nil {
+				return err
+			}
+			target, err := getPool(ctx, c, toPoolID)
+			if err != nil || !(seesPool(ctx, c, owner, target) || actor.Role == gonghai.RoleAdmin) {
+				return gonghai.Invalid("pool_id", "not a pool this customer's owner may use")
+			}
+			to = toPoolID
+		}
+		target, err := getPool(ctx, c, to)
+		if err != nil {
+			return err
+		}
+		var claimable *time.Time
+		if target.ReleaseWaitHours > 0 {
+			t := now.Add(time.Duration(target.ReleaseWaitHours) * time.Hour)
+			claimable = &t
+		}
+		r, err = move{kind: gonghai.EventReleased, customerID: id, fromOwner: r.OwnerID, fromPool: r.PoolID,
+			toPool: to, claimableAt: claimable, actorID: actor.ID, reason: reason}.apply(ctx, c, now)
+		if errors.Is(err, errMoved) {
+			return gonghai.Errorf(gonghai.EConflict, "customer %s changed owner; reload and try again", id)
+		}
+		out = r.forViewer(actor)
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("release customer %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// Assign gives customer id, which is in a pool, to user toID. Admins, the
+// pool's admins, and managers for the users of their subtree may; holding
+// limits apply unless an admin forces.
+func (db *DB) Assign(ctx context.Context, actor gonghai.User, id, toID, reason string, force bool) (gonghai.Customer, error) {
+	return db.giveTo(ctx, actor, gonghai.EventAssigned, id, toID, reason, force)
+}
+
+// Transfer moves customer id from its owner to user toID, with the same
+// permissions as Assign; a manager must manage both owners.
+func (db *DB) Transfer(ctx context.Context, actor gonghai.User, id, toID, reason string, force bool) (gonghai.Customer, error) {
+	return db.giveTo(ctx, actor, gonghai.EventTransferred, id, toID, reason, force)
+}
+
+func (db *DB) giveTo(ctx context.Context, actor gonghai.User, kind gonghai.EventKind, id, toID, reason string, force bool) (gonghai.Customer, error) {
+	var out gonghai.Customer
+	if len([]rune(reason)) > 500 {
+		return out, gonghai.Invalid("reason", "at most 500 characters")
+	}
+	err := db.inTx(ctx, func(c conn) error {
+		now := db.now()
+		r, err := getCustomer(ctx, c, id)
+		if err != nil {
+			return err
+		}
+		switch {
+		case kind == gonghai.EventAssigned && r.OwnerID != "":
+			return gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s has an owner: transfer it instead", id)
+		case kind == gonghai.EventTransferred && r.OwnerID == "":
+			return gonghai.Errorf(gonghai.ENotOwner, "customer %s is in a pool: assign it instead", id)
+		case r.OwnerID == toID:
+			return gonghai.Invalid("user_id", "already the owner")
+		}
+		p, err := getPool(ctx, c, r.PoolID)
+		if err != nil {
+			return err
+		}
+		if kind == gonghai.EventTransferred && actor.Role != gonghai.RoleAdmin && !p.IsAdmin(actor.ID) && !actor.Manages(r.ownerDeptPath) {
+			return gonghai.Errorf(gonghai.EForbidden, "you do not manage the owner of customer %s", id)
+		}
+		owner, err := db.takeOwner(ctx, c, actor, p, toID, force)
+		if err != nil {
+			return err
+		}
+		r, err = move{kind: kind, customerID: id, fromOwner: r.OwnerID, fromPool: r.PoolID, toOwner: toID, toPool: r.PoolID,
+			actorID: actor.ID, reason: strings.TrimSpace(reason), forced: force}.apply(ctx, c, now)
+		if errors.Is(err, errMoved) {
+			return whyMoved(ctx, c, id, now)
+		}
+		r.ownerDeptPath = owner.DeptPath
+		out = r.forViewer(actor)
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("%s customer %s: %w", kind, id, err)
+	}
+	return out, nil
+}

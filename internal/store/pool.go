@@ -1,0 +1,313 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/gonghai/gonghai"
+)
+
+// PoolInput carries the fields of a pool to create or change; nil leaves a
+// field as it is (or at its default, on create).
+type PoolInput struct {
+	Name                *string
+	Hidden              *bool
+	MemberUserIDs       *[]string
+	MemberDepartmentIDs *[]string
+	AdminUserIDs        *[]string
+	DailyClaimLimit     *int
+	ReclaimCooldownDays *int
+	ReleaseWaitHours    *int
+	HoldingLimit        *int
+	ReturnPoolID        *string
+}
+
+// onlyRules reports whether in changes claim rules alone: what a pool admin
+// may change. Name, visibility, members, admins and routing are an admin's.
+func (in PoolInput) onlyRules() bool {
+	return in.Name == nil && in.Hidden == nil && in.MemberUserIDs == nil && in.MemberDepartmentIDs == nil &&
+		in.AdminUserIDs == nil && in.ReturnPoolID == nil
+}
+
+func (in PoolInput) apply(p *gonghai.Pool) {
+	set := func(dst *int, src *int) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	if in.Name != nil {
+		p.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.Hidden != nil {
+		p.Hidden = *in.Hidden
+	}
+	if in.MemberUserIDs != nil {
+		p.MemberUserIDs = *in.MemberUserIDs
+	}
+	if in.MemberDepartmentIDs != nil {
+		p.MemberDepartmentIDs = *in.MemberDepartmentIDs
+	}
+	if in.AdminUserIDs != nil {
+		p.AdminUserIDs = *in.AdminUserIDs
+	}
+	set(&p.DailyClaimLimit, in.DailyClaimLimit)
+	set(&p.ReclaimCooldownDays, in.ReclaimCooldownDays)
+	set(&p.ReleaseWaitHours, in.ReleaseWaitHours)
+	set(&p.HoldingLimit, in.HoldingLimit)
+	if in.ReturnPoolID != nil {
+		p.ReturnPoolID = *in.ReturnPoolID
+	}
+}
+
+func validatePool(ctx context.Context, c conn, p gonghai.Pool) error {
+	bad := map[string]string{}
+	if p.Name == "" || len([]rune(p.Name)) > 100 {
+		bad["name"] = "1 to 100 characters"
+	}
+	for field, n := range map[string]int{"daily_claim_limit": p.DailyClaimLimit, "reclaim_cooldown_days": p.ReclaimCooldownDays,
+		"release_wait_hours": p.ReleaseWaitHours, "holding_limit": p.HoldingLimit} {
+		if n < 0 || n > 1_000_000 {
+			bad[field] = "0 to 1000000"
+		}
+	}
+	refs := []struct {
+		field, table string
+		ids          []string
+	}{
+		{"member_user_ids", "users", p.MemberUserIDs},
+		{"member_department_ids", "departments", p.MemberDepartmentIDs},
+		{"admin_user_ids", "users", p.AdminUserIDs},
+	}
+	if p.ReturnPoolID != "" && p.ReturnPoolID != p.ID {
+		refs = append(refs, struct {
+			field, table string
+			ids          []string
+		}{"return_pool_id", "pools", []string{p.ReturnPoolID}})
+	}
+	for _, r := range refs {
+		for _, id := range r.ids {
+			var one int
+			err := c.queryRow(ctx, `SELECT 1 FROM `+r.table+` WHERE id = ?`, id).Scan(&one)
+			if err == sql.ErrNoRows {
+				bad[r.field] = "no such id: " + id
+				break
+			} else if err != nil {
+				return err
+			}
+		}
+	}
+	if len(bad) > 0 {
+		return &gonghai.Error{Code: gonghai.EInvalid, Message: "invalid pool", Fields: bad}
+	}
+	return nil
+}
+
+// CreatePool adds a pool; admins only.
+func (db *DB) CreatePool(ctx context.Context, actor gonghai.User, in PoolInput) (gonghai.Pool, error) {
+	now := db.now()
+	p := gonghai.Pool{ID: newID(), Created: now, Updated: now}
+	in.apply(&p)
+	if actor.Role != gonghai.RoleAdmin {
+		return p, gonghai.Errorf(gonghai.EForbidden, "only an admin creates pools")
+	}
+	err := db.inTx(ctx, func(c conn) error {
+		if err := validatePool(ctx, c, p); err != nil {
+			return err
+		}
+		_, err := c.exec(ctx, `INSERT INTO pools (id, name, hidden, daily_claim_limit, reclaim_cooldown_days, release_wait_hours,
+			holding_limit, return_pool_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.ID, p.Name, p.Hidden, p.DailyClaimLimit, p.ReclaimCooldownDays, p.ReleaseWaitHours, p.HoldingLimit,
+			nullString(p.ReturnPoolID), micros(now), micros(now))
+		if err = mapErr(err); err != nil {
+			return poolNameTaken(err, p.Name)
+		}
+		return writePoolMembers(ctx, c, p)
+	})
+	if err != nil {
+		return p, fmt.Errorf("create pool: %w", err)
+	}
+	return p, nil
+}
+
+func poolNameTaken(err error, name string) error {
+	if isUnique(err) {
+		return &gonghai.Error{Code: gonghai.EConflict, Message: "a pool named " + name + " exists",
+			Fields: map[string]string{"name": "taken"}}
+	}
+	return err
+}
+
+// writePoolMembers replaces the pool's member and admin lists.
+func writePoolMembers(ctx context.Context, c conn, p gonghai.Pool) error {
+	lists := []struct {
+		table, column string
+		ids           []string
+	}{
+		{"pool_member_users", "user_id", p.MemberUserIDs},
+		{"pool_member_departments", "department_id", p.MemberDepartmentIDs},
+		{"pool_admins", "user_id", p.AdminUserIDs},
+	}
+	for _, l := range lists {
+		if _, err := c.exec(ctx, `DELETE FROM `+l.table+` WHERE pool_id = ?`, p.ID); err != nil {
+			return err
+		}
+		for _, id := range l.ids {
+			_, err := c.exec(ctx, `INSERT INTO `+l.table+` (pool_id, `+l.column+`) VALUES (?, ?) ON CONFLICT DO NOTHING`, p.ID, id)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// UpdatePool changes a pool: admins change anything, its pool admins only
+// its claim rules.
+func (db *DB) UpdatePool(ctx context.Context, actor gonghai.User, id string, in PoolInput) (gonghai.Pool, error) {
+	var p gonghai.Pool
+	err := db.inTx(ctx, func(c conn) error {
+		var err error
+		if p, err = getPool(ctx, c, id); err != nil {
+			return err
+		}
+		if !seesPool(ctx, c, actor, p) {
+			return gonghai.Errorf(gonghai.ENotFound, "pool %s not found", id)
+		}
+		if actor.Role != gonghai.RoleAdmin && !(p.IsAdmin(actor.ID) && in.onlyRules()) {
+			return gonghai.Errorf(gonghai.EForbidden, "only an admin changes this; pool admins change claim rules")
+		}
+		in.apply(&p)
+		p.Updated = db.now()
+		if err := validatePool(ctx, c, p); err != nil {
+			return err
+		}
+		_, err = c.exec(ctx, `UPDATE pools SET name = ?, hidden = ?, daily_claim_limit = ?, reclaim_cooldown_days = ?,
+			release_wait_hours = ?, holding_limit = ?, return_pool_id = ?, updated_at = ? WHERE id = ?`,
+			p.Name, p.Hidden, p.DailyClaimLimit, p.ReclaimCooldownDays, p.ReleaseWaitHours, p.HoldingLimit,
+			nullString(p.ReturnPoolID), micros(p.Updated), p.ID)
+		if err = mapErr(err); err != nil {
+			return poolNameTaken(err, p.Name)
+		}
+		return writePoolMembers(ctx, c, p)
+	})
+	if err != nil {
+		return p, fmt.Errorf("update pool %s: %w", id, err)
+	}
+	return p, nil
+}
+
+const poolColumns = `id, name, hidden, daily_claim_limit, reclaim_cooldown_days, release_wait_hours, holding_limit, return_pool_id, created_at, updated_at`
+
+func scanPool(s scanner) (gonghai.Pool, error) {
+	var p gonghai.Pool
+	var ret sql.NullString
+	var created, updated int64
+	err := s.Scan(&p.ID, &p.Name, &p.Hidden, &p.DailyClaimLimit, &p.ReclaimCooldownDays, &p.ReleaseWaitHours,
+		&p.HoldingLimit, &ret, &created, &updated)
+	p.ReturnPoolID, p.Created, p.Updated = ret.String, fromMicros(created), fromMicros(updated)
+	return p, err
+}
+
+// getPool reads a pool with its members and admins.
+func getPool(ctx context.Context, c conn, id string) (gonghai.Pool, error) {
+	p, err := scanPool(c.queryRow(ctx, `SELECT `+poolColumns+` FROM pools WHERE id = ?`, id))
+	if err != nil {
+		return p, notFound(err, "pool", id)
+	}
+	for _, l := range []struct {
+		dst   *[]string
+		query string
+	}{
+		{&p.MemberUserIDs, `SELECT user_id FROM pool_member_users WHERE pool_id = ? ORDER BY user_id`},
+		{&p.MemberDepartmentIDs, `SELECT department_id FROM pool_member_departments WHERE pool_id = ? ORDER BY department_id`},
+		{&p.AdminUserIDs, `SELECT user_id FROM pool_admins WHERE pool_id = ? ORDER BY user_id`},
+	} {
+		ids, err := queryStrings(ctx, c, l.query, id)
+		if err != nil {
+			return p, err
+		}
+		*l.dst = ids
+	}
+	return p, nil
+}
+
+func queryStrings(ctx context.Context, c conn, query string, args ...any) ([]string, error) {
+	rows, err := c.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// isMember reports whether u belongs to pool p: named as a member, or in a
+// member department or one of its sub-departments.
+func isMember(ctx context.Context, c conn, poolID string, u gonghai.User) (bool, error) {
+	var one int
+	err := c.queryRow(ctx, `SELECT 1 FROM pool_member_users WHERE pool_id = ? AND user_id = ?
+		UNION ALL
+		SELECT 1 FROM pool_member_departments m JOIN departments d ON d.id = m.department_id
+		WHERE m.pool_id = ? AND ? LIKE d.path || '%'
+		LIMIT 1`, poolID, u.ID, poolID, u.DeptPath).Scan(&one)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// seesPool reports whether u may see pool p at all: admins see every pool,
+// pool admins theirs, members the open pools they belong to. A hidden pool
+// is assign-only, so its members do not see it.
+func seesPool(ctx context.Context, c conn, u gonghai.User, p gonghai.Pool) bool {
+	if u.Role == gonghai.RoleAdmin || p.IsAdmin(u.ID) {
+		return true
+	}
+	if p.Hidden {
+		return false
+	}
+	ok, err := isMember(ctx, c, p.ID, u)
+	return err == nil && ok
+}
+
+// Pool returns pool id if viewer may see it.
+func (db *DB) Pool(ctx context.Context, viewer gonghai.User, id string) (gonghai.Pool, error) {
+	c := db.reader()
+	p, err := getPool(ctx, c, id)
+	if err != nil {
+		return p, err
+	}
+	if !seesPool(ctx, c, viewer, p) {
+		return gonghai.Pool{}, gonghai.Errorf(gonghai.ENotFound, "pool %s not found", id)
+	}
+	return p, nil
+}
+
+// Pools lists the pools viewer may see, by name.
+func (db *DB) Pools(ctx context.Context, viewer gonghai.User) ([]gonghai.Pool, error) {
+	c := db.reader()
+	ids, err := queryStrings(ctx, c, `SELECT id FROM pools ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("pools: %w", err)
+	}
+	out := []gonghai.Pool{}
+	for _, id := range ids {
+		p, err := getPool(ctx, c, id)
+		if err != nil {
+			return nil, fmt.Errorf("pools: %w", err)
+		}
+		if seesPool(ctx, c, viewer, p) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}

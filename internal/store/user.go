@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/gonghai/gonghai"
+)
+
+// NewUser is what it takes to create a user.
+type NewUser struct {
+	Login        string
+	Name         string
+	Role         gonghai.Role
+	DepartmentID string
+	Level        string
+	HoldingLimit *int
+	PasswordHash string // "" for a user who signs in with tokens only
+}
+
+var loginPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
+
+// CreateUser adds a user. actor is nil for the command line, which runs
+// with the operator's authority; through the API only admins create users.
+func (db *DB) CreateUser(ctx context.Context, actor *gonghai.User, in NewUser) (gonghai.User, error) {
+	u := gonghai.User{ID: newID(), Login: strings.TrimSpace(in.Login), Name: strings.TrimSpace(in.Name), Role: in.Role,
+		DepartmentID: in.DepartmentID, Level: strings.TrimSpace(in.Level), HoldingLimit: in.HoldingLimit, Active: true, Created: db.now()}
+	if actor != nil && actor.Role != gonghai.RoleAdmin {
+		return u, gonghai.Errorf(gonghai.EForbidden, "only an admin creates users")
+	}
+	bad := map[string]string{}
+	if !loginPattern.MatchString(u.Login) {
+		bad["login"] = "1 to 64 letters, digits or . _ @ -, starting with a letter or digit"
+	}
+	if u.Name == "" || len([]rune(u.Name)) > 100 {
+		bad["name"] = "1 to 100 characters"
+	}
+	if !u.Role.Valid() {
+		bad["role"] = "one of admin, manager, rep"
+	}
+	if u.HoldingLimit != nil && *u.HoldingLimit < 0 {
+		bad["holding_limit"] = "0 or more"
+	}
+	if len(bad) > 0 {
+		return u, &gonghai.Error{Code: gonghai.EInvalid, Message: "invalid user", Fields: bad}
+	}
+	err := db.inTx(ctx, func(c conn) error {
+		if u.DepartmentID != "" {
+			d, err := getDepartment(ctx, c, u.DepartmentID)
+			if err != nil {
+				return gonghai.Invalid("department_id", "no such department")
+			}
+			u.DeptPath = d.Path
+		}
+		_, err := c.exec(ctx, `INSERT INTO users (id, login, name, role, department_id, level, holding_limit, active, password_hash, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, TRUE, ?, ?)`,
+			u.ID, u.Login, u.Name, string(u.Role), nullString(u.DepartmentID), u.Level, u.HoldingLimit, in.PasswordHash, micros(u.Created))
+		if errors.Is(mapErr(err), errUnique) {
+			return gonghai.Errorf(gonghai.ELoginTaken, "login %s is taken", u.Login)
+		}
+		return err
+	})
+	if err != nil {
+		return u, fmt.Errorf("create user: %w", err)
+	}
+	return u, nil
+}
+
+const userColumns = `u.id, u.login, u.name, u.role, u.department_id, COALESCE(d.path, ''), u.level, u.holding_limit, u.active, u.created_at`
+const userFrom = ` FROM users u LEFT JOIN departments d ON d.id = u.department_id `
+
+func scanUser(s scanner) (gonghai.User, error) {
+	var u gonghai.User
+	var dept sql.NullString
+	var limit sql.NullInt64
+	var created int64
+	err := s.Scan(&u.ID, &u.Login, &u.Name, &u.Role, &dept, &u.DeptPath, &u.Level, &limit, &u.Active, &created)
+	u.DepartmentID, u.Created = dept.String, fromMicros(created)
+	if limit.Valid {
+		n := int(limit.Int64)
+		u.HoldingLimit = &n
+	}
+	return u, err
+}
+
+func getUser(ctx context.Context, c conn, id string) (gonghai.User, error) {
+	u, err := scanUser(c.queryRow(ctx, `SELECT `+userColumns+userFrom+`WHERE u.id = ?`, id))
+	return u, notFound(err, "user", id)
+}
+
+// User returns the user with id, if viewer may see them: admins see
+// everyone, managers their department subtree, reps themselves.
+func (db *DB) User(ctx context.Context, viewer gonghai.User, id string) (gonghai.User, error) {
+	u, err := getUser(ctx, db.reader(), id)
+	if err != nil {
+		return u, err
+	}
+	if !seesUser(viewer, u) {
+		return gonghai.User{}, gonghai.Errorf(gonghai.ENotFound, "user %s not found", id)
+	}
+	return u, nil
+}
+
+func seesUser(viewer, u gonghai.User) bool {
+	return viewer.Role == gonghai.RoleAdmin || viewer.ID == u.ID || viewer.Manages(u.DeptPath)
+}
+
+// UserByLogin returns the user with login.
+func (db *DB) UserByLogin(ctx context.Context, login string) (gonghai.User, error) {
+	u, err := scanUser(db.reader().queryRow(ctx, `SELECT `+userColumns+userFrom+`WHERE u.login = ?`, login))
+	return u, notFound(err, "user", login)
+}
+
+// Users lists the users viewer may see, a page at a time in id order.
+func (db *DB) Users(ctx context.Context, viewer gonghai.User, p Page) ([]gonghai.User, string, error) {
+	where, args := "u.id > ?", []any{p.After}
+	switch viewer.Role {
+	case gonghai.RoleAdmin:
+	case gonghai.RoleManager:
+		where += " AND d.path LIKE ?"
+		args = append(args, likePrefix(viewer.DeptPath))
+	default:
+		where += " AND u.id = ?"
+		args = append(args, viewer.ID)
+	}
+	rows, err := db.reader().query(ctx, `SELECT `+userColumns+userFrom+`WHERE `+where+` ORDER BY u.id LIMIT ?`, append(args, p.limit()+1)...)
+	if err != nil {
+		return nil, "", fmt.Errorf("users: %w", err)
+	}
+	defer rows.Close()
+	var out []gonghai.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	out, next := pageOf(out, p, func(u gonghai.User) string { return u.ID })
+	return out, next, nil
+}
+
+// SetPassword stores a new password hash for login.
+func (db *DB) SetPassword(ctx context.Context, login, hash string) error {
+	return db.inTx(ctx, func(c conn) error {
+		res, err := c.exec(ctx, `UPDATE users SET password_hash = ? WHERE login = ?`, hash, login)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return gonghai.Errorf(gonghai.ENotFound, "user %s not found", login)
+		}
+		return nil
+	})
+}
+
+// PasswordHash returns the stored hash of an active user's password.
+func (db *DB) PasswordHash(ctx context.Context, login string) (string, error) {
+	var h string
+	err := db.reader().queryRow(ctx, `SELECT password_hash FROM users WHERE login = ? AND active`, login).Scan(&h)
+	return h, notFound(err, "user", login)
+}
+
+// likePrefix returns a LIKE pattern matching strings that start with s;
+// department paths hold only ids and slashes, which LIKE treats literally.
+func likePrefix(s string) string { return s + "%" }
