@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/gonghai/gonghai"
-	"github.com/gonghai/gonghai/internal/store"
 )
 
 // TestClaimStorm: 200 claimers for 40 reps all try to claim the same 50
@@ -22,7 +21,7 @@ func TestClaimStorm(t *testing.T) {
 			rounds = 3
 		}
 		team := f.dept("华东销售部", "")
-		p := f.pool("华东公海", store.PoolInput{MemberDepartmentIDs: &[]string{team.ID}})
+		p := f.pool("华东公海", gonghai.PoolInput{MemberDepartmentIDs: &[]string{team.ID}})
 		users := make([]gonghai.User, reps)
 		for i := range users {
 			users[i] = f.user(fmtLogin("rep", i), gonghai.RoleRep, team.ID, nil)
@@ -105,7 +104,7 @@ func TestCapStorm(t *testing.T) {
 					defer f.db.UpdateSettings(f.ctx, f.admin, gonghai.Settings{})
 				}
 				rep := f.user(fmtLogin("cap", int(f.n.Add(1))), gonghai.RoleRep, "", tc.personal)
-				p := f.pool("cap "+tc.name, store.PoolInput{MemberUserIDs: &[]string{rep.ID}, HoldingLimit: &tc.poolLimit})
+				p := f.pool("cap "+tc.name, gonghai.PoolInput{MemberUserIDs: &[]string{rep.ID}, HoldingLimit: &tc.poolLimit})
 				for _, id := range f.customers(p.ID, 4) {
 					if _, err := f.db.Claim(f.ctx, rep, id, ""); err != nil {
 						t.Fatal(err)
@@ -115,7 +114,7 @@ func TestCapStorm(t *testing.T) {
 				if counts[""] != 1 || counts[gonghai.EHoldingLimit] != 29 {
 					t.Fatalf("outcomes %v, want 1 success and 29 %s", counts, gonghai.EHoldingLimit)
 				}
-				mine, _, err := f.db.MyCustomers(f.ctx, rep, store.Page{})
+				mine, _, err := f.db.MyCustomers(f.ctx, rep, gonghai.Page{})
 				if err != nil || len(mine) != 5 {
 					t.Fatalf("rep owns %d customers (%v), want 5", len(mine), err)
 				}
@@ -148,7 +147,7 @@ func burst(f *fixture, rep gonghai.User, ids []string) map[string]int {
 func TestDailyLimit(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
 		rep := f.user("rep", gonghai.RoleRep, "", nil)
-		p := f.pool("线索池", store.PoolInput{MemberUserIDs: &[]string{rep.ID}, DailyClaimLimit: ptr(5)})
+		p := f.pool("线索池", gonghai.PoolInput{MemberUserIDs: &[]string{rep.ID}, DailyClaimLimit: ptr(5)})
 		f.clock.Set(time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)) // 23:00 in Shanghai
 		counts := burst(f, rep, f.customers(p.ID, 20))
 		if counts[""] != 5 || counts[gonghai.EDailyClaimLimit] != 15 {
@@ -172,7 +171,7 @@ func TestReclaimCooldown(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
 		a := f.user("rep.a", gonghai.RoleRep, "", nil)
 		b := f.user("rep.b", gonghai.RoleRep, "", nil)
-		p := f.pool("公海", store.PoolInput{MemberUserIDs: &[]string{a.ID, b.ID}, ReclaimCooldownDays: ptr(3)})
+		p := f.pool("公海", gonghai.PoolInput{MemberUserIDs: &[]string{a.ID, b.ID}, ReclaimCooldownDays: ptr(3)})
 		ids := f.customers(p.ID, 2)
 		mustClaim(f, a, ids[0])
 		if _, err := f.db.Release(f.ctx, a, ids[0], "客户暂无需求", ""); err != nil {
@@ -207,7 +206,7 @@ func TestReleaseWait(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
 		a := f.user("rep.a", gonghai.RoleRep, "", nil)
 		b := f.user("rep.b", gonghai.RoleRep, "", nil)
-		p := f.pool("公海", store.PoolInput{MemberUserIDs: &[]string{a.ID, b.ID}, ReleaseWaitHours: ptr(24)})
+		p := f.pool("公海", gonghai.PoolInput{MemberUserIDs: &[]string{a.ID, b.ID}, ReleaseWaitHours: ptr(24)})
 		id := f.customers(p.ID, 1)[0]
 		mustClaim(f, a, id)
 		if _, err := f.db.Release(f.ctx, a, id, "联系不上", ""); err != nil {
@@ -228,8 +227,8 @@ func TestBatchClaim(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
 		a := f.user("rep.a", gonghai.RoleRep, "", ptr(4))
 		b := f.user("rep.b", gonghai.RoleRep, "", nil)
-		p := f.pool("公海", store.PoolInput{MemberUserIDs: &[]string{a.ID, b.ID}})
-		other := f.pool("别的公海", store.PoolInput{MemberUserIDs: &[]string{a.ID}})
+		p := f.pool("公海", gonghai.PoolInput{MemberUserIDs: &[]string{a.ID, b.ID}})
+		other := f.pool("别的公海", gonghai.PoolInput{MemberUserIDs: &[]string{a.ID}})
 		ids := f.customers(p.ID, 4)
 		elsewhere := f.customers(other.ID, 1)[0]
 		mustClaim(f, b, ids[0])

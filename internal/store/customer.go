@@ -10,31 +10,6 @@ import (
 	"github.com/gonghai/gonghai"
 )
 
-// NewCustomer is a customer to create: into pool PoolID, and straight to
-// OwnerID when it is set.
-type NewCustomer struct {
-	gonghai.CustomerFields
-	PoolID  string
-	OwnerID string
-}
-
-// CustomerPatch changes the fields that are set.
-type CustomerPatch struct {
-	Name, Company, Category, Industry, Region, ProductLine, Source, Stage, Phone, Email *string
-}
-
-func (p CustomerPatch) apply(f *gonghai.CustomerFields) {
-	for _, x := range []struct{ dst, src *string }{
-		{&f.Name, p.Name}, {&f.Company, p.Company}, {&f.Category, p.Category}, {&f.Industry, p.Industry},
-		{&f.Region, p.Region}, {&f.ProductLine, p.ProductLine}, {&f.Source, p.Source}, {&f.Stage, p.Stage},
-		{&f.Phone, p.Phone}, {&f.Email, p.Email},
-	} {
-		if x.src != nil {
-			*x.dst = strings.TrimSpace(*x.src)
-		}
-	}
-}
-
 // customerColumns are read with the owner's department path, which decides
 // who sees the contact fields.
 const customerColumns = `c.id, c.name, c.company, c.category, c.industry, c.region, c.product_line, c.source, c.stage,
@@ -105,7 +80,7 @@ func (db *DB) Customer(ctx context.Context, viewer gonghai.User, id string) (gon
 // may create straight into their own private pool, within their holding
 // limits; admins, pool admins and managers may create to an owner they may
 // assign to.
-func (db *DB) CreateCustomer(ctx context.Context, actor gonghai.User, in NewCustomer) (gonghai.Customer, error) {
+func (db *DB) CreateCustomer(ctx context.Context, actor gonghai.User, in gonghai.NewCustomer) (gonghai.Customer, error) {
 	var out gonghai.Customer
 	if err := in.Validate(); err != nil {
 		return out, err
@@ -139,7 +114,7 @@ func (db *DB) CreateCustomer(ctx context.Context, actor gonghai.User, in NewCust
 
 // ImportCustomers creates many customers in one transaction: all of them or,
 // on any error, none. Admins only; holding limits do not apply.
-func (db *DB) ImportCustomers(ctx context.Context, actor gonghai.User, in []NewCustomer) (int, error) {
+func (db *DB) ImportCustomers(ctx context.Context, actor gonghai.User, in []gonghai.NewCustomer) (int, error) {
 	if actor.Role != gonghai.RoleAdmin {
 		return 0, gonghai.Errorf(gonghai.EForbidden, "only an admin imports customers")
 	}
@@ -164,7 +139,7 @@ func (db *DB) ImportCustomers(ctx context.Context, actor gonghai.User, in []NewC
 }
 
 // insertCustomer writes the customer and its "created" event.
-func insertCustomer(ctx context.Context, c conn, actorID string, in NewCustomer, now time.Time) (customerRow, error) {
+func insertCustomer(ctx context.Context, c conn, actorID string, in gonghai.NewCustomer, now time.Time) (customerRow, error) {
 	r := customerRow{Customer: gonghai.Customer{ID: newID(), Name: in.Name, Company: in.Company, Category: in.Category,
 		Industry: in.Industry, Region: in.Region, ProductLine: in.ProductLine, Source: in.Source, Stage: in.Stage,
 		Phone: in.Phone, Email: in.Email, OwnerID: in.OwnerID, PoolID: in.PoolID, Created: now, Updated: now}}
@@ -186,7 +161,7 @@ func insertCustomer(ctx context.Context, c conn, actorID string, in NewCustomer,
 
 // UpdateCustomer changes a customer's fields. Its owner, admins and the
 // owner's managers may; while it is in a pool, admins and pool admins.
-func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string, patch CustomerPatch) (gonghai.Customer, error) {
+func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string, patch gonghai.CustomerPatch) (gonghai.Customer, error) {
 	var out gonghai.Customer
 	err := db.inTx(ctx, func(c conn) error {
 		r, err := getCustomer(ctx, c, id)
@@ -204,7 +179,7 @@ func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string,
 			return gonghai.Errorf(gonghai.EForbidden, "claim the customer before you edit it")
 		}
 		f := fieldsOf(r.Customer)
-		patch.apply(&f)
+		patch.Apply(&f)
 		if err := f.Validate(); err != nil {
 			return err
 		}
@@ -238,15 +213,9 @@ func invalidRef(err error, field string) error {
 	return err
 }
 
-// CustomerFilter narrows a pool listing. Region matches a whole region path
-// or any place below it ("广东省" matches "广东省/深圳市/南山区").
-type CustomerFilter struct {
-	Q, Category, Industry, Region, ProductLine, Source string
-}
-
 // PoolCustomers lists the unowned customers of a pool, newest first, for a
 // viewer who may see the pool.
-func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID string, f CustomerFilter, pg Page) ([]gonghai.Customer, string, error) {
+func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID string, f gonghai.CustomerFilter, pg gonghai.Page) ([]gonghai.Customer, string, error) {
 	c := db.reader()
 	p, err := getPool(ctx, c, poolID)
 	if err != nil {
@@ -276,16 +245,16 @@ func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID str
 }
 
 // MyCustomers lists the viewer's private pool, newest first.
-func (db *DB) MyCustomers(ctx context.Context, viewer gonghai.User, pg Page) ([]gonghai.Customer, string, error) {
+func (db *DB) MyCustomers(ctx context.Context, viewer gonghai.User, pg gonghai.Page) ([]gonghai.Customer, string, error) {
 	return db.listCustomers(ctx, viewer, []string{"c.owner_id = ?"}, []any{viewer.ID}, pg)
 }
 
-func (db *DB) listCustomers(ctx context.Context, viewer gonghai.User, where []string, args []any, pg Page) ([]gonghai.Customer, string, error) {
+func (db *DB) listCustomers(ctx context.Context, viewer gonghai.User, where []string, args []any, pg gonghai.Page) ([]gonghai.Customer, string, error) {
 	if pg.After != "" {
 		where, args = append(where, "c.id < ?"), append(args, pg.After)
 	}
 	rows, err := db.reader().query(ctx, `SELECT `+customerColumns+customerFrom+`WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY c.id DESC LIMIT ?`, append(args, pg.limit()+1)...)
+		` ORDER BY c.id DESC LIMIT ?`, append(args, pg.Size()+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list customers: %w", err)
 	}

@@ -72,7 +72,7 @@ func (f *fixture) dept(name, parentID string) gonghai.Department {
 
 func (f *fixture) user(login string, role gonghai.Role, deptID string, limit *int) gonghai.User {
 	f.t.Helper()
-	u, err := f.db.CreateUser(f.ctx, nil, store.NewUser{Login: login, Name: login, Role: role, DepartmentID: deptID,
+	u, err := f.db.CreateUser(f.ctx, nil, gonghai.NewUser{Login: login, Name: login, Role: role, DepartmentID: deptID,
 		Level: "junior", HoldingLimit: limit})
 	if err != nil {
 		f.t.Fatal(err)
@@ -80,7 +80,7 @@ func (f *fixture) user(login string, role gonghai.Role, deptID string, limit *in
 	return u
 }
 
-func (f *fixture) pool(name string, in store.PoolInput) gonghai.Pool {
+func (f *fixture) pool(name string, in gonghai.PoolInput) gonghai.Pool {
 	f.t.Helper()
 	in.Name = &name
 	p, err := f.db.CreatePool(f.ctx, f.admin, in)
@@ -95,7 +95,7 @@ func (f *fixture) customers(poolID string, n int) []string {
 	f.t.Helper()
 	ids := make([]string, n)
 	for i := range ids {
-		c, err := f.db.CreateCustomer(f.ctx, f.admin, store.NewCustomer{PoolID: poolID,
+		c, err := f.db.CreateCustomer(f.ctx, f.admin, gonghai.NewCustomer{PoolID: poolID,
 			CustomerFields: gonghai.CustomerFields{Company: fmt.Sprintf("测试公司%d", f.n.Add(1)), Phone: fmt.Sprintf("138%08d", f.n.Load())}})
 		if err != nil {
 			f.t.Fatal(err)

@@ -268,22 +268,12 @@ func (db *DB) checkClaimRules(ctx context.Context, c conn, actor gonghai.User, p
 	return nil
 }
 
-// ClaimResult is the outcome of claiming one customer of a batch.
-type ClaimResult struct {
-	CustomerID string
-	Customer   *gonghai.Customer
-	Err        error
-}
-
-// MaxBatchClaim is the most customers one batch claim takes.
-const MaxBatchClaim = 50
-
 // ClaimBatch claims each of ids from pool poolID for actor, each in its own
 // transaction, and reports each outcome: one refusal does not undo the
 // others, and a rep reaching a limit midway keeps what they got.
-func (db *DB) ClaimBatch(ctx context.Context, actor gonghai.User, poolID string, ids []string) ([]ClaimResult, error) {
-	if len(ids) == 0 || len(ids) > MaxBatchClaim {
-		return nil, gonghai.Invalid("customer_ids", fmt.Sprintf("1 to %d ids", MaxBatchClaim))
+func (db *DB) ClaimBatch(ctx context.Context, actor gonghai.User, poolID string, ids []string) ([]gonghai.ClaimResult, error) {
+	if len(ids) == 0 || len(ids) > gonghai.MaxBatchClaim {
+		return nil, gonghai.Invalid("customer_ids", fmt.Sprintf("1 to %d ids", gonghai.MaxBatchClaim))
 	}
 	seen := map[string]bool{}
 	for _, id := range ids {
@@ -300,10 +290,10 @@ func (db *DB) ClaimBatch(ctx context.Context, actor gonghai.User, poolID string,
 	if !seesPool(ctx, c, actor, p) {
 		return nil, gonghai.Errorf(gonghai.ENotPoolMember, "you are not a member of pool %s", p.Name)
 	}
-	out := make([]ClaimResult, len(ids))
+	out := make([]gonghai.ClaimResult, len(ids))
 	for i, id := range ids {
 		cust, err := db.Claim(ctx, actor, id, poolID)
-		out[i] = ClaimResult{CustomerID: id, Err: err}
+		out[i] = gonghai.ClaimResult{CustomerID: id, Err: err}
 		if err == nil {
 			out[i].Customer = &cust
 		}

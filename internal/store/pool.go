@@ -4,62 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/gonghai/gonghai"
 )
-
-// PoolInput carries the fields of a pool to create or change; nil leaves a
-// field as it is (or at its default, on create).
-type PoolInput struct {
-	Name                *string
-	Hidden              *bool
-	MemberUserIDs       *[]string
-	MemberDepartmentIDs *[]string
-	AdminUserIDs        *[]string
-	DailyClaimLimit     *int
-	ReclaimCooldownDays *int
-	ReleaseWaitHours    *int
-	HoldingLimit        *int
-	ReturnPoolID        *string
-}
-
-// onlyRules reports whether in changes claim rules alone: what a pool admin
-// may change. Name, visibility, members, admins and routing are an admin's.
-func (in PoolInput) onlyRules() bool {
-	return in.Name == nil && in.Hidden == nil && in.MemberUserIDs == nil && in.MemberDepartmentIDs == nil &&
-		in.AdminUserIDs == nil && in.ReturnPoolID == nil
-}
-
-func (in PoolInput) apply(p *gonghai.Pool) {
-	set := func(dst *int, src *int) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	if in.Name != nil {
-		p.Name = strings.TrimSpace(*in.Name)
-	}
-	if in.Hidden != nil {
-		p.Hidden = *in.Hidden
-	}
-	if in.MemberUserIDs != nil {
-		p.MemberUserIDs = *in.MemberUserIDs
-	}
-	if in.MemberDepartmentIDs != nil {
-		p.MemberDepartmentIDs = *in.MemberDepartmentIDs
-	}
-	if in.AdminUserIDs != nil {
-		p.AdminUserIDs = *in.AdminUserIDs
-	}
-	set(&p.DailyClaimLimit, in.DailyClaimLimit)
-	set(&p.ReclaimCooldownDays, in.ReclaimCooldownDays)
-	set(&p.ReleaseWaitHours, in.ReleaseWaitHours)
-	set(&p.HoldingLimit, in.HoldingLimit)
-	if in.ReturnPoolID != nil {
-		p.ReturnPoolID = *in.ReturnPoolID
-	}
-}
 
 func validatePool(ctx context.Context, c conn, p gonghai.Pool) error {
 	bad := map[string]string{}
@@ -105,10 +52,10 @@ func validatePool(ctx context.Context, c conn, p gonghai.Pool) error {
 }
 
 // CreatePool adds a pool; admins only.
-func (db *DB) CreatePool(ctx context.Context, actor gonghai.User, in PoolInput) (gonghai.Pool, error) {
+func (db *DB) CreatePool(ctx context.Context, actor gonghai.User, in gonghai.PoolInput) (gonghai.Pool, error) {
 	now := db.now()
 	p := gonghai.Pool{ID: newID(), Created: now, Updated: now}
-	in.apply(&p)
+	in.Apply(&p)
 	if actor.Role != gonghai.RoleAdmin {
 		return p, gonghai.Errorf(gonghai.EForbidden, "only an admin creates pools")
 	}
@@ -165,7 +112,7 @@ func writePoolMembers(ctx context.Context, c conn, p gonghai.Pool) error {
 
 // UpdatePool changes a pool: admins change anything, its pool admins only
 // its claim rules.
-func (db *DB) UpdatePool(ctx context.Context, actor gonghai.User, id string, in PoolInput) (gonghai.Pool, error) {
+func (db *DB) UpdatePool(ctx context.Context, actor gonghai.User, id string, in gonghai.PoolInput) (gonghai.Pool, error) {
 	var p gonghai.Pool
 	err := db.inTx(ctx, func(c conn) error {
 		var err error
@@ -175,10 +122,10 @@ func (db *DB) UpdatePool(ctx context.Context, actor gonghai.User, id string, in 
 		if !seesPool(ctx, c, actor, p) {
 			return gonghai.Errorf(gonghai.ENotFound, "pool %s not found", id)
 		}
-		if actor.Role != gonghai.RoleAdmin && !(p.IsAdmin(actor.ID) && in.onlyRules()) {
+		if actor.Role != gonghai.RoleAdmin && !(p.IsAdmin(actor.ID) && in.OnlyRules()) {
 			return gonghai.Errorf(gonghai.EForbidden, "only an admin changes this; pool admins change claim rules")
 		}
-		in.apply(&p)
+		in.Apply(&p)
 		p.Updated = db.now()
 		if err := validatePool(ctx, c, p); err != nil {
 			return err

@@ -11,22 +11,11 @@ import (
 	"github.com/gonghai/gonghai"
 )
 
-// NewUser is what it takes to create a user.
-type NewUser struct {
-	Login        string
-	Name         string
-	Role         gonghai.Role
-	DepartmentID string
-	Level        string
-	HoldingLimit *int
-	PasswordHash string // "" for a user who signs in with tokens only
-}
-
 var loginPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
 
 // CreateUser adds a user. actor is nil for the command line, which runs
 // with the operator's authority; through the API only admins create users.
-func (db *DB) CreateUser(ctx context.Context, actor *gonghai.User, in NewUser) (gonghai.User, error) {
+func (db *DB) CreateUser(ctx context.Context, actor *gonghai.User, in gonghai.NewUser) (gonghai.User, error) {
 	u := gonghai.User{ID: newID(), Login: strings.TrimSpace(in.Login), Name: strings.TrimSpace(in.Name), Role: in.Role,
 		DepartmentID: in.DepartmentID, Level: strings.TrimSpace(in.Level), HoldingLimit: in.HoldingLimit, Active: true, Created: db.now()}
 	if actor != nil && actor.Role != gonghai.RoleAdmin {
@@ -116,7 +105,7 @@ func (db *DB) UserByLogin(ctx context.Context, login string) (gonghai.User, erro
 }
 
 // Users lists the users viewer may see, a page at a time in id order.
-func (db *DB) Users(ctx context.Context, viewer gonghai.User, p Page) ([]gonghai.User, string, error) {
+func (db *DB) Users(ctx context.Context, viewer gonghai.User, p gonghai.Page) ([]gonghai.User, string, error) {
 	where, args := "u.id > ?", []any{p.After}
 	switch viewer.Role {
 	case gonghai.RoleAdmin:
@@ -127,7 +116,7 @@ func (db *DB) Users(ctx context.Context, viewer gonghai.User, p Page) ([]gonghai
 		where += " AND u.id = ?"
 		args = append(args, viewer.ID)
 	}
-	rows, err := db.reader().query(ctx, `SELECT `+userColumns+userFrom+`WHERE `+where+` ORDER BY u.id LIMIT ?`, append(args, p.limit()+1)...)
+	rows, err := db.reader().query(ctx, `SELECT `+userColumns+userFrom+`WHERE `+where+` ORDER BY u.id LIMIT ?`, append(args, p.Size()+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("users: %w", err)
 	}

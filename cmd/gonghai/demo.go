@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/gonghai/gonghai"
+	"github.com/gonghai/gonghai/internal/demo"
+	"github.com/gonghai/gonghai/internal/store"
+)
+
+// demoCustomers is how many customers the demo organisation gets.
+const demoCustomers = 10_000
+
+// seedDemo loads the demo organisation into an empty database once, then,
+// on every start, prints fresh tokens to try the API with.
+func (e *environment) seedDemo(ctx context.Context, db *store.DB, base string) error {
+	admin, err := db.UserByLogin(ctx, demo.AdminLogin)
+	if gonghai.ErrorCode(err) == gonghai.ENotFound {
+		if admin, err = loadDemo(ctx, db); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "demo: loaded %d customers, 4 pools, 3 sales departments and 40 reps\n", demoCustomers)
+	} else if err != nil {
+		return err
+	}
+	if first, err := db.MarkDemoSeeded(ctx); err != nil {
+		return err
+	} else if first && admin.Role != gonghai.RoleAdmin {
+		return errors.New("this database has a user named admin who is not an admin: use --demo on an empty database")
+	}
+	fmt.Fprintf(e.stdout, "\nSign in to the API with one of these bearer tokens (new ones on every start):\n")
+	for _, login := range []string{demo.AdminLogin, "mgr.east", "rep01"} {
+		tok, err := db.CreateToken(ctx, login)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "  %-9s %s\n", login, tok)
+	}
+	fmt.Fprintf(e.stdout, `
+Try, as rep01 (a rep of 华北一组):
+  curl -H "Authorization: Bearer <rep01 token>" %[1]s/api/v1/pools
+  curl -H "Authorization: Bearer <rep01 token>" "%[1]s/api/v1/pools/<pool id>/customers?limit=5"
+  curl -X POST -H "Authorization: Bearer <rep01 token>" %[1]s/api/v1/customers/<customer id>/claim
+The OpenAPI document: %[1]s/api/openapi.json
+
+`, base)
+	return nil
+}
+
+// loadDemo writes the generated organisation. Customers go in one
+// transaction; the organisation around them is small.
+func loadDemo(ctx context.Context, db *store.DB) (gonghai.User, error) {
+	org := demo.Generate(1, demoCustomers)
+	admin, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: demo.AdminLogin, Name: "系统管理员", Role: gonghai.RoleAdmin})
+	if err != nil {
+		return admin, err
+	}
+	depts := map[string]string{}
+	for _, d := range org.Departments {
+		made, err := db.CreateDepartment(ctx, admin, d.Name, depts[d.ParentKey])
+		if err != nil {
+			return admin, err
+		}
+		depts[d.Key] = made.ID
+	}
+	users := map[string]string{admin.Login: admin.ID}
+	for _, u := range org.Users {
+		if u.Login == demo.AdminLogin {
+			continue
+		}
+		made, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: u.Login, Name: u.Name, Role: gonghai.Role(u.Role),
+			DepartmentID: depts[u.DepartmentKey], Level: u.Level})
+		if err != nil {
+			return admin, err
+		}
+		users[u.Login] = made.ID
+	}
+	_, err = db.UpdateSettings(ctx, admin, gonghai.Settings{TimeZone: gonghai.DefaultTimeZone,
+		LevelHoldingLimits: map[string]int{demo.LevelJunior: 200, demo.LevelSenior: 400}, ExcludeWonFromHolding: true})
+	if err != nil {
+		return admin, err
+	}
+	pools := map[string]string{}
+	for _, p := range org.Pools {
+		members, admins := pick(depts, p.MemberDepartmentKeys), pick(users, p.AdminLogins)
+		made, err := db.CreatePool(ctx, admin, gonghai.PoolInput{Name: &p.Name, Hidden: &p.Hidden,
+			MemberDepartmentIDs: &members, AdminUserIDs: &admins, DailyClaimLimit: &p.DailyClaimLimit,
+			ReclaimCooldownDays: &p.ReclaimCooldownDays, ReleaseWaitHours: &p.ReleaseWaitHours, HoldingLimit: &p.HoldingLimit})
+		if err != nil {
+			return admin, err
+		}
+		pools[p.Key] = made.ID
+	}
+	customers := make([]gonghai.NewCustomer, len(org.Customers))
+	for i, c := range org.Customers {
+		customers[i] = gonghai.NewCustomer{PoolID: pools[c.PoolKey], OwnerID: users[c.OwnerLogin],
+			CustomerFields: gonghai.CustomerFields{Name: c.Name, Company: c.Company, Category: c.Category,
+				Industry: c.Industry, Region: c.Region, ProductLine: c.ProductLine, Source: c.Source, Stage: c.Stage,
+				Phone: c.Phone, Email: c.Email}}
+	}
+	_, err = db.ImportCustomers(ctx, admin, customers)
+	return admin, err
+}
+
+func pick(ids map[string]string, keys []string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = ids[k]
+	}
+	return out
+}

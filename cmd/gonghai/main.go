@@ -1,0 +1,66 @@
+// Command gonghai runs the lead-pool CRM: its server, migrations, user and
+// token administration, and benchmarks.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "gonghai:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `gonghai — lead-pool CRM engine (公海)
+
+Usage:
+  gonghai serve [--addr 127.0.0.1:8080] [--db DSN] [--demo]
+  gonghai migrate [--db DSN]
+  gonghai user create --login L --name N --role admin|manager|rep [--department D] [--level V] [--holding-limit K] [--password P]
+  gonghai user passwd --login L --password P
+  gonghai token create --login L
+  gonghai bench claim-storm [--db DSN] [--postgres URL]
+
+DSN: sqlite:PATH (default sqlite:gonghai.db) or postgres://…; also GONGHAI_DB.
+`
+
+// run is the whole program, with its surroundings passed in so that tests
+// can run it in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	env := &environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) < 2 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command")
+	}
+	cmd, rest := args[1], args[2:]
+	switch cmd {
+	case "serve":
+		return env.serve(ctx, rest)
+	case "migrate":
+		return env.migrate(ctx, rest)
+	case "user":
+		return env.user(ctx, rest)
+	case "token":
+		return env.token(ctx, rest)
+	case "bench":
+		return env.bench(ctx, rest)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}

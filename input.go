@@ -1,0 +1,124 @@
+package gonghai
+
+import "strings"
+
+// PoolInput carries the fields of a pool to create or change; nil leaves a
+// field as it is (or at its default, on create).
+type PoolInput struct {
+	Name                *string
+	Hidden              *bool
+	MemberUserIDs       *[]string
+	MemberDepartmentIDs *[]string
+	AdminUserIDs        *[]string
+	DailyClaimLimit     *int
+	ReclaimCooldownDays *int
+	ReleaseWaitHours    *int
+	HoldingLimit        *int
+	ReturnPoolID        *string
+}
+
+// OnlyRules reports whether in changes claim rules alone: what a pool admin
+// may change. Name, visibility, members, admins and routing are an admin's.
+func (in PoolInput) OnlyRules() bool {
+	return in.Name == nil && in.Hidden == nil && in.MemberUserIDs == nil && in.MemberDepartmentIDs == nil &&
+		in.AdminUserIDs == nil && in.ReturnPoolID == nil
+}
+
+func (in PoolInput) Apply(p *Pool) {
+	set := func(dst *int, src *int) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	if in.Name != nil {
+		p.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.Hidden != nil {
+		p.Hidden = *in.Hidden
+	}
+	if in.MemberUserIDs != nil {
+		p.MemberUserIDs = *in.MemberUserIDs
+	}
+	if in.MemberDepartmentIDs != nil {
+		p.MemberDepartmentIDs = *in.MemberDepartmentIDs
+	}
+	if in.AdminUserIDs != nil {
+		p.AdminUserIDs = *in.AdminUserIDs
+	}
+	set(&p.DailyClaimLimit, in.DailyClaimLimit)
+	set(&p.ReclaimCooldownDays, in.ReclaimCooldownDays)
+	set(&p.ReleaseWaitHours, in.ReleaseWaitHours)
+	set(&p.HoldingLimit, in.HoldingLimit)
+	if in.ReturnPoolID != nil {
+		p.ReturnPoolID = *in.ReturnPoolID
+	}
+}
+
+// NewCustomer is a customer to create: into pool PoolID, and straight to
+// OwnerID when it is set.
+type NewCustomer struct {
+	CustomerFields
+	PoolID  string
+	OwnerID string
+}
+
+// CustomerPatch changes the fields that are set.
+type CustomerPatch struct {
+	Name, Company, Category, Industry, Region, ProductLine, Source, Stage, Phone, Email *string
+}
+
+func (p CustomerPatch) Apply(f *CustomerFields) {
+	for _, x := range []struct{ dst, src *string }{
+		{&f.Name, p.Name}, {&f.Company, p.Company}, {&f.Category, p.Category}, {&f.Industry, p.Industry},
+		{&f.Region, p.Region}, {&f.ProductLine, p.ProductLine}, {&f.Source, p.Source}, {&f.Stage, p.Stage},
+		{&f.Phone, p.Phone}, {&f.Email, p.Email},
+	} {
+		if x.src != nil {
+			*x.dst = strings.TrimSpace(*x.src)
+		}
+	}
+}
+
+// CustomerFilter narrows a pool listing. Region matches a whole region path
+// or any place below it ("广东省" matches "广东省/深圳市/南山区").
+type CustomerFilter struct {
+	Q, Category, Industry, Region, ProductLine, Source string
+}
+
+// NewUser is what it takes to create a user.
+type NewUser struct {
+	Login        string
+	Name         string
+	Role         Role
+	DepartmentID string
+	Level        string
+	HoldingLimit *int
+	PasswordHash string // "" for a user who signs in with tokens only
+}
+
+// ClaimResult is the outcome of claiming one customer of a batch.
+type ClaimResult struct {
+	CustomerID string
+	Customer   *Customer
+	Err        error
+}
+
+// MaxBatchClaim is the most customers one batch claim takes.
+const MaxBatchClaim = 50
+
+// MaxPageSize is the most rows one page holds.
+const MaxPageSize = 200
+
+// Page asks for up to Limit rows after the key After ("" for the first
+// page), in the listing's order.
+type Page struct {
+	After string
+	Limit int
+}
+
+func (p Page) Size() int {
+	if p.Limit <= 0 || p.Limit > MaxPageSize {
+		return MaxPageSize
+	}
+	return p.Limit
+}

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"context"
+
+	"github.com/gonghai/gonghai"
+)
+
+// CustomerFields are the fields a user may set. Owner, pool, won and the
+// times are absent on purpose: a body that carries them is refused whole.
+type CustomerFields struct {
+	Name        *string `json:"name,omitempty" maxLength:"200" example:"张伟"`
+	Company     *string `json:"company,omitempty" maxLength:"200" example:"上海恒信科技有限公司"`
+	Category    *string `json:"category,omitempty" enum:"A,B,C,"`
+	Industry    *string `json:"industry,omitempty" maxLength:"200"`
+	Region      *string `json:"region,omitempty" maxLength:"200" example:"上海市/上海市/浦东新区"`
+	ProductLine *string `json:"product_line,omitempty" maxLength:"200"`
+	Source      *string `json:"source,omitempty" maxLength:"200"`
+	Stage       *string `json:"stage,omitempty" maxLength:"200"`
+	Phone       *string `json:"phone,omitempty" maxLength:"200" example:"13812348000"`
+	Email       *string `json:"email,omitempty" maxLength:"200"`
+}
+
+func (f CustomerFields) patch() gonghai.CustomerPatch {
+	return gonghai.CustomerPatch{Name: f.Name, Company: f.Company, Category: f.Category, Industry: f.Industry, Region: f.Region,
+		ProductLine: f.ProductLine, Source: f.Source, Stage: f.Stage, Phone: f.Phone, Email: f.Email}
+}
+
+type customerCreateIn struct {
+	Body struct {
+		CustomerFields
+		PoolID  string `json:"pool_id" doc:"The pool it belongs to"`
+		OwnerID string `json:"owner_id,omitempty" doc:"Create straight into this user's private pool"`
+	}
+}
+
+func (s *Server) createCustomer(ctx context.Context, in *customerCreateIn) (*body[customerJSON], error) {
+	var f gonghai.CustomerFields
+	in.Body.patch().Apply(&f)
+	c, err := s.store.CreateCustomer(ctx, actor(ctx), gonghai.NewCustomer{CustomerFields: f, PoolID: in.Body.PoolID, OwnerID: in.Body.OwnerID})
+	if err != nil {
+		return nil, err
+	}
+	return bodyOf(customerOut(c)), nil
+}
+
+func (s *Server) getCustomer(ctx context.Context, in *IDPath) (*body[customerJSON], error) {
+	c, err := s.store.Customer(ctx, actor(ctx), in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return bodyOf(customerOut(c)), nil
+}
+
+type customerPatchIn struct {
+	IDPath
+	Body CustomerFields
+}
+
+func (s *Server) updateCustomer(ctx context.Context, in *customerPatchIn) (*body[customerJSON], error) {
+	c, err := s.store.UpdateCustomer(ctx, actor(ctx), in.ID, in.Body.patch())
+	if err != nil {
+		return nil, err
+	}
+	return bodyOf(customerOut(c)), nil
+}
+
+func (s *Server) listMyCustomers(ctx context.Context, in *PageParams) (*list[customerJSON], error) {
+	pg, err := in.page()
+	if err != nil {
+		return nil, err
+	}
+	cs, next, err := s.store.MyCustomers(ctx, actor(ctx), pg)
+	if err != nil {
+		return nil, err
+	}
+	return listOf(cs, next, customerOut), nil
+}
+
+func (s *Server) customerHistory(ctx context.Context, in *IDPath) (*list[eventJSON], error) {
+	es, err := s.store.History(ctx, actor(ctx), in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return listOf(es, "", eventOut), nil
+}

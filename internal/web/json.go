@@ -1,0 +1,181 @@
+package web
+
+import (
+	"encoding/base64"
+	"time"
+
+	"github.com/gonghai/gonghai"
+)
+
+// The JSON shapes of the API. Ids are strings; instants are RFC 3339 UTC;
+// an absent owner is null.
+
+type userJSON struct {
+	ID           string    `json:"id"`
+	Login        string    `json:"login"`
+	Name         string    `json:"name"`
+	Role         string    `json:"role" enum:"admin,manager,rep"`
+	DepartmentID *string   `json:"department_id"`
+	Level        string    `json:"level"`
+	HoldingLimit *int      `json:"holding_limit"`
+	Active       bool      `json:"active"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+func userOut(u gonghai.User) userJSON {
+	return userJSON{ID: u.ID, Login: u.Login, Name: u.Name, Role: string(u.Role), DepartmentID: optional(u.DepartmentID),
+		Level: u.Level, HoldingLimit: u.HoldingLimit, Active: u.Active, CreatedAt: u.Created}
+}
+
+type departmentJSON struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	ParentID  *string   `json:"parent_id"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func departmentOut(d gonghai.Department) departmentJSON {
+	return departmentJSON{ID: d.ID, Name: d.Name, ParentID: optional(d.ParentID), CreatedAt: d.Created}
+}
+
+type poolJSON struct {
+	ID                  string    `json:"id"`
+	Name                string    `json:"name"`
+	Hidden              bool      `json:"hidden" doc:"Assign-only: members cannot see or claim"`
+	MemberUserIDs       []string  `json:"member_user_ids"`
+	MemberDepartmentIDs []string  `json:"member_department_ids" doc:"Sub-departments are members too"`
+	AdminUserIDs        []string  `json:"admin_user_ids"`
+	DailyClaimLimit     int       `json:"daily_claim_limit" doc:"Claims per rep per calendar day; 0 = no limit"`
+	ReclaimCooldownDays int       `json:"reclaim_cooldown_days" doc:"Days before a previous owner may claim a customer again"`
+	ReleaseWaitHours    int       `json:"release_wait_hours" doc:"Hours a released customer stays unclaimable"`
+	HoldingLimit        int       `json:"holding_limit" doc:"Customers of this pool one rep may own; 0 = no limit"`
+	ReturnPoolID        *string   `json:"return_pool_id" doc:"Where released customers go; null = this pool"`
+	CreatedAt           time.Time `json:"created_at"`
+	UpdatedAt           time.Time `json:"updated_at"`
+}
+
+func poolOut(p gonghai.Pool) poolJSON {
+	return poolJSON{ID: p.ID, Name: p.Name, Hidden: p.Hidden, MemberUserIDs: nonNil(p.MemberUserIDs),
+		MemberDepartmentIDs: nonNil(p.MemberDepartmentIDs), AdminUserIDs: nonNil(p.AdminUserIDs),
+		DailyClaimLimit: p.DailyClaimLimit, ReclaimCooldownDays: p.ReclaimCooldownDays, ReleaseWaitHours: p.ReleaseWaitHours,
+		HoldingLimit: p.HoldingLimit, ReturnPoolID: optional(p.ReturnPoolID), CreatedAt: p.Created, UpdatedAt: p.Updated}
+}
+
+type customerJSON struct {
+	ID          string     `json:"id"`
+	Name        string     `json:"name"`
+	Company     string     `json:"company"`
+	Category    string     `json:"category"`
+	Industry    string     `json:"industry"`
+	Region      string     `json:"region"`
+	ProductLine string     `json:"product_line"`
+	Source      string     `json:"source"`
+	Stage       string     `json:"stage"`
+	Won         bool       `json:"won"`
+	Phone       string     `json:"phone" doc:"Masked (138****8000) unless you own the customer, manage its owner or are an admin"`
+	Email       string     `json:"email" doc:"Masked like the phone"`
+	OwnerID     *string    `json:"owner_id" doc:"null while the customer is in a pool"`
+	PoolID      string     `json:"pool_id"`
+	OwnedSince  *time.Time `json:"owned_since"`
+	ClaimableAt *time.Time `json:"claimable_at" doc:"Set after a release: nobody may claim before then"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+}
+
+// customerOut shapes a customer the store has already masked for the
+// viewer; the store is where masking happens, so no handler can forget it.
+func customerOut(c gonghai.Customer) customerJSON {
+	return customerJSON{ID: c.ID, Name: c.Name, Company: c.Company, Category: c.Category, Industry: c.Industry,
+		Region: c.Region, ProductLine: c.ProductLine, Source: c.Source, Stage: c.Stage, Won: c.Won, Phone: c.Phone,
+		Email: c.Email, OwnerID: optional(c.OwnerID), PoolID: c.PoolID, OwnedSince: c.OwnedSince, ClaimableAt: c.ClaimableAt,
+		CreatedAt: c.Created, UpdatedAt: c.Updated}
+}
+
+type eventJSON struct {
+	Seq         int       `json:"seq"`
+	Kind        string    `json:"kind" enum:"created,claimed,assigned,transferred,released,recycled,converted,merged"`
+	FromOwnerID *string   `json:"from_owner_id"`
+	ToOwnerID   *string   `json:"to_owner_id"`
+	FromPoolID  *string   `json:"from_pool_id"`
+	ToPoolID    *string   `json:"to_pool_id"`
+	ActorID     *string   `json:"actor_id"`
+	Reason      string    `json:"reason"`
+	Forced      bool      `json:"forced" doc:"An admin assigned past a holding limit"`
+	At          time.Time `json:"at"`
+}
+
+func eventOut(e gonghai.Event) eventJSON {
+	return eventJSON{Seq: e.Seq, Kind: string(e.Kind), FromOwnerID: optional(e.FromOwnerID), ToOwnerID: optional(e.ToOwnerID),
+		FromPoolID: optional(e.FromPoolID), ToPoolID: optional(e.ToPoolID), ActorID: optional(e.ActorID),
+		Reason: e.Reason, Forced: e.Forced, At: e.At}
+}
+
+// list is the shape of every listing.
+type list[T any] struct {
+	Body struct {
+		Items      []T    `json:"items"`
+		NextCursor string `json:"next_cursor" doc:"Pass as cursor for the next page; empty on the last page"`
+	}
+}
+
+func listOf[T, S any](items []S, next string, out func(S) T) *list[T] {
+	l := &list[T]{}
+	l.Body.Items = make([]T, len(items))
+	for i, it := range items {
+		l.Body.Items[i] = out(it)
+	}
+	l.Body.NextCursor = encodeCursor(next)
+	return l
+}
+
+// body wraps a single response body.
+type body[T any] struct{ Body T }
+
+func bodyOf[T any](v T) *body[T] { return &body[T]{Body: v} }
+
+// PageParams are the query parameters of a keyset-paginated listing.
+type PageParams struct {
+	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50" doc:"Items per page"`
+	Cursor string `query:"cursor" doc:"next_cursor of the previous page"`
+}
+
+func (p PageParams) page() (gonghai.Page, error) {
+	after, err := decodeCursor(p.Cursor)
+	return gonghai.Page{After: after, Limit: p.Limit}, err
+}
+
+// Cursors are opaque to clients, so the listing's key can change later.
+func encodeCursor(key string) string {
+	if key == "" {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(key))
+}
+
+func decodeCursor(c string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return "", gonghai.Invalid("cursor", "not a cursor from this API")
+	}
+	return string(b), nil
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// IDPath is the {id} of a route. Embedded types must be exported for huma
+// to see their fields.
+type IDPath struct {
+	ID string `path:"id" maxLength:"64"`
+}

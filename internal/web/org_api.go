@@ -1,0 +1,72 @@
+package web
+
+import (
+	"context"
+
+	"github.com/gonghai/gonghai"
+)
+
+type departmentIn struct {
+	Body struct {
+		Name     string `json:"name" minLength:"1" maxLength:"100" example:"华东销售部"`
+		ParentID string `json:"parent_id,omitempty" doc:"Omit for a top-level department"`
+	}
+}
+
+func (s *Server) createDepartment(ctx context.Context, in *departmentIn) (*body[departmentJSON], error) {
+	d, err := s.store.CreateDepartment(ctx, actor(ctx), in.Body.Name, in.Body.ParentID)
+	if err != nil {
+		return nil, err
+	}
+	return bodyOf(departmentOut(d)), nil
+}
+
+func (s *Server) listDepartments(ctx context.Context, _ *struct{}) (*list[departmentJSON], error) {
+	ds, err := s.store.Departments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return listOf(ds, "", departmentOut), nil
+}
+
+type userIn struct {
+	Body struct {
+		Login        string `json:"login" minLength:"1" maxLength:"64"`
+		Name         string `json:"name" minLength:"1" maxLength:"100"`
+		Role         string `json:"role" enum:"admin,manager,rep"`
+		DepartmentID string `json:"department_id,omitempty"`
+		Level        string `json:"level,omitempty" maxLength:"32" example:"junior"`
+		HoldingLimit *int   `json:"holding_limit,omitempty" minimum:"0" doc:"Personal limit; overrides the level's"`
+	}
+}
+
+func (s *Server) createUser(ctx context.Context, in *userIn) (*body[userJSON], error) {
+	a := actor(ctx)
+	b := in.Body
+	u, err := s.store.CreateUser(ctx, &a, gonghai.NewUser{Login: b.Login, Name: b.Name, Role: gonghai.Role(b.Role),
+		DepartmentID: b.DepartmentID, Level: b.Level, HoldingLimit: b.HoldingLimit})
+	if err != nil {
+		return nil, err
+	}
+	return bodyOf(userOut(u)), nil
+}
+
+func (s *Server) listUsers(ctx context.Context, in *PageParams) (*list[userJSON], error) {
+	pg, err := in.page()
+	if err != nil {
+		return nil, err
+	}
+	us, next, err := s.store.Users(ctx, actor(ctx), pg)
+	if err != nil {
+		return nil, err
+	}
+	return listOf(us, next, userOut), nil
+}
+
+func (s *Server) getUser(ctx context.Context, in *IDPath) (*body[userJSON], error) {
+	u, err := s.store.User(ctx, actor(ctx), in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return bodyOf(userOut(u)), nil
+}

@@ -1,0 +1,136 @@
+package web
+
+import (
+	"context"
+
+	"github.com/gonghai/gonghai"
+)
+
+// PoolFields are the settable fields of a pool; on PATCH, omitted fields
+// stay as they are.
+type PoolFields struct {
+	Name                *string   `json:"name,omitempty" minLength:"1" maxLength:"100" example:"华东公海"`
+	Hidden              *bool     `json:"hidden,omitempty"`
+	MemberUserIDs       *[]string `json:"member_user_ids,omitempty"`
+	MemberDepartmentIDs *[]string `json:"member_department_ids,omitempty"`
+	AdminUserIDs        *[]string `json:"admin_user_ids,omitempty"`
+	DailyClaimLimit     *int      `json:"daily_claim_limit,omitempty" minimum:"0"`
+	ReclaimCooldownDays *int      `json:"reclaim_cooldown_days,omitempty" minimum:"0"`
+	ReleaseWaitHours    *int      `json:"release_wait_hours,omitempty" minimum:"0"`
+	HoldingLimit        *int      `json:"holding_limit,omitempty" minimum:"0"`
+	ReturnPoolID        *string   `json:"return_pool_id,omitempty"`
+}
+
+func (f PoolFields) input() gonghai.PoolInput {
+	return gonghai.PoolInput{Name: f.Name, Hidden: f.Hidden, MemberUserIDs: f.MemberUserIDs, MemberDepartmentIDs: f.MemberDepartmentIDs,
+		AdminUserIDs: f.AdminUserIDs, DailyClaimLimit: f.DailyClaimLimit, ReclaimCooldownDays: f.ReclaimCooldownDays,
+		ReleaseWaitHours: f.ReleaseWaitHours, HoldingLimit: f.HoldingLimit, ReturnPoolID: f.ReturnPoolID}
+}
+
+func (s *Server) createPool(ctx context.Context, in *body[PoolFields]) (*body[poolJSON], error) {
+	if in.Body.Name == nil {
+		return nil, gonghai.Invalid("name", "required")
+	}
+	p, err := s.store.CreatePool(ctx, actor(ctx), in.Body.input())
+	if err != nil {
+		return nil, err
+	}
+	return bodyOf(poolOut(p)), nil
+}
+
+func (s *Server) listPools(ctx context.Context, _ *struct{}) (*list[poolJSON], error) {
+	ps, err := s.store.Pools(ctx, actor(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return listOf(ps, "", poolOut), nil
+}
+
+func (s *Server) getPool(ctx context.Context, in *IDPath) (*body[poolJSON], error) {
+	p, err := s.store.Pool(ctx, actor(ctx), in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return bodyOf(poolOut(p)), nil
+}
+
+type poolPatchIn struct {
+	IDPath
+	Body PoolFields
+}
+
+func (s *Server) updatePool(ctx context.Context, in *poolPatchIn) (*body[poolJSON], error) {
+	p, err := s.store.UpdatePool(ctx, actor(ctx), in.ID, in.Body.input())
+	if err != nil {
+		return nil, err
+	}
+	return bodyOf(poolOut(p)), nil
+}
+
+type poolCustomersIn struct {
+	IDPath
+	PageParams
+	Q           string `query:"q" maxLength:"100" doc:"Part of the name or company"`
+	Category    string `query:"category" enum:"A,B,C"`
+	Industry    string `query:"industry" maxLength:"100"`
+	Region      string `query:"region" maxLength:"200" doc:"A region path or its start: 广东省 matches 广东省/深圳市/南山区"`
+	ProductLine string `query:"product_line" maxLength:"100"`
+	Source      string `query:"source" maxLength:"100"`
+}
+
+func (s *Server) listPoolCustomers(ctx context.Context, in *poolCustomersIn) (*list[customerJSON], error) {
+	pg, err := in.page()
+	if err != nil {
+		return nil, err
+	}
+	cs, next, err := s.store.PoolCustomers(ctx, actor(ctx), in.ID, gonghai.CustomerFilter{Q: in.Q, Category: in.Category,
+		Industry: in.Industry, Region: in.Region, ProductLine: in.ProductLine, Source: in.Source}, pg)
+	if err != nil {
+		return nil, err
+	}
+	return listOf(cs, next, customerOut), nil
+}
+
+type claimBatchIn struct {
+	IDPath
+	Body struct {
+		CustomerIDs []string `json:"customer_ids" minItems:"1" maxItems:"50" uniqueItems:"true"`
+	}
+}
+
+type claimResultJSON struct {
+	CustomerID string        `json:"customer_id"`
+	OK         bool          `json:"ok"`
+	Code       string        `json:"code,omitempty" doc:"Why this one was refused"`
+	Detail     string        `json:"detail,omitempty"`
+	Customer   *customerJSON `json:"customer,omitempty"`
+}
+
+type claimBatchOut struct {
+	Body struct {
+		Claimed int               `json:"claimed"`
+		Results []claimResultJSON `json:"results"`
+	}
+}
+
+func (s *Server) claimBatch(ctx context.Context, in *claimBatchIn) (*claimBatchOut, error) {
+	res, err := s.store.ClaimBatch(ctx, actor(ctx), in.ID, in.Body.CustomerIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := &claimBatchOut{}
+	out.Body.Results = make([]claimResultJSON, len(res))
+	for i, r := range res {
+		j := claimResultJSON{CustomerID: r.CustomerID, OK: r.Err == nil}
+		if r.Err != nil {
+			p := s.problem(ctx, r.Err)
+			j.Code, j.Detail = p.Code, p.Detail
+		} else {
+			c := customerOut(*r.Customer)
+			j.Customer = &c
+			out.Body.Claimed++
+		}
+		out.Body.Results[i] = j
+	}
+	return out, nil
+}

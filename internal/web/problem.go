@@ -1,0 +1,130 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/gonghai/gonghai"
+)
+
+// statuses maps each error code to its HTTP status: the one table of it.
+var statuses = map[string]int{
+	gonghai.EInvalid:          http.StatusUnprocessableEntity,
+	gonghai.ENotFound:         http.StatusNotFound,
+	gonghai.EUnauthenticated:  http.StatusUnauthorized,
+	gonghai.EForbidden:        http.StatusForbidden,
+	gonghai.ENotPoolMember:    http.StatusForbidden,
+	gonghai.EPoolAssignOnly:   http.StatusForbidden,
+	gonghai.ENotOwner:         http.StatusForbidden,
+	gonghai.EConflict:         http.StatusConflict,
+	gonghai.EAlreadyClaimed:   http.StatusConflict,
+	gonghai.EHoldingLimit:     http.StatusConflict,
+	gonghai.EReclaimCooldown:  http.StatusConflict,
+	gonghai.EReleaseWait:      http.StatusConflict,
+	gonghai.EUserInactive:     http.StatusConflict,
+	gonghai.ELoginTaken:       http.StatusConflict,
+	gonghai.EDailyClaimLimit:  http.StatusTooManyRequests,
+	gonghai.EMethodNotAllowed: http.StatusMethodNotAllowed,
+	gonghai.EInternal:         http.StatusInternalServerError,
+}
+
+// Problem is an RFC 9457 problem document with gonghai's stable code.
+type Problem struct {
+	Title  string            `json:"title" doc:"Short summary of the status"`
+	Status int               `json:"status"`
+	Code   string            `json:"code" doc:"Stable, snake_case error code"`
+	Detail string            `json:"detail,omitempty" doc:"What went wrong, safe to show"`
+	Fields map[string]string `json:"fields,omitempty" doc:"Input fields at fault and why (code invalid)"`
+}
+
+func (p *Problem) Error() string { return p.Code + ": " + p.Detail }
+
+// GetStatus gives huma the response status.
+func (p *Problem) GetStatus() int { return p.Status }
+
+// ContentType marks the body as a problem document.
+func (p *Problem) ContentType(string) string { return "application/problem+json" }
+
+func problemFor(err error) *Problem {
+	code := gonghai.ErrorCode(err)
+	status, ok := statuses[code]
+	if !ok {
+		status = http.StatusBadRequest
+	}
+	p := &Problem{Title: http.StatusText(status), Status: status, Code: code, Detail: gonghai.ErrorMessage(err)}
+	var e *gonghai.Error
+	if errors.As(err, &e) {
+		p.Fields = e.Fields
+	}
+	return p
+}
+
+// problem turns any error into the problem users see. Only internal errors
+// are logged, with their cause; users get a generic message for those.
+func (s *Server) problem(ctx context.Context, err error) *Problem {
+	var p *Problem
+	if errors.As(err, &p) {
+		return p
+	}
+	if gonghai.ErrorCode(err) == gonghai.EInternal {
+		s.log.ErrorContext(ctx, "internal_error", "err", err.Error())
+	}
+	return problemFor(err)
+}
+
+func writeProblem(w http.ResponseWriter, p *Problem) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(p.Status)
+	writeJSON(w, p)
+}
+
+func writeJSON(w io.Writer, v any) {
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// codeForStatus names the errors huma raises itself (validation, malformed
+// bodies, sizes) with the same codes as ours.
+var codeForStatus = map[int]string{
+	http.StatusBadRequest:            gonghai.EInvalid,
+	http.StatusUnprocessableEntity:   gonghai.EInvalid,
+	http.StatusUnauthorized:          gonghai.EUnauthenticated,
+	http.StatusForbidden:             gonghai.EForbidden,
+	http.StatusNotFound:              gonghai.ENotFound,
+	http.StatusMethodNotAllowed:      gonghai.EMethodNotAllowed,
+	http.StatusRequestEntityTooLarge: "too_large",
+	http.StatusUnsupportedMediaType:  "unsupported_media_type",
+	http.StatusNotAcceptable:         "not_acceptable",
+}
+
+func init() {
+	// huma reports its own validation and parsing failures through
+	// NewError. Values are never echoed back: an echoed phone number would
+	// leave the server unmasked in an error.
+	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
+		code, ok := codeForStatus[status]
+		if !ok {
+			code, status, msg = gonghai.EInternal, http.StatusInternalServerError, "internal error"
+		}
+		p := &Problem{Title: http.StatusText(status), Status: status, Code: code, Detail: msg}
+		for _, err := range errs {
+			var d *huma.ErrorDetail
+			if !errors.As(err, &d) {
+				continue
+			}
+			if p.Fields == nil {
+				p.Fields = map[string]string{}
+			}
+			field := d.Location
+			for _, prefix := range []string{"body.", "query.", "path.", "header."} {
+				field = strings.TrimPrefix(field, prefix)
+			}
+			p.Fields[field] = d.Message
+		}
+		return p
+	}
+}

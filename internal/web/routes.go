@@ -1,0 +1,52 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// routes lists every route of the API. Each handler lives in the file of
+// its resource; the OpenAPI document at /api/openapi.json is generated from
+// these registrations.
+func (s *Server) routes() {
+	register(s, op(http.MethodGet, "/healthz", "health", "Answers 200 when the database answers"), s.health)
+
+	register(s, op(http.MethodGet, "/api/v1/me", "get-me", "The authenticated user"), s.getMe)
+	register(s, op(http.MethodGet, "/api/v1/me/customers", "list-my-customers", "My private pool (私海), newest first"), s.listMyCustomers)
+
+	register(s, op(http.MethodGet, "/api/v1/settings", "get-settings", "Organisation settings"), s.getSettings)
+	register(s, op(http.MethodPut, "/api/v1/settings", "put-settings", "Replace organisation settings (admin)"), s.putSettings)
+
+	register(s, created(op(http.MethodPost, "/api/v1/departments", "create-department", "Create a department (admin)")), s.createDepartment)
+	register(s, op(http.MethodGet, "/api/v1/departments", "list-departments", "The department tree, parents first"), s.listDepartments)
+
+	register(s, created(op(http.MethodPost, "/api/v1/users", "create-user", "Create a user (admin)")), s.createUser)
+	register(s, op(http.MethodGet, "/api/v1/users", "list-users", "Users you may see"), s.listUsers)
+	register(s, op(http.MethodGet, "/api/v1/users/{id}", "get-user", "One user"), s.getUser)
+
+	register(s, created(op(http.MethodPost, "/api/v1/pools", "create-pool", "Create a pool (admin)")), s.createPool)
+	register(s, op(http.MethodGet, "/api/v1/pools", "list-pools", "Pools you may see"), s.listPools)
+	register(s, op(http.MethodGet, "/api/v1/pools/{id}", "get-pool", "One pool"), s.getPool)
+	register(s, op(http.MethodPatch, "/api/v1/pools/{id}", "update-pool", "Change a pool (admin; pool admins: claim rules)"), s.updatePool)
+	register(s, op(http.MethodGet, "/api/v1/pools/{id}/customers", "list-pool-customers", "Unowned customers of a pool, newest first"), s.listPoolCustomers)
+	register(s, op(http.MethodPost, "/api/v1/pools/{id}/claim", "claim-batch", "Claim up to 50 customers; one result per id"), s.claimBatch)
+
+	register(s, created(op(http.MethodPost, "/api/v1/customers", "create-customer", "Create a customer in a pool or for an owner")), s.createCustomer)
+	register(s, op(http.MethodGet, "/api/v1/customers/{id}", "get-customer", "One customer"), s.getCustomer)
+	register(s, op(http.MethodPatch, "/api/v1/customers/{id}", "update-customer", "Change a customer's fields"), s.updateCustomer)
+	register(s, op(http.MethodPost, "/api/v1/customers/{id}/claim", "claim-customer", "Claim a customer from its pool"), s.claimCustomer)
+	register(s, op(http.MethodPost, "/api/v1/customers/{id}/release", "release-customer", "Give a customer back to a pool"), s.releaseCustomer)
+	register(s, op(http.MethodPost, "/api/v1/customers/{id}/assign", "assign-customer", "Give a pool customer to a rep"), s.assignCustomer)
+	register(s, op(http.MethodPost, "/api/v1/customers/{id}/transfer", "transfer-customer", "Move a customer to another owner"), s.transferCustomer)
+	register(s, op(http.MethodGet, "/api/v1/customers/{id}/history", "customer-history", "Ownership events, oldest first"), s.customerHistory)
+}
+
+func op(method, path, id, summary string) huma.Operation {
+	return huma.Operation{Method: method, Path: path, OperationID: id, Summary: summary, MaxBodyBytes: 1 << 20}
+}
+
+func created(o huma.Operation) huma.Operation {
+	o.DefaultStatus = http.StatusCreated
+	return o
+}
