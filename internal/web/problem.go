@@ -110,6 +110,9 @@ func init() {
 		if !ok {
 			code, status, msg = gonghai.EInternal, http.StatusInternalServerError, "internal error"
 		}
+		if s, ok := statuses[code]; ok {
+			status = s // one code, one status: a malformed body is invalid like a bad field
+		}
 		p := &Problem{Title: http.StatusText(status), Status: status, Code: code, Detail: msg}
 		for _, err := range errs {
 			var d *huma.ErrorDetail

@@ -1,0 +1,322 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gonghai/gonghai"
+	"github.com/gonghai/gonghai/internal/pgtest"
+	"github.com/gonghai/gonghai/internal/store"
+	"github.com/gonghai/gonghai/internal/web"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// org is a small organisation behind a real HTTP server:
+// 销售部 ⊃ 华东组 (manager east, reps a and b) and 华北组 (rep north).
+type org struct {
+	t                         *testing.T
+	db                        *store.DB
+	srv                       *httptest.Server
+	tokens                    map[string]string
+	ids                       map[string]string
+	admin, east, a, b, north  gonghai.User
+	pool, hidden, northPool   gonghai.Pool
+	inPool, ownedByA, hiddenC string
+}
+
+func forEachDB(t *testing.T, test func(t *testing.T, o *org)) {
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			dsn := "sqlite:" + filepath.Join(t.TempDir(), "gonghai.db")
+			if name == "postgres" {
+				dsn = pgtest.NewDatabase(t)
+			}
+			test(t, newOrg(t, dsn))
+		})
+	}
+}
+
+func newOrg(t *testing.T, dsn string) *org {
+	ctx := context.Background()
+	db, err := store.Open(ctx, dsn, gonghai.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	o := &org{t: t, db: db, tokens: map[string]string{}, ids: map[string]string{}}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	user := func(login string, role gonghai.Role, dept string) gonghai.User {
+		u, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: login, Name: login, Role: role, DepartmentID: dept})
+		must(err)
+		o.tokens[login], err = db.CreateToken(ctx, login)
+		must(err)
+		return u
+	}
+	o.admin = user("admin", gonghai.RoleAdmin, "")
+	sales, err := db.CreateDepartment(ctx, o.admin, "销售部", "")
+	must(err)
+	east, err := db.CreateDepartment(ctx, o.admin, "华东组", sales.ID)
+	must(err)
+	north, err := db.CreateDepartment(ctx, o.admin, "华北组", sales.ID)
+	must(err)
+	o.east, o.a, o.b = user("mgr.east", gonghai.RoleManager, east.ID), user("rep.a", gonghai.RoleRep, east.ID), user("rep.b", gonghai.RoleRep, east.ID)
+	o.north = user("rep.north", gonghai.RoleRep, north.ID)
+	pool := func(name string, in gonghai.PoolInput) gonghai.Pool {
+		in.Name = &name
+		p, err := db.CreatePool(ctx, o.admin, in)
+		must(err)
+		return p
+	}
+	o.pool = pool("华东公海", gonghai.PoolInput{MemberDepartmentIDs: &[]string{east.ID}, DailyClaimLimit: ptr(3)})
+	o.northPool = pool("华北公海", gonghai.PoolInput{MemberDepartmentIDs: &[]string{north.ID}})
+	o.hidden = pool("重点客户池", gonghai.PoolInput{Hidden: ptr(true), MemberDepartmentIDs: &[]string{east.ID}})
+	customer := func(p gonghai.Pool, owner string) string {
+		c, err := db.CreateCustomer(ctx, o.admin, gonghai.NewCustomer{PoolID: p.ID, OwnerID: owner,
+			CustomerFields: gonghai.CustomerFields{Name: "张伟", Company: "上海恒信科技有限公司", Phone: "13812348000", Email: "zhang.wei@hengxin.cn"}})
+		must(err)
+		return c.ID
+	}
+	o.inPool, o.ownedByA, o.hiddenC = customer(o.pool, ""), customer(o.pool, o.a.ID), customer(o.hidden, "")
+	o.srv = httptest.NewServer(web.NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	t.Cleanup(o.srv.Close)
+	return o
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// call sends one request as login ("" for none) and decodes the answer.
+func (o *org) call(login, method, path, body string) (int, map[string]any, http.Header) {
+	o.t.Helper()
+	req, err := http.NewRequest(method, o.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	if login != "" {
+		req.Header.Set("Authorization", "Bearer "+o.tokens[login])
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := o.srv.Client().Do(req)
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var v map[string]any
+	_ = json.NewDecoder(res.Body).Decode(&v)
+	return res.StatusCode, v, res.Header
+}
+
+// TestScenarios drives the API as its users do and checks status and code.
+func TestScenarios(t *testing.T) {
+	forEachDB(t, func(t *testing.T, o *org) {
+		p, hp, np := o.pool.ID, o.hidden.ID, o.northPool.ID
+		for _, sc := range []struct {
+			name, as, method, path, body string
+			status                       int
+			code                         string
+			field                        string // a field named in the problem
+		}{
+			{"no token", "", "GET", "/api/v1/pools", "", 401, "unauthenticated", ""},
+			{"bad token", "nobody", "GET", "/api/v1/pools", "", 401, "unauthenticated", ""},
+			{"health is public", "", "GET", "/healthz", "", 200, "", ""},
+			{"unknown route", "admin", "GET", "/api/v1/nothing", "", 404, "not_found", ""},
+			{"unknown customer", "admin", "GET", "/api/v1/customers/nope", "", 404, "not_found", ""},
+			{"member lists pool", "rep.a", "GET", "/api/v1/pools/" + p + "/customers", "", 200, "", ""},
+			{"non-member cannot list", "rep.north", "GET", "/api/v1/pools/" + p + "/customers", "", 403, "not_pool_member", ""},
+			{"non-member cannot claim", "rep.north", "POST", "/api/v1/customers/" + o.inPool + "/claim", "", 403, "not_pool_member", ""},
+			{"non-member cannot batch claim", "rep.north", "POST", "/api/v1/pools/" + p + "/claim", `{"customer_ids":["` + o.inPool + `"]}`, 403, "not_pool_member", ""},
+			{"hidden pool is not listed to members", "rep.a", "GET", "/api/v1/pools/" + hp + "/customers", "", 403, "not_pool_member", ""},
+			{"hidden pool is assign-only", "rep.a", "POST", "/api/v1/customers/" + o.hiddenC + "/claim", "", 403, "pool_assign_only", ""},
+			{"rep cannot assign", "rep.a", "POST", "/api/v1/customers/" + o.inPool + "/assign", `{"user_id":"` + o.b.ID + `"}`, 403, "forbidden", ""},
+			{"manager cannot assign outside subtree", "mgr.east", "POST", "/api/v1/customers/" + o.inPool + "/assign", `{"user_id":"` + o.north.ID + `"}`, 403, "forbidden", ""},
+			{"manager cannot force", "mgr.east", "POST", "/api/v1/customers/" + o.inPool + "/assign", `{"user_id":"` + o.b.ID + `","force":true}`, 403, "forbidden", ""},
+			{"rep cannot transfer", "rep.b", "POST", "/api/v1/customers/" + o.ownedByA + "/transfer", `{"user_id":"` + o.b.ID + `"}`, 403, "forbidden", ""},
+			{"rep cannot release another's", "rep.b", "POST", "/api/v1/customers/" + o.ownedByA + "/release", `{"reason":"x"}`, 403, "not_owner", ""},
+			{"release needs a reason", "rep.a", "POST", "/api/v1/customers/" + o.ownedByA + "/release", `{"reason":""}`, 422, "invalid", "reason"},
+			{"claim taken customer", "rep.b", "POST", "/api/v1/customers/" + o.ownedByA + "/claim", "", 409, "already_claimed", ""},
+			{"rep cannot create pools", "rep.a", "POST", "/api/v1/pools", `{"name":"我的池"}`, 403, "forbidden", ""},
+			{"rep cannot create users", "rep.a", "POST", "/api/v1/users", `{"login":"x","name":"x","role":"admin"}`, 403, "forbidden", ""},
+			{"rep cannot change settings", "rep.a", "PUT", "/api/v1/settings", `{"time_zone":"UTC","level_holding_limits":{},"exclude_won_from_holding":false}`, 403, "forbidden", ""},
+			{"pool without name", "admin", "POST", "/api/v1/pools", `{"daily_claim_limit":3}`, 422, "invalid", "name"},
+			{"negative limit", "admin", "PATCH", "/api/v1/pools/" + np, `{"daily_claim_limit":-1}`, 422, "invalid", "daily_claim_limit"},
+			{"bad category", "admin", "POST", "/api/v1/customers", `{"pool_id":"` + p + `","company":"某公司","category":"D"}`, 422, "invalid", "category"},
+			{"bad phone", "admin", "POST", "/api/v1/customers", `{"pool_id":"` + p + `","company":"某公司","phone":"call me"}`, 422, "invalid", "phone"},
+			{"malformed json", "admin", "POST", "/api/v1/customers", `{"pool_id":`, 422, "invalid", ""},
+			{"batch too large", "rep.a", "POST", "/api/v1/pools/" + p + "/claim", `{"customer_ids":[` + strings.Repeat(`"x",`, 50) + `"y"]}`, 422, "invalid", "customer_ids"},
+			{"bad cursor", "rep.a", "GET", "/api/v1/pools/" + p + "/customers?cursor=***", "", 422, "invalid", "cursor"},
+			{"limit over 200", "rep.a", "GET", "/api/v1/pools/" + p + "/customers?limit=500", "", 422, "invalid", "limit"},
+			{"rep sees only self", "rep.a", "GET", "/api/v1/users/" + o.b.ID, "", 404, "not_found", ""},
+			{"manager sees own team", "mgr.east", "GET", "/api/v1/users/" + o.b.ID, "", 200, "", ""},
+			{"manager does not see other teams", "mgr.east", "GET", "/api/v1/users/" + o.north.ID, "", 404, "not_found", ""},
+			{"rep cannot see another's customer", "rep.b", "GET", "/api/v1/customers/" + o.ownedByA, "", 404, "not_found", ""},
+		} {
+			t.Run(sc.name, func(t *testing.T) {
+				status, body, header := o.call(sc.as, sc.method, sc.path, sc.body)
+				if status != sc.status || (sc.code != "" && body["code"] != sc.code) {
+					t.Fatalf("%s %s as %q: %d %v, want %d %s", sc.method, sc.path, sc.as, status, body, sc.status, sc.code)
+				}
+				if sc.code != "" && header.Get("Content-Type") != "application/problem+json" {
+					t.Errorf("error content type %q, want application/problem+json", header.Get("Content-Type"))
+				}
+				if sc.field != "" {
+					if fields, _ := body["fields"].(map[string]any); fields[sc.field] == nil {
+						t.Errorf("problem %v does not name field %q", body, sc.field)
+					}
+				}
+			})
+		}
+	})
+}
+
+// TestMassAssignment: a body carrying owner, pool, role or times a caller
+// may not set is refused, and nothing changes.
+func TestMassAssignment(t *testing.T) {
+	forEachDB(t, func(t *testing.T, o *org) {
+		before := o.snapshot()
+		for _, sc := range []struct {
+			name, as, method, path, body string
+			status                       int
+		}{
+			{"create with a timestamp", "rep.a", "POST", "/api/v1/customers", `{"pool_id":"` + o.pool.ID + `","company":"甲公司","created_at":"2020-01-01T00:00:00Z"}`, 422},
+			{"create with won", "rep.a", "POST", "/api/v1/customers", `{"pool_id":"` + o.pool.ID + `","company":"甲公司","won":true}`, 422},
+			{"create for another rep", "rep.a", "POST", "/api/v1/customers", `{"pool_id":"` + o.pool.ID + `","company":"甲公司","owner_id":"` + o.b.ID + `"}`, 403},
+			{"create with an id", "admin", "POST", "/api/v1/customers", `{"pool_id":"` + o.pool.ID + `","company":"甲公司","id":"mine"}`, 422},
+			{"patch the owner", "rep.a", "PATCH", "/api/v1/customers/" + o.ownedByA, `{"owner_id":"` + o.b.ID + `"}`, 422},
+			{"patch the pool", "rep.a", "PATCH", "/api/v1/customers/" + o.ownedByA, `{"pool_id":"` + o.northPool.ID + `","name":"改名"}`, 422},
+			{"patch owned_since", "rep.a", "PATCH", "/api/v1/customers/" + o.ownedByA, `{"owned_since":"2020-01-01T00:00:00Z"}`, 422},
+			{"create a user as active admin with a password hash", "admin", "POST", "/api/v1/users", `{"login":"x","name":"x","role":"rep","active":false,"password_hash":"x"}`, 422},
+			{"create a user with a made-up role", "admin", "POST", "/api/v1/users", `{"login":"y","name":"y","role":"root"}`, 422},
+			{"member renames the pool", "rep.a", "PATCH", "/api/v1/pools/" + o.pool.ID, `{"name":"改名"}`, 403},
+			{"pool with timestamps", "admin", "PATCH", "/api/v1/pools/" + o.pool.ID, `{"created_at":"2020-01-01T00:00:00Z","name":"改名"}`, 422},
+		} {
+			t.Run(sc.name, func(t *testing.T) {
+				status, body, _ := o.call(sc.as, sc.method, sc.path, sc.body)
+				if status != sc.status {
+					t.Fatalf("%s %s: %d %v, want %d", sc.method, sc.path, status, body, sc.status)
+				}
+				if after := o.snapshot(); after != before {
+					t.Fatalf("the refused request changed data:\nbefore %s\nafter  %s", before, after)
+				}
+			})
+		}
+	})
+}
+
+// snapshot is what an admin can read of the organisation, as one string.
+func (o *org) snapshot() string {
+	o.t.Helper()
+	var b strings.Builder
+	for _, path := range []string{"/api/v1/users", "/api/v1/pools", "/api/v1/pools/" + o.pool.ID + "/customers",
+		"/api/v1/pools/" + o.northPool.ID + "/customers", "/api/v1/customers/" + o.ownedByA,
+		"/api/v1/customers/" + o.ownedByA + "/history"} {
+		_, v, _ := o.call("admin", "GET", path, "")
+		j, _ := json.Marshal(v)
+		b.Write(j)
+	}
+	return b.String()
+}
+
+// TestMasking: a rep browsing a pool sees no full phone number or email;
+// the owner, the owner's manager and admins do.
+func TestMasking(t *testing.T) {
+	forEachDB(t, func(t *testing.T, o *org) {
+		for _, sc := range []struct {
+			as, path string
+			masked   bool
+		}{
+			{"rep.a", "/api/v1/pools/" + o.pool.ID + "/customers", true},
+			{"mgr.east", "/api/v1/pools/" + o.pool.ID + "/customers", true},
+			{"admin", "/api/v1/pools/" + o.pool.ID + "/customers", false},
+			{"rep.a", "/api/v1/customers/" + o.inPool, true},
+			{"rep.a", "/api/v1/customers/" + o.ownedByA, false},
+			{"rep.a", "/api/v1/me/customers", false},
+			{"mgr.east", "/api/v1/customers/" + o.ownedByA, false},
+		} {
+			status, body, _ := o.call(sc.as, "GET", sc.path, "")
+			j, _ := json.Marshal(body)
+			full := strings.Contains(string(j), "13812348000") || strings.Contains(string(j), "zhang.wei@")
+			hidden := strings.Contains(string(j), "138****8000") && strings.Contains(string(j), "z***@hengxin.cn")
+			if status != 200 || full == sc.masked || hidden != sc.masked {
+				t.Errorf("%s GET %s: status %d, masked=%v, want masked=%v: %s", sc.as, sc.path, status, hidden, sc.masked, j)
+			}
+		}
+	})
+}
+
+// TestAssignAndLimits runs assignment through the API: a manager inside
+// their subtree, the daily limit's 429, and an admin's forced assignment
+// recorded in the history.
+func TestAssignAndLimits(t *testing.T) {
+	forEachDB(t, func(t *testing.T, o *org) {
+		status, body, _ := o.call("mgr.east", "POST", "/api/v1/customers/"+o.inPool+"/assign", `{"user_id":"`+o.b.ID+`","reason":"按区域分配"}`)
+		if status != 200 || body["owner_id"] != o.b.ID {
+			t.Fatalf("manager assigns inside the subtree: %d %v", status, body)
+		}
+		status, body, _ = o.call("admin", "POST", "/api/v1/customers/"+o.hiddenC+"/assign", `{"user_id":"`+o.north.ID+`","force":true}`)
+		if status != 200 {
+			t.Fatalf("admin assigns from the hidden pool: %d %v", status, body)
+		}
+		_, hist, _ := o.call("admin", "GET", "/api/v1/customers/"+o.hiddenC+"/history", "")
+		last := hist["items"].([]any)[1].(map[string]any)
+		if last["kind"] != "assigned" || last["forced"] != true || last["actor_id"] != o.admin.ID {
+			t.Fatalf("history of a forced assignment: %v", hist)
+		}
+		var ids []string
+		for range 4 {
+			_, c, _ := o.call("admin", "POST", "/api/v1/customers", `{"pool_id":"`+o.pool.ID+`","company":"乙公司"}`)
+			ids = append(ids, c["id"].(string))
+		}
+		status, batch, _ := o.call("rep.a", "POST", "/api/v1/pools/"+o.pool.ID+"/claim", `{"customer_ids":["`+strings.Join(ids, `","`)+`"]}`)
+		results := batch["results"].([]any)
+		if status != 200 || batch["claimed"] != 3.0 || results[3].(map[string]any)["code"] != "daily_claim_limit_reached" {
+			t.Fatalf("batch claim against a daily limit of 3: %d %v", status, batch)
+		}
+		status, body, _ = o.call("rep.b", "POST", "/api/v1/customers/"+ids[3]+"/claim", "")
+		if status != 200 {
+			t.Fatalf("another rep's first claim of the day: %d %v", status, body)
+		}
+	})
+}
+
+// TestOpenAPI: the document is OpenAPI 3.1 and lists every route.
+func TestOpenAPI(t *testing.T) {
+	o := newOrg(t, "sqlite:"+filepath.Join(t.TempDir(), "gonghai.db"))
+	res, err := http.Get(o.srv.URL + "/api/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var doc struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&doc); err != nil || doc.OpenAPI != "3.1.0" {
+		t.Fatalf("openapi document: %v %q", err, doc.OpenAPI)
+	}
+	for _, route := range []string{"get /healthz", "post /api/v1/pools/{id}/claim", "get /api/v1/pools/{id}/customers",
+		"post /api/v1/customers/{id}/claim", "post /api/v1/customers/{id}/release", "post /api/v1/customers/{id}/assign",
+		"post /api/v1/customers/{id}/transfer", "get /api/v1/customers/{id}/history", "get /api/v1/me/customers",
+		"patch /api/v1/pools/{id}", "post /api/v1/users", "get /api/v1/users/{id}", "post /api/v1/departments"} {
+		method, path, _ := strings.Cut(route, " ")
+		if doc.Paths[path][method] == nil {
+			t.Errorf("the document lacks %s", route)
+		}
+	}
+}
