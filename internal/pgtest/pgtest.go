@@ -435,3 +435,17 @@ func tail(b []byte) string {
 	}
 	return s
 }
+
+// EachDatabase runs test twice, as subtests "sqlite" and "postgres", with
+// the DSN of a fresh database of each kind: the SQLite file in a temporary
+// directory, the PostgreSQL database from NewDatabase. Code that must behave
+// the same on both is tested through it.
+func EachDatabase(t *testing.T, test func(t *testing.T, dsn string)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		test(t, "sqlite:"+filepath.Join(t.TempDir(), "gonghai.db"))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		test(t, NewDatabase(t))
+	})
+}

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -33,15 +32,7 @@ type fixture struct {
 // PostgreSQL database: the store's behaviour must not depend on which.
 func forEachDB(t *testing.T, test func(t *testing.T, f *fixture)) {
 	t.Helper()
-	for _, name := range []string{"sqlite", "postgres"} {
-		t.Run(name, func(t *testing.T) {
-			dsn := "sqlite:" + filepath.Join(t.TempDir(), "gonghai.db")
-			if name == "postgres" {
-				dsn = pgtest.NewDatabase(t)
-			}
-			test(t, newFixture(t, dsn))
-		})
-	}
+	pgtest.EachDatabase(t, func(t *testing.T, dsn string) { test(t, newFixture(t, dsn)) })
 }
 
 func newFixture(t testing.TB, dsn string) *fixture {

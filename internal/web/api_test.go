@@ -33,15 +33,7 @@ type org struct {
 }
 
 func forEachDB(t *testing.T, test func(t *testing.T, o *org)) {
-	for _, name := range []string{"sqlite", "postgres"} {
-		t.Run(name, func(t *testing.T) {
-			dsn := "sqlite:" + filepath.Join(t.TempDir(), "gonghai.db")
-			if name == "postgres" {
-				dsn = pgtest.NewDatabase(t)
-			}
-			test(t, newOrg(t, dsn))
-		})
-	}
+	pgtest.EachDatabase(t, func(t *testing.T, dsn string) { test(t, newOrg(t, dsn)) })
 }
 
 func newOrg(t *testing.T, dsn string) *org {

@@ -37,19 +37,11 @@ type customerCreateIn struct {
 func (s *Server) createCustomer(ctx context.Context, in *customerCreateIn) (*body[customerJSON], error) {
 	var f gonghai.CustomerFields
 	in.Body.patch().Apply(&f)
-	c, err := s.store.CreateCustomer(ctx, actor(ctx), gonghai.NewCustomer{CustomerFields: f, PoolID: in.Body.PoolID, OwnerID: in.Body.OwnerID})
-	if err != nil {
-		return nil, err
-	}
-	return bodyOf(customerOut(c)), nil
+	return reply(customerOut)(s.store.CreateCustomer(ctx, actor(ctx), gonghai.NewCustomer{CustomerFields: f, PoolID: in.Body.PoolID, OwnerID: in.Body.OwnerID}))
 }
 
 func (s *Server) getCustomer(ctx context.Context, in *IDPath) (*body[customerJSON], error) {
-	c, err := s.store.Customer(ctx, actor(ctx), in.ID)
-	if err != nil {
-		return nil, err
-	}
-	return bodyOf(customerOut(c)), nil
+	return reply(customerOut)(s.store.Customer(ctx, actor(ctx), in.ID))
 }
 
 type customerPatchIn struct {
@@ -58,11 +50,7 @@ type customerPatchIn struct {
 }
 
 func (s *Server) updateCustomer(ctx context.Context, in *customerPatchIn) (*body[customerJSON], error) {
-	c, err := s.store.UpdateCustomer(ctx, actor(ctx), in.ID, in.Body.patch())
-	if err != nil {
-		return nil, err
-	}
-	return bodyOf(customerOut(c)), nil
+	return reply(customerOut)(s.store.UpdateCustomer(ctx, actor(ctx), in.ID, in.Body.patch()))
 }
 
 func (s *Server) listMyCustomers(ctx context.Context, in *PageParams) (*list[customerJSON], error) {
@@ -70,17 +58,9 @@ func (s *Server) listMyCustomers(ctx context.Context, in *PageParams) (*list[cus
 	if err != nil {
 		return nil, err
 	}
-	cs, next, err := s.store.MyCustomers(ctx, actor(ctx), pg)
-	if err != nil {
-		return nil, err
-	}
-	return listOf(cs, next, customerOut), nil
+	return replyList(customerOut)(s.store.MyCustomers(ctx, actor(ctx), pg))
 }
 
 func (s *Server) customerHistory(ctx context.Context, in *IDPath) (*list[eventJSON], error) {
-	es, err := s.store.History(ctx, actor(ctx), in.ID)
-	if err != nil {
-		return nil, err
-	}
-	return listOf(es, "", eventOut), nil
+	return replyAll(eventOut)(s.store.History(ctx, actor(ctx), in.ID))
 }

@@ -29,11 +29,7 @@ type settingsJSON struct {
 }
 
 func (s *Server) getSettings(ctx context.Context, _ *struct{}) (*body[settingsJSON], error) {
-	st, err := s.store.Settings(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return bodyOf(settingsOut(st)), nil
+	return reply(settingsOut)(s.store.Settings(ctx))
 }
 
 func settingsOut(st gonghai.Settings) settingsJSON {
@@ -44,10 +40,6 @@ func settingsOut(st gonghai.Settings) settingsJSON {
 }
 
 func (s *Server) putSettings(ctx context.Context, in *body[settingsJSON]) (*body[settingsJSON], error) {
-	st, err := s.store.UpdateSettings(ctx, actor(ctx), gonghai.Settings{TimeZone: in.Body.TimeZone,
-		LevelHoldingLimits: in.Body.LevelHoldingLimits, ExcludeWonFromHolding: in.Body.ExcludeWonFromHolding})
-	if err != nil {
-		return nil, err
-	}
-	return bodyOf(settingsOut(st)), nil
+	return reply(settingsOut)(s.store.UpdateSettings(ctx, actor(ctx), gonghai.Settings{TimeZone: in.Body.TimeZone,
+		LevelHoldingLimits: in.Body.LevelHoldingLimits, ExcludeWonFromHolding: in.Body.ExcludeWonFromHolding}))
 }

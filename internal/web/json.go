@@ -179,3 +179,31 @@ func nonNil(s []string) []string {
 type IDPath struct {
 	ID string `path:"id" maxLength:"64"`
 }
+
+// reply shapes a store answer into a response body, so that a handler reads
+// return reply(customerOut)(s.store.Customer(…)).
+func reply[S, T any](out func(S) T) func(S, error) (*body[T], error) {
+	return func(v S, err error) (*body[T], error) {
+		if err != nil {
+			return nil, err
+		}
+		return bodyOf(out(v)), nil
+	}
+}
+
+// replyList is reply for paginated listings.
+func replyList[S, T any](out func(S) T) func([]S, string, error) (*list[T], error) {
+	return func(items []S, next string, err error) (*list[T], error) {
+		if err != nil {
+			return nil, err
+		}
+		return listOf(items, next, out), nil
+	}
+}
+
+// replyAll is reply for listings that come whole, in one page.
+func replyAll[S, T any](out func(S) T) func([]S, error) (*list[T], error) {
+	return func(items []S, err error) (*list[T], error) {
+		return replyList(out)(items, "", err)
+	}
+}

@@ -14,19 +14,11 @@ type departmentIn struct {
 }
 
 func (s *Server) createDepartment(ctx context.Context, in *departmentIn) (*body[departmentJSON], error) {
-	d, err := s.store.CreateDepartment(ctx, actor(ctx), in.Body.Name, in.Body.ParentID)
-	if err != nil {
-		return nil, err
-	}
-	return bodyOf(departmentOut(d)), nil
+	return reply(departmentOut)(s.store.CreateDepartment(ctx, actor(ctx), in.Body.Name, in.Body.ParentID))
 }
 
 func (s *Server) listDepartments(ctx context.Context, _ *struct{}) (*list[departmentJSON], error) {
-	ds, err := s.store.Departments(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return listOf(ds, "", departmentOut), nil
+	return replyAll(departmentOut)(s.store.Departments(ctx))
 }
 
 type userIn struct {
@@ -43,12 +35,8 @@ type userIn struct {
 func (s *Server) createUser(ctx context.Context, in *userIn) (*body[userJSON], error) {
 	a := actor(ctx)
 	b := in.Body
-	u, err := s.store.CreateUser(ctx, &a, gonghai.NewUser{Login: b.Login, Name: b.Name, Role: gonghai.Role(b.Role),
-		DepartmentID: b.DepartmentID, Level: b.Level, HoldingLimit: b.HoldingLimit})
-	if err != nil {
-		return nil, err
-	}
-	return bodyOf(userOut(u)), nil
+	return reply(userOut)(s.store.CreateUser(ctx, &a, gonghai.NewUser{Login: b.Login, Name: b.Name, Role: gonghai.Role(b.Role),
+		DepartmentID: b.DepartmentID, Level: b.Level, HoldingLimit: b.HoldingLimit}))
 }
 
 func (s *Server) listUsers(ctx context.Context, in *PageParams) (*list[userJSON], error) {
@@ -56,17 +44,9 @@ func (s *Server) listUsers(ctx context.Context, in *PageParams) (*list[userJSON]
 	if err != nil {
 		return nil, err
 	}
-	us, next, err := s.store.Users(ctx, actor(ctx), pg)
-	if err != nil {
-		return nil, err
-	}
-	return listOf(us, next, userOut), nil
+	return replyList(userOut)(s.store.Users(ctx, actor(ctx), pg))
 }
 
 func (s *Server) getUser(ctx context.Context, in *IDPath) (*body[userJSON], error) {
-	u, err := s.store.User(ctx, actor(ctx), in.ID)
-	if err != nil {
-		return nil, err
-	}
-	return bodyOf(userOut(u)), nil
+	return reply(userOut)(s.store.User(ctx, actor(ctx), in.ID))
 }

@@ -16,11 +16,7 @@ func (s *Server) claimCustomer(ctx context.Context, in *claimIn) (*body[customer
 	if in.Body != nil {
 		pool = in.Body.PoolID
 	}
-	c, err := s.store.Claim(ctx, actor(ctx), in.ID, pool)
-	if err != nil {
-		return nil, err
-	}
-	return bodyOf(customerOut(c)), nil
+	return reply(customerOut)(s.store.Claim(ctx, actor(ctx), in.ID, pool))
 }
 
 type releaseIn struct {
@@ -32,11 +28,7 @@ type releaseIn struct {
 }
 
 func (s *Server) releaseCustomer(ctx context.Context, in *releaseIn) (*body[customerJSON], error) {
-	c, err := s.store.Release(ctx, actor(ctx), in.ID, in.Body.Reason, in.Body.PoolID)
-	if err != nil {
-		return nil, err
-	}
-	return bodyOf(customerOut(c)), nil
+	return reply(customerOut)(s.store.Release(ctx, actor(ctx), in.ID, in.Body.Reason, in.Body.PoolID))
 }
 
 type giveIn struct {
@@ -49,17 +41,9 @@ type giveIn struct {
 }
 
 func (s *Server) assignCustomer(ctx context.Context, in *giveIn) (*body[customerJSON], error) {
-	c, err := s.store.Assign(ctx, actor(ctx), in.ID, in.Body.UserID, in.Body.Reason, in.Body.Force)
-	if err != nil {
-		return nil, err
-	}
-	return bodyOf(customerOut(c)), nil
+	return reply(customerOut)(s.store.Assign(ctx, actor(ctx), in.ID, in.Body.UserID, in.Body.Reason, in.Body.Force))
 }
 
 func (s *Server) transferCustomer(ctx context.Context, in *giveIn) (*body[customerJSON], error) {
-	c, err := s.store.Transfer(ctx, actor(ctx), in.ID, in.Body.UserID, in.Body.Reason, in.Body.Force)
-	if err != nil {
-		return nil, err
-	}
-	return bodyOf(customerOut(c)), nil
+	return reply(customerOut)(s.store.Transfer(ctx, actor(ctx), in.ID, in.Body.UserID, in.Body.Reason, in.Body.Force))
 }

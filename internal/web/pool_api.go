@@ -31,27 +31,15 @@ func (s *Server) createPool(ctx context.Context, in *body[PoolFields]) (*body[po
 	if in.Body.Name == nil {
 		return nil, gonghai.Invalid("name", "required")
 	}
-	p, err := s.store.CreatePool(ctx, actor(ctx), in.Body.input())
-	if err != nil {
-		return nil, err
-	}
-	return bodyOf(poolOut(p)), nil
+	return reply(poolOut)(s.store.CreatePool(ctx, actor(ctx), in.Body.input()))
 }
 
 func (s *Server) listPools(ctx context.Context, _ *struct{}) (*list[poolJSON], error) {
-	ps, err := s.store.Pools(ctx, actor(ctx))
-	if err != nil {
-		return nil, err
-	}
-	return listOf(ps, "", poolOut), nil
+	return replyAll(poolOut)(s.store.Pools(ctx, actor(ctx)))
 }
 
 func (s *Server) getPool(ctx context.Context, in *IDPath) (*body[poolJSON], error) {
-	p, err := s.store.Pool(ctx, actor(ctx), in.ID)
-	if err != nil {
-		return nil, err
-	}
-	return bodyOf(poolOut(p)), nil
+	return reply(poolOut)(s.store.Pool(ctx, actor(ctx), in.ID))
 }
 
 type poolPatchIn struct {
@@ -60,11 +48,7 @@ type poolPatchIn struct {
 }
 
 func (s *Server) updatePool(ctx context.Context, in *poolPatchIn) (*body[poolJSON], error) {
-	p, err := s.store.UpdatePool(ctx, actor(ctx), in.ID, in.Body.input())
-	if err != nil {
-		return nil, err
-	}
-	return bodyOf(poolOut(p)), nil
+	return reply(poolOut)(s.store.UpdatePool(ctx, actor(ctx), in.ID, in.Body.input()))
 }
 
 type poolCustomersIn struct {
@@ -83,12 +67,8 @@ func (s *Server) listPoolCustomers(ctx context.Context, in *poolCustomersIn) (*l
 	if err != nil {
 		return nil, err
 	}
-	cs, next, err := s.store.PoolCustomers(ctx, actor(ctx), in.ID, gonghai.CustomerFilter{Q: in.Q, Category: in.Category,
-		Industry: in.Industry, Region: in.Region, ProductLine: in.ProductLine, Source: in.Source}, pg)
-	if err != nil {
-		return nil, err
-	}
-	return listOf(cs, next, customerOut), nil
+	return replyList(customerOut)(s.store.PoolCustomers(ctx, actor(ctx), in.ID, gonghai.CustomerFilter{Q: in.Q, Category: in.Category,
+		Industry: in.Industry, Region: in.Region, ProductLine: in.ProductLine, Source: in.Source}, pg))
 }
 
 type claimBatchIn struct {
