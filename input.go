@@ -122,3 +122,15 @@ func (p Page) Size() int {
 	}
 	return p.Limit
 }
+
+// UserPatch changes the fields of a user that are set. Deactivating a user
+// ends their tokens at once; their customers stay theirs until someone
+// transfers them.
+type UserPatch struct {
+	Name         *string
+	Role         *Role
+	DepartmentID *string
+	Level        *string
+	HoldingLimit *int
+	Active       *bool
+}

@@ -95,7 +95,7 @@ func (db *DB) CreateCustomer(ctx context.Context, actor gonghai.User, in gonghai
 		}
 		ownerPath := ""
 		if in.OwnerID != "" {
-			owner, err := db.takeOwner(ctx, c, actor, p, in.OwnerID, false)
+			owner, err := db.takeOwner(ctx, c, actor, p, newOwner{id: in.OwnerID, field: "owner_id", forSelf: true})
 			if err != nil {
 				return err
 			}

@@ -118,17 +118,27 @@ func holding(ctx context.Context, c conn, s gonghai.Settings, userID, poolID str
 	return h, err
 }
 
-// takeOwner checks that actor may give a customer of pool p to the user
-// ownerID and that the owner has room for it, and locks the owner's holding
-// for the rest of the transaction. A rep may take customers for
-// themselves; giving to someone else is assigning. Only admins may force
-// past a holding limit.
-func (db *DB) takeOwner(ctx context.Context, c conn, actor gonghai.User, p gonghai.Pool, ownerID string, force bool) (gonghai.User, error) {
+// newOwner describes who is to own a customer and how they came to.
+type newOwner struct {
+	id    string
+	field string // the request field that named them, for errors
+	// forSelf lets the actor take the customer for themselves without the
+	// right to assign: a claim, which has its own rules, or a rep creating
+	// a customer they found. Assign and transfer never set it.
+	forSelf bool
+	force   bool // past holding limits; admins only
+}
+
+// takeOwner checks that actor may give a customer of pool p to the new
+// owner and that the owner has room for it, and locks the owner's holding
+// for the rest of the transaction.
+func (db *DB) takeOwner(ctx context.Context, c conn, actor gonghai.User, p gonghai.Pool, o newOwner) (gonghai.User, error) {
+	ownerID, force := o.id, o.force
 	owner, err := getUser(ctx, c, ownerID)
 	if err != nil {
-		return owner, invalidRef(err, "user_id")
+		return owner, invalidRef(err, o.field)
 	}
-	if ownerID != actor.ID && !canAssign(ctx, c, actor, p, owner) {
+	if !(o.forSelf && ownerID == actor.ID) && !canAssign(ctx, c, actor, p, owner) {
 		return owner, gonghai.Errorf(gonghai.EForbidden, "you may not give customers of pool %s to %s", p.Name, owner.Login)
 	}
 	if force && actor.Role != gonghai.RoleAdmin {
@@ -215,7 +225,7 @@ func (db *DB) claim(ctx context.Context, c conn, actor gonghai.User, id, poolID 
 			return r, gonghai.Errorf(gonghai.EPoolAssignOnly, "pool %s is assign-only: ask its admin", p.Name)
 		}
 	}
-	if _, err := db.takeOwner(ctx, c, actor, p, actor.ID, false); err != nil {
+	if _, err := db.takeOwner(ctx, c, actor, p, newOwner{id: actor.ID, field: "user_id", forSelf: true}); err != nil {
 		return r, err
 	}
 	if err := db.checkClaimRules(ctx, c, actor, p, r.Customer, now); err != nil {
@@ -400,7 +410,7 @@ func (db *DB) giveTo(ctx context.Context, actor gonghai.User, kind gonghai.Event
 		if kind == gonghai.EventTransferred && actor.Role != gonghai.RoleAdmin && !p.IsAdmin(actor.ID) && !actor.Manages(r.ownerDeptPath) {
 			return gonghai.Errorf(gonghai.EForbidden, "you do not manage the owner of customer %s", id)
 		}
-		owner, err := db.takeOwner(ctx, c, actor, p, toID, force)
+		owner, err := db.takeOwner(ctx, c, actor, p, newOwner{id: toID, field: "user_id", force: force})
 		if err != nil {
 			return err
 		}

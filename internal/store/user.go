@@ -110,6 +110,11 @@ func (db *DB) Users(ctx context.Context, viewer gonghai.User, p gonghai.Page) ([
 	switch viewer.Role {
 	case gonghai.RoleAdmin:
 	case gonghai.RoleManager:
+		if viewer.DeptPath == "" { // manages nobody: sees only themselves
+			where += " AND u.id = ?"
+			args = append(args, viewer.ID)
+			break
+		}
 		where += " AND d.path LIKE ?"
 		args = append(args, likePrefix(viewer.DeptPath))
 	default:
@@ -160,3 +165,66 @@ func (db *DB) PasswordHash(ctx context.Context, login string) (string, error) {
 // likePrefix returns a LIKE pattern matching strings that start with s;
 // department paths hold only ids and slashes, which LIKE treats literally.
 func likePrefix(s string) string { return s + "%" }
+
+// UpdateUser changes a user; admins only. An admin cannot demote or
+// deactivate themselves, so an organisation always keeps an admin who can
+// undo a mistake.
+func (db *DB) UpdateUser(ctx context.Context, actor gonghai.User, id string, p gonghai.UserPatch) (gonghai.User, error) {
+	var u gonghai.User
+	if actor.Role != gonghai.RoleAdmin {
+		return u, gonghai.Errorf(gonghai.EForbidden, "only an admin changes users")
+	}
+	if id == actor.ID && ((p.Role != nil && *p.Role != gonghai.RoleAdmin) || (p.Active != nil && !*p.Active)) {
+		return u, gonghai.Errorf(gonghai.EForbidden, "you cannot demote or deactivate yourself")
+	}
+	err := db.inTx(ctx, func(c conn) error {
+		var err error
+		if u, err = getUser(ctx, c, id); err != nil {
+			return err
+		}
+		bad := map[string]string{}
+		if p.Name != nil {
+			if u.Name = strings.TrimSpace(*p.Name); u.Name == "" || len([]rune(u.Name)) > 100 {
+				bad["name"] = "1 to 100 characters"
+			}
+		}
+		if p.Role != nil {
+			if u.Role = *p.Role; !u.Role.Valid() {
+				bad["role"] = "one of admin, manager, rep"
+			}
+		}
+		if p.DepartmentID != nil {
+			u.DepartmentID = *p.DepartmentID
+			if u.DepartmentID != "" {
+				if _, err := getDepartment(ctx, c, u.DepartmentID); err != nil {
+					bad["department_id"] = "no such department"
+				}
+			}
+		}
+		if p.Level != nil {
+			u.Level = strings.TrimSpace(*p.Level)
+		}
+		if p.HoldingLimit != nil {
+			if u.HoldingLimit = p.HoldingLimit; *p.HoldingLimit < 0 {
+				bad["holding_limit"] = "0 or more"
+			}
+		}
+		if p.Active != nil {
+			u.Active = *p.Active
+		}
+		if len(bad) > 0 {
+			return &gonghai.Error{Code: gonghai.EInvalid, Message: "invalid user", Fields: bad}
+		}
+		_, err = c.exec(ctx, `UPDATE users SET name = ?, role = ?, department_id = ?, level = ?, holding_limit = ?, active = ? WHERE id = ?`,
+			u.Name, string(u.Role), nullString(u.DepartmentID), u.Level, u.HoldingLimit, u.Active, id)
+		if err != nil {
+			return err
+		}
+		u, err = getUser(ctx, c, id)
+		return err
+	})
+	if err != nil {
+		return u, fmt.Errorf("update user %s: %w", id, err)
+	}
+	return u, nil
+}

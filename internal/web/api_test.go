@@ -312,3 +312,39 @@ func TestOpenAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestDeactivate: a deactivated user's token stops working on its next
+// request; only admins change users, and never to lock themselves out.
+func TestDeactivate(t *testing.T) {
+	forEachDB(t, func(t *testing.T, o *org) {
+		if status, _, _ := o.call("rep.b", "GET", "/api/v1/me", ""); status != 200 {
+			t.Fatalf("active rep: %d", status)
+		}
+		for _, sc := range []struct {
+			as, id, body string
+			status       int
+			code         string
+		}{
+			{"rep.a", o.b.ID, `{"active":false}`, 403, "forbidden"},
+			{"mgr.east", o.b.ID, `{"active":false}`, 403, "forbidden"},
+			{"admin", o.admin.ID, `{"active":false}`, 403, "forbidden"},
+			{"admin", o.admin.ID, `{"role":"rep"}`, 403, "forbidden"},
+			{"admin", o.b.ID, `{"password_hash":"x"}`, 422, "invalid"},
+			{"admin", o.b.ID, `{"department_id":"nope"}`, 422, "invalid"},
+		} {
+			if status, body, _ := o.call(sc.as, "PATCH", "/api/v1/users/"+sc.id, sc.body); status != sc.status || body["code"] != sc.code {
+				t.Errorf("%s PATCH user %s: %d %v, want %d %s", sc.as, sc.body, status, body, sc.status, sc.code)
+			}
+		}
+		status, body, _ := o.call("admin", "PATCH", "/api/v1/users/"+o.b.ID, `{"active":false,"level":"senior"}`)
+		if status != 200 || body["active"] != false || body["level"] != "senior" {
+			t.Fatalf("admin deactivates rep.b: %d %v", status, body)
+		}
+		if status, body, _ := o.call("rep.b", "GET", "/api/v1/me", ""); status != 401 || body["code"] != "unauthenticated" {
+			t.Fatalf("deactivated rep's token: %d %v, want 401 unauthenticated", status, body)
+		}
+		if status, body, _ := o.call("admin", "POST", "/api/v1/customers/"+o.inPool+"/assign", `{"user_id":"`+o.b.ID+`"}`); status != 409 || body["code"] != "user_inactive" {
+			t.Fatalf("assign to a deactivated rep: %d %v, want 409 user_inactive", status, body)
+		}
+	})
+}

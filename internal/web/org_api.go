@@ -50,3 +50,26 @@ func (s *Server) listUsers(ctx context.Context, in *PageParams) (*list[userJSON]
 func (s *Server) getUser(ctx context.Context, in *IDPath) (*body[userJSON], error) {
 	return reply(userOut)(s.store.User(ctx, actor(ctx), in.ID))
 }
+
+type userPatchIn struct {
+	IDPath
+	Body struct {
+		Name         *string `json:"name,omitempty" minLength:"1" maxLength:"100"`
+		Role         *string `json:"role,omitempty" enum:"admin,manager,rep"`
+		DepartmentID *string `json:"department_id,omitempty" doc:"Empty string: no department"`
+		Level        *string `json:"level,omitempty" maxLength:"32"`
+		HoldingLimit *int    `json:"holding_limit,omitempty" minimum:"0"`
+		Active       *bool   `json:"active,omitempty" doc:"false ends the user's tokens at once"`
+	}
+}
+
+func (s *Server) updateUser(ctx context.Context, in *userPatchIn) (*body[userJSON], error) {
+	b := in.Body
+	var role *gonghai.Role
+	if b.Role != nil {
+		r := gonghai.Role(*b.Role)
+		role = &r
+	}
+	return reply(userOut)(s.store.UpdateUser(ctx, actor(ctx), in.ID, gonghai.UserPatch{Name: b.Name, Role: role,
+		DepartmentID: b.DepartmentID, Level: b.Level, HoldingLimit: b.HoldingLimit, Active: b.Active}))
+}

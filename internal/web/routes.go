@@ -24,6 +24,7 @@ func (s *Server) routes() {
 	register(s, created(op(http.MethodPost, "/api/v1/users", "create-user", "Create a user (admin)")), s.createUser)
 	register(s, op(http.MethodGet, "/api/v1/users", "list-users", "Users you may see"), s.listUsers)
 	register(s, op(http.MethodGet, "/api/v1/users/{id}", "get-user", "One user"), s.getUser)
+	register(s, op(http.MethodPatch, "/api/v1/users/{id}", "update-user", "Change a user; active=false ends their tokens (admin)"), s.updateUser)
 
 	register(s, created(op(http.MethodPost, "/api/v1/pools", "create-pool", "Create a pool (admin)")), s.createPool)
 	register(s, op(http.MethodGet, "/api/v1/pools", "list-pools", "Pools you may see"), s.listPools)

@@ -25,6 +25,7 @@ type Store interface {
 	CreateUser(ctx context.Context, actor *gonghai.User, in gonghai.NewUser) (gonghai.User, error)
 	User(ctx context.Context, viewer gonghai.User, id string) (gonghai.User, error)
 	Users(ctx context.Context, viewer gonghai.User, p gonghai.Page) ([]gonghai.User, string, error)
+	UpdateUser(ctx context.Context, actor gonghai.User, id string, p gonghai.UserPatch) (gonghai.User, error)
 	CreatePool(ctx context.Context, actor gonghai.User, in gonghai.PoolInput) (gonghai.Pool, error)
 	UpdatePool(ctx context.Context, actor gonghai.User, id string, in gonghai.PoolInput) (gonghai.Pool, error)
 	Pool(ctx context.Context, viewer gonghai.User, id string) (gonghai.Pool, error)
