@@ -58,6 +58,10 @@ func TestEndToEnd(t *testing.T) {
 	}
 	adminID := cli(t, env, "user", "create", "--login", "boss", "--name", "王总", "--role", "admin", "--password", "s3cret-pass")
 	repID := cli(t, env, "user", "create", "--login", "li.na", "--name", "李娜", "--role", "rep", "--level", "junior", "--holding-limit", "30")
+	if err := run(context.Background(), []string{"gonghai", "user", "create", "--login", "x", "--name", "x", "--role", "rep", "--department", "无此部门"},
+		func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "无此部门") {
+		t.Fatalf("user create with an unknown department: %v", err)
+	}
 	if adminID == "" || repID == "" || adminID == repID {
 		t.Fatalf("user create printed ids %q and %q", adminID, repID)
 	}

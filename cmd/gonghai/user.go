@@ -7,6 +7,7 @@ import (
 
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/password"
+	"github.com/gonghai/gonghai/internal/store"
 )
 
 func (e *environment) user(ctx context.Context, args []string) error {
@@ -51,7 +52,7 @@ func (e *environment) userCreate(ctx context.Context, args []string) error {
 	fs.StringVar(&in.Login, "login", "", "login name (required)")
 	fs.StringVar(&in.Name, "name", "", "display name (required)")
 	fs.StringVar(&role, "role", "", "admin, manager or rep (required)")
-	fs.StringVar(&in.DepartmentID, "department", "", "department id")
+	fs.StringVar(&in.DepartmentID, "department", "", "department id or name")
 	fs.StringVar(&in.Level, "level", "", "level, e.g. junior or senior: selects a holding limit")
 	fs.Var(&limit, "holding-limit", "personal holding limit")
 	fs.StringVar(&pw, "password", "", "password for signing in")
@@ -71,6 +72,9 @@ func (e *environment) userCreate(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if in.DepartmentID, err = departmentID(ctx, db, in.DepartmentID); err != nil {
+		return err
+	}
 	u, err := db.CreateUser(ctx, nil, in)
 	if err != nil {
 		return describe(err)
@@ -140,4 +144,33 @@ func describe(err error) error {
 		msg += fmt.Sprintf("; %s: %s", field, problem)
 	}
 	return fmt.Errorf("%s (%s)", msg, e.Code)
+}
+
+// departmentID resolves what an operator typed, an id or a unique name, to
+// a department id.
+func departmentID(ctx context.Context, db *store.DB, ref string) (string, error) {
+	if ref == "" {
+		return "", nil
+	}
+	depts, err := db.Departments(ctx)
+	if err != nil {
+		return "", err
+	}
+	var byName []string
+	for _, d := range depts {
+		if d.ID == ref {
+			return d.ID, nil
+		}
+		if d.Name == ref {
+			byName = append(byName, d.ID)
+		}
+	}
+	switch len(byName) {
+	case 1:
+		return byName[0], nil
+	case 0:
+		return "", fmt.Errorf("no department with id or name %q", ref)
+	default:
+		return "", fmt.Errorf("%d departments are named %q: give the id", len(byName), ref)
+	}
 }
