@@ -31,7 +31,7 @@ Usage:
   gonghai user create --login L --name N --role admin|manager|rep [--department D] [--level V] [--holding-limit K] [--password P]
   gonghai user passwd --login L --password P
   gonghai token create --login L
-  gonghai bench claim-storm [--db DSN] [--postgres URL]
+  gonghai bench claim-storm [--db DSN] [--postgres URL] [--reps 40] [--workers 200] [--few 50] [--rounds 10] [--many 5000] [--seconds N]
 
 DSN: sqlite:PATH (default sqlite:gonghai.db) or postgres://…; also GONGHAI_DB.
 `
