@@ -10,11 +10,16 @@ import (
 	"github.com/gonghai/gonghai"
 )
 
-// customerColumns are read with the owner's department path, which decides
-// who sees the contact fields.
-const customerColumns = `c.id, c.name, c.company, c.category, c.industry, c.region, c.product_line, c.source, c.stage,
-	c.won, c.phone, c.email, c.owner_id, c.pool_id, c.owned_since, c.claimable_at, c.created_at, c.updated_at,
-	COALESCE(od.path, '')`
+// customerFields are a customer's columns in the order scanCustomer reads
+// them, before the owner's department path.
+const customerFields = `id, name, company, category, industry, region, product_line, source, stage,
+	won, phone, email, owner_id, pool_id, owned_since, claimable_at, created_at, updated_at`
+
+// customerColumns read a customer with the owner's department path, which
+// decides who sees the contact fields.
+var customerColumns = "c." + strings.Join(strings.Split(strings.Join(strings.Fields(customerFields), " "), ", "), ", c.") +
+	", COALESCE(od.path, '')"
+
 const customerFrom = ` FROM customers c LEFT JOIN users o ON o.id = c.owner_id LEFT JOIN departments od ON od.id = o.department_id `
 
 // customerRow is a customer with the owner's department path.
@@ -66,7 +71,7 @@ func (db *DB) Customer(ctx context.Context, viewer gonghai.User, id string) (gon
 	if err != nil {
 		return gonghai.Customer{}, err
 	}
-	p, err := getPool(ctx, c, r.PoolID)
+	p, err := getPoolRules(ctx, c, r.PoolID)
 	if err != nil {
 		return gonghai.Customer{}, err
 	}
@@ -86,7 +91,7 @@ func (db *DB) CreateCustomer(ctx context.Context, actor gonghai.User, in gonghai
 		return out, err
 	}
 	err := db.inTx(ctx, func(c conn) error {
-		p, err := getPool(ctx, c, in.PoolID)
+		p, err := getPoolRules(ctx, c, in.PoolID)
 		if err != nil {
 			return invalidRef(err, "pool_id")
 		}
@@ -95,7 +100,11 @@ func (db *DB) CreateCustomer(ctx context.Context, actor gonghai.User, in gonghai
 		}
 		ownerPath := ""
 		if in.OwnerID != "" {
-			owner, err := db.takeOwner(ctx, c, actor, p, newOwner{id: in.OwnerID, field: "owner_id", forSelf: true})
+			s, err := getSettings(ctx, c)
+			if err != nil {
+				return err
+			}
+			owner, err := db.takeOwner(ctx, c, s, actor, p, newOwner{id: in.OwnerID, field: "owner_id", forSelf: true})
 			if err != nil {
 				return err
 			}
@@ -168,7 +177,7 @@ func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string,
 		if err != nil {
 			return err
 		}
-		p, err := getPool(ctx, c, r.PoolID)
+		p, err := getPoolRules(ctx, c, r.PoolID)
 		if err != nil {
 			return err
 		}
@@ -217,7 +226,7 @@ func invalidRef(err error, field string) error {
 // viewer who may see the pool.
 func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID string, f gonghai.CustomerFilter, pg gonghai.Page) ([]gonghai.Customer, string, error) {
 	c := db.reader()
-	p, err := getPool(ctx, c, poolID)
+	p, err := getPoolRules(ctx, c, poolID)
 	if err != nil {
 		return nil, "", err
 	}

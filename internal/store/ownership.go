@@ -34,7 +34,9 @@ type move struct {
 var errMoved = errors.New("customer moved")
 
 // apply performs m and writes its ownership event, in the caller's
-// transaction, and returns the customer as it now is.
+// transaction, and returns the customer as it now is. The write returns the
+// row itself; the new owner's department path is the caller's to set, as
+// the caller has just read the owner.
 func (m move) apply(ctx context.Context, c conn, now time.Time) (customerRow, error) {
 	var ownedSince, claimable any
 	if m.toOwner != "" {
@@ -54,22 +56,28 @@ func (m move) apply(ctx context.Context, c conn, now time.Time) (customerRow, er
 	if m.respectWait {
 		q, args = q+` AND (claimable_at IS NULL OR claimable_at <= ?)`, append(args, micros(now))
 	}
-	q += ` RETURNING event_seq`
+	q += ` RETURNING event_seq, ` + customerFields + `, ''`
 	var seq int
-	if err := c.queryRow(ctx, q, args...).Scan(&seq); err != nil {
+	r, err := scanCustomer(prefixScan{c.queryRow(ctx, q, args...), &seq})
+	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return customerRow{}, errMoved
 		}
 		return customerRow{}, err
 	}
-	err := insertEvent(ctx, c, gonghai.Event{CustomerID: m.customerID, Seq: seq, Kind: m.kind,
+	return r, insertEvent(ctx, c, gonghai.Event{CustomerID: m.customerID, Seq: seq, Kind: m.kind,
 		FromOwnerID: m.fromOwner, ToOwnerID: m.toOwner, FromPoolID: m.fromPool, ToPoolID: m.toPool,
 		ActorID: m.actorID, Reason: m.reason, Forced: m.forced, At: now})
-	if err != nil {
-		return customerRow{}, err
-	}
-	return getCustomer(ctx, c, m.customerID)
 }
+
+// prefixScan reads one leading column into first, then hands the rest of
+// the row to the caller's scan.
+type prefixScan struct {
+	s     scanner
+	first any
+}
+
+func (p prefixScan) Scan(dest ...any) error { return p.s.Scan(append([]any{p.first}, dest...)...) }
 
 // whyMoved explains a move that found the customer elsewhere.
 func whyMoved(ctx context.Context, c conn, id string, now time.Time) error {
@@ -132,29 +140,24 @@ type newOwner struct {
 // takeOwner checks that actor may give a customer of pool p to the new
 // owner and that the owner has room for it, and locks the owner's holding
 // for the rest of the transaction.
-func (db *DB) takeOwner(ctx context.Context, c conn, actor gonghai.User, p gonghai.Pool, o newOwner) (gonghai.User, error) {
-	ownerID, force := o.id, o.force
-	owner, err := getUser(ctx, c, ownerID)
+func (db *DB) takeOwner(ctx context.Context, c conn, s gonghai.Settings, actor gonghai.User, p gonghai.Pool, o newOwner) (gonghai.User, error) {
+	owner, err := getUser(ctx, c, o.id)
 	if err != nil {
 		return owner, invalidRef(err, o.field)
 	}
-	if !(o.forSelf && ownerID == actor.ID) && !canAssign(ctx, c, actor, p, owner) {
+	if !(o.forSelf && o.id == actor.ID) && !canAssign(ctx, c, actor, p, owner) {
 		return owner, gonghai.Errorf(gonghai.EForbidden, "you may not give customers of pool %s to %s", p.Name, owner.Login)
 	}
-	if force && actor.Role != gonghai.RoleAdmin {
+	if o.force && actor.Role != gonghai.RoleAdmin {
 		return owner, gonghai.Errorf(gonghai.EForbidden, "only an admin may force past a holding limit")
 	}
-	if err := lockHolder(ctx, c, ownerID); err != nil {
+	if err := lockHolder(ctx, c, o.id); err != nil {
 		return owner, err
 	}
-	if force {
+	if o.force {
 		return owner, nil
 	}
-	s, err := getSettings(ctx, c)
-	if err != nil {
-		return owner, err
-	}
-	h, err := holding(ctx, c, s, ownerID, p.ID)
+	h, err := holding(ctx, c, s, o.id, p.ID)
 	if err != nil {
 		return owner, err
 	}
@@ -210,7 +213,7 @@ func (db *DB) claim(ctx context.Context, c conn, actor gonghai.User, id, poolID 
 	case poolID != "" && r.PoolID != poolID:
 		return r, gonghai.Errorf(gonghai.ENotFound, "customer %s is not in pool %s", id, poolID)
 	}
-	p, err := getPool(ctx, c, r.PoolID)
+	p, err := getPoolRules(ctx, c, r.PoolID)
 	if err != nil {
 		return r, err
 	}
@@ -225,10 +228,15 @@ func (db *DB) claim(ctx context.Context, c conn, actor gonghai.User, id, poolID 
 			return r, gonghai.Errorf(gonghai.EPoolAssignOnly, "pool %s is assign-only: ask its admin", p.Name)
 		}
 	}
-	if _, err := db.takeOwner(ctx, c, actor, p, newOwner{id: actor.ID, field: "user_id", forSelf: true}); err != nil {
+	s, err := getSettings(ctx, c)
+	if err != nil {
 		return r, err
 	}
-	if err := db.checkClaimRules(ctx, c, actor, p, r.Customer, now); err != nil {
+	owner, err := db.takeOwner(ctx, c, s, actor, p, newOwner{id: actor.ID, field: "user_id", forSelf: true})
+	if err != nil {
+		return r, err
+	}
+	if err := checkClaimRules(ctx, c, s, actor, p, r.Customer, now); err != nil {
 		return r, err
 	}
 	r, err = move{kind: gonghai.EventClaimed, customerID: id, fromPool: p.ID, toOwner: actor.ID, toPool: p.ID,
@@ -236,16 +244,13 @@ func (db *DB) claim(ctx context.Context, c conn, actor gonghai.User, id, poolID 
 	if errors.Is(err, errMoved) {
 		return r, whyMoved(ctx, c, id, now)
 	}
+	r.ownerDeptPath = owner.DeptPath
 	return r, err
 }
 
 // checkClaimRules applies the pool's rules for claims: the daily limit, the
 // re-claim cooldown and the release wait. The caller holds actor's lock.
-func (db *DB) checkClaimRules(ctx context.Context, c conn, actor gonghai.User, p gonghai.Pool, cust gonghai.Customer, now time.Time) error {
-	s, err := getSettings(ctx, c)
-	if err != nil {
-		return err
-	}
+func checkClaimRules(ctx context.Context, c conn, s gonghai.Settings, actor gonghai.User, p gonghai.Pool, cust gonghai.Customer, now time.Time) error {
 	loc := s.Location()
 	if p.DailyClaimLimit > 0 {
 		var n int
@@ -293,7 +298,7 @@ func (db *DB) ClaimBatch(ctx context.Context, actor gonghai.User, poolID string,
 		seen[id] = true
 	}
 	c := db.reader()
-	p, err := getPool(ctx, c, poolID)
+	p, err := getPoolRules(ctx, c, poolID)
 	if err != nil {
 		return nil, err
 	}
@@ -332,7 +337,7 @@ func (db *DB) Release(ctx context.Context, actor gonghai.User, id, reason, toPoo
 		if r.OwnerID != actor.ID && actor.Role != gonghai.RoleAdmin && !actor.Manages(r.ownerDeptPath) {
 			return gonghai.Errorf(gonghai.ENotOwner, "customer %s is not yours to release", id)
 		}
-		from, err := getPool(ctx, c, r.PoolID)
+		from, err := getPoolRules(ctx, c, r.PoolID)
 		if err != nil {
 			return err
 		}
@@ -342,13 +347,13 @@ func (db *DB) Release(ctx context.Context, actor gonghai.User, id, reason, toPoo
 			if err != nil {
 				return err
 			}
-			target, err := getPool(ctx, c, toPoolID)
+			target, err := getPoolRules(ctx, c, toPoolID)
 			if err != nil || !(seesPool(ctx, c, owner, target) || actor.Role == gonghai.RoleAdmin) {
 				return gonghai.Invalid("pool_id", "not a pool this customer's owner may use")
 			}
 			to = toPoolID
 		}
-		target, err := getPool(ctx, c, to)
+		target, err := getPoolRules(ctx, c, to)
 		if err != nil {
 			return err
 		}
@@ -403,14 +408,18 @@ func (db *DB) giveTo(ctx context.Context, actor gonghai.User, kind gonghai.Event
 		case r.OwnerID == toID:
 			return gonghai.Invalid("user_id", "already the owner")
 		}
-		p, err := getPool(ctx, c, r.PoolID)
+		p, err := getPoolRules(ctx, c, r.PoolID)
 		if err != nil {
 			return err
 		}
 		if kind == gonghai.EventTransferred && actor.Role != gonghai.RoleAdmin && !p.IsAdmin(actor.ID) && !actor.Manages(r.ownerDeptPath) {
 			return gonghai.Errorf(gonghai.EForbidden, "you do not manage the owner of customer %s", id)
 		}
-		owner, err := db.takeOwner(ctx, c, actor, p, newOwner{id: toID, field: "user_id", force: force})
+		s, err := getSettings(ctx, c)
+		if err != nil {
+			return err
+		}
+		owner, err := db.takeOwner(ctx, c, s, actor, p, newOwner{id: toID, field: "user_id", force: force})
 		if err != nil {
 			return err
 		}

@@ -157,27 +157,29 @@ func scanPool(s scanner) (gonghai.Pool, error) {
 	return p, err
 }
 
-// getPool reads a pool with its members and admins.
-func getPool(ctx context.Context, c conn, id string) (gonghai.Pool, error) {
+// getPoolRules reads a pool with its admins: all that deciding who may
+// take its customers needs. Membership is asked of the database
+// (isMember), so the member lists stay unread on the claim path.
+func getPoolRules(ctx context.Context, c conn, id string) (gonghai.Pool, error) {
 	p, err := scanPool(c.queryRow(ctx, `SELECT `+poolColumns+` FROM pools WHERE id = ?`, id))
 	if err != nil {
 		return p, notFound(err, "pool", id)
 	}
-	for _, l := range []struct {
-		dst   *[]string
-		query string
-	}{
-		{&p.MemberUserIDs, `SELECT user_id FROM pool_member_users WHERE pool_id = ? ORDER BY user_id`},
-		{&p.MemberDepartmentIDs, `SELECT department_id FROM pool_member_departments WHERE pool_id = ? ORDER BY department_id`},
-		{&p.AdminUserIDs, `SELECT user_id FROM pool_admins WHERE pool_id = ? ORDER BY user_id`},
-	} {
-		ids, err := queryStrings(ctx, c, l.query, id)
-		if err != nil {
-			return p, err
-		}
-		*l.dst = ids
+	p.AdminUserIDs, err = queryStrings(ctx, c, `SELECT user_id FROM pool_admins WHERE pool_id = ? ORDER BY user_id`, id)
+	return p, err
+}
+
+// getPool reads a whole pool: its rules, admins and members.
+func getPool(ctx context.Context, c conn, id string) (gonghai.Pool, error) {
+	p, err := getPoolRules(ctx, c, id)
+	if err != nil {
+		return p, err
 	}
-	return p, nil
+	if p.MemberUserIDs, err = queryStrings(ctx, c, `SELECT user_id FROM pool_member_users WHERE pool_id = ? ORDER BY user_id`, id); err != nil {
+		return p, err
+	}
+	p.MemberDepartmentIDs, err = queryStrings(ctx, c, `SELECT department_id FROM pool_member_departments WHERE pool_id = ? ORDER BY department_id`, id)
+	return p, err
 }
 
 func queryStrings(ctx context.Context, c conn, query string, args ...any) ([]string, error) {
