@@ -21,20 +21,7 @@ func (db *DB) CreateUser(ctx context.Context, actor *gonghai.User, in gonghai.Ne
 	if actor != nil && actor.Role != gonghai.RoleAdmin {
 		return u, gonghai.Errorf(gonghai.EForbidden, "only an admin creates users")
 	}
-	bad := map[string]string{}
-	if !loginPattern.MatchString(u.Login) {
-		bad["login"] = "1 to 64 letters, digits or . _ @ -, starting with a letter or digit"
-	}
-	if u.Name == "" || len([]rune(u.Name)) > 100 {
-		bad["name"] = "1 to 100 characters"
-	}
-	if !u.Role.Valid() {
-		bad["role"] = "one of admin, manager, rep"
-	}
-	if u.HoldingLimit != nil && *u.HoldingLimit < 0 {
-		bad["holding_limit"] = "0 or more"
-	}
-	if len(bad) > 0 {
+	if bad := userProblems(u); len(bad) > 0 {
 		return u, &gonghai.Error{Code: gonghai.EInvalid, Message: "invalid user", Fields: bad}
 	}
 	err := db.inTx(ctx, func(c conn) error {
@@ -182,17 +169,16 @@ func (db *DB) UpdateUser(ctx context.Context, actor gonghai.User, id string, p g
 		if u, err = getUser(ctx, c, id); err != nil {
 			return err
 		}
-		bad := map[string]string{}
 		if p.Name != nil {
-			if u.Name = strings.TrimSpace(*p.Name); u.Name == "" || len([]rune(u.Name)) > 100 {
-				bad["name"] = "1 to 100 characters"
-			}
+			u.Name = strings.TrimSpace(*p.Name)
 		}
 		if p.Role != nil {
-			if u.Role = *p.Role; !u.Role.Valid() {
-				bad["role"] = "one of admin, manager, rep"
-			}
+			u.Role = *p.Role
 		}
+		if p.HoldingLimit != nil {
+			u.HoldingLimit = p.HoldingLimit
+		}
+		bad := userProblems(u)
 		if p.DepartmentID != nil {
 			u.DepartmentID = *p.DepartmentID
 			if u.DepartmentID != "" {
@@ -203,11 +189,6 @@ func (db *DB) UpdateUser(ctx context.Context, actor gonghai.User, id string, p g
 		}
 		if p.Level != nil {
 			u.Level = strings.TrimSpace(*p.Level)
-		}
-		if p.HoldingLimit != nil {
-			if u.HoldingLimit = p.HoldingLimit; *p.HoldingLimit < 0 {
-				bad["holding_limit"] = "0 or more"
-			}
 		}
 		if p.Active != nil {
 			u.Active = *p.Active
@@ -227,4 +208,23 @@ func (db *DB) UpdateUser(ctx context.Context, actor gonghai.User, id string, p g
 		return u, fmt.Errorf("update user %s: %w", id, err)
 	}
 	return u, nil
+}
+
+// userProblems names the fields of u that are not acceptable, for create
+// and update alike.
+func userProblems(u gonghai.User) map[string]string {
+	bad := map[string]string{}
+	if !loginPattern.MatchString(u.Login) {
+		bad["login"] = "1 to 64 letters, digits or . _ @ -, starting with a letter or digit"
+	}
+	if u.Name == "" || len([]rune(u.Name)) > 100 {
+		bad["name"] = "1 to 100 characters"
+	}
+	if !u.Role.Valid() {
+		bad["role"] = "one of admin, manager, rep"
+	}
+	if u.HoldingLimit != nil && *u.HoldingLimit < 0 {
+		bad["holding_limit"] = "0 or more"
+	}
+	return bad
 }
