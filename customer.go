@@ -32,6 +32,31 @@ type Customer struct {
 	ClaimableAt *time.Time
 	Created     time.Time
 	Updated     time.Time
+
+	// What the recycle rules read.
+	Locked            bool
+	WonAt             *time.Time
+	LastFollowUp      *time.Time
+	LastStageChange   *time.Time
+	LastOrder         *time.Time
+	LastOpportunity   *time.Time
+	OpenOpportunities int
+	// Recycle is when the customer is due back in its pool and by which
+	// rule, nil when no rule applies; Reminder is the owner's next reminder.
+	Recycle  *Deadline
+	Reminder *time.Time
+	// DaysLeft counts down to Recycle, as of when the customer was read.
+	DaysLeft int
+}
+
+// Facts returns what the recycle rules read of an owned customer.
+func (c Customer) Facts() RuleFacts {
+	f := RuleFacts{Category: c.Category, Won: c.Won, Locked: c.Locked, OpenOpportunities: c.OpenOpportunities,
+		LastFollowUp: c.LastFollowUp, LastStageChange: c.LastStageChange, LastOrder: c.LastOrder, LastOpportunity: c.LastOpportunity}
+	if c.OwnedSince != nil {
+		f.OwnedSince = *c.OwnedSince
+	}
+	return f
 }
 
 // CustomerFields are the fields a user may set on a customer. Owner, pool,

@@ -15,10 +15,11 @@ type PoolInput struct {
 	ReleaseWaitHours    *int
 	HoldingLimit        *int
 	ReturnPoolID        *string
+	Recycle             *RecycleRules
 }
 
-// OnlyRules reports whether in changes claim rules alone: what a pool admin
-// may change. Name, visibility, members, admins and routing are an admin's.
+// OnlyRules reports whether in changes claim and recycle rules alone: what
+// a pool admin may change. Name, visibility, members, admins and routing are an admin's.
 func (in PoolInput) OnlyRules() bool {
 	return in.Name == nil && in.Hidden == nil && in.MemberUserIDs == nil && in.MemberDepartmentIDs == nil &&
 		in.AdminUserIDs == nil && in.ReturnPoolID == nil
@@ -51,6 +52,9 @@ func (in PoolInput) Apply(p *Pool) {
 	set(&p.HoldingLimit, in.HoldingLimit)
 	if in.ReturnPoolID != nil {
 		p.ReturnPoolID = *in.ReturnPoolID
+	}
+	if in.Recycle != nil {
+		p.Recycle = in.Recycle.Started(p.Recycle, p.Updated)
 	}
 }
 

@@ -62,6 +62,44 @@ type Settings struct {
 	// ExcludeWonFromHolding leaves won customers out of holding counts, so
 	// that closing deals does not stop a rep from claiming new ones.
 	ExcludeWonFromHolding bool
+	// Stages is the sales process in order; a customer's stage advances
+	// when it moves later in the list. Empty means any stage is allowed and
+	// every change counts as an advance.
+	Stages []string
+	// WebhookURL receives reminders and recycle notices when set;
+	// WebhookFormat is WebhookJSON or WebhookRobotText.
+	WebhookURL    string
+	WebhookFormat string
+}
+
+// Webhook body formats.
+const (
+	WebhookJSON      = "json"       // gonghai's own JSON body
+	WebhookRobotText = "robot_text" // the text message of DingTalk and WeCom group robots
+)
+
+// DefaultStages is the sales process of a new organisation.
+var DefaultStages = []string{"初步接触", "需求确认", "方案报价", "谈判", "赢单"}
+
+// Advances reports whether moving from stage old to stage new advances the
+// customer in the sales process.
+func (s Settings) Advances(old, new string) bool {
+	if old == new || new == "" {
+		return false
+	}
+	if len(s.Stages) == 0 {
+		return true
+	}
+	oi, ni := -1, -1
+	for i, st := range s.Stages {
+		if st == old {
+			oi = i
+		}
+		if st == new {
+			ni = i
+		}
+	}
+	return ni > oi
 }
 
 // Location returns the settings' time zone, falling back to DefaultTimeZone.

@@ -26,8 +26,10 @@ type Pool struct {
 	// ReturnPoolID is where released and recycled customers go; "" means
 	// this pool.
 	ReturnPoolID string
-	Created      time.Time
-	Updated      time.Time
+	// Recycle are the rules that take neglected customers back.
+	Recycle RecycleRules
+	Created time.Time
+	Updated time.Time
 }
 
 // IsAdmin reports whether user id administers the pool.

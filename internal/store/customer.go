@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,7 +15,9 @@ import (
 // customerFields are a customer's columns in the order scanCustomer reads
 // them, before the owner's department path.
 const customerFields = `id, name, company, category, industry, region, product_line, source, stage,
-	won, phone, email, owner_id, pool_id, owned_since, claimable_at, created_at, updated_at`
+	won, phone, email, owner_id, pool_id, owned_since, claimable_at, created_at, updated_at,
+	locked, won_at, last_followup_at, last_stage_at, last_order_at, last_opportunity_at, open_opportunities,
+	recycle_at, recycle_rule, warn_at`
 
 // customerColumns read a customer with the owner's department path, which
 // decides who sees the contact fields.
@@ -28,21 +32,35 @@ type customerRow struct {
 	ownerDeptPath string
 }
 
-func (r customerRow) forViewer(viewer gonghai.User) gonghai.Customer {
-	return r.Customer.For(viewer, r.ownerDeptPath)
-}
-
 func scanCustomer(s scanner) (customerRow, error) {
 	var r customerRow
 	c := &r.Customer
 	var owner sql.NullString
-	var ownedSince, claimable sql.NullInt64
+	var ownedSince, claimable, wonAt, followUp, stage, order, opportunity, recycleAt, warnAt sql.NullInt64
+	var rule sql.NullString
 	var created, updated int64
 	err := s.Scan(&c.ID, &c.Name, &c.Company, &c.Category, &c.Industry, &c.Region, &c.ProductLine, &c.Source, &c.Stage,
-		&c.Won, &c.Phone, &c.Email, &owner, &c.PoolID, &ownedSince, &claimable, &created, &updated, &r.ownerDeptPath)
+		&c.Won, &c.Phone, &c.Email, &owner, &c.PoolID, &ownedSince, &claimable, &created, &updated,
+		&c.Locked, &wonAt, &followUp, &stage, &order, &opportunity, &c.OpenOpportunities, &recycleAt, &rule, &warnAt,
+		&r.ownerDeptPath)
 	c.OwnerID, c.OwnedSince, c.ClaimableAt = owner.String, nullMicros(ownedSince), nullMicros(claimable)
 	c.Created, c.Updated = fromMicros(created), fromMicros(updated)
+	c.WonAt, c.LastFollowUp, c.LastStageChange = nullMicros(wonAt), nullMicros(followUp), nullMicros(stage)
+	c.LastOrder, c.LastOpportunity, c.Reminder = nullMicros(order), nullMicros(opportunity), nullMicros(warnAt)
+	if recycleAt.Valid {
+		c.Recycle = &gonghai.Deadline{At: fromMicros(recycleAt.Int64), Rule: gonghai.RuleKind(rule.String)}
+	}
 	return r, err
+}
+
+// view returns r as viewer may see it, counting down to its deadline as of
+// now. Every customer the store hands out passes through here.
+func (db *DB) view(r customerRow, viewer gonghai.User) gonghai.Customer {
+	c := r.Customer.For(viewer, r.ownerDeptPath)
+	if c.Recycle != nil {
+		c.DaysLeft = gonghai.DaysLeft(db.now(), c.Recycle.At)
+	}
+	return c
 }
 
 func getCustomer(ctx context.Context, c conn, id string) (customerRow, error) {
@@ -78,7 +96,7 @@ func (db *DB) Customer(ctx context.Context, viewer gonghai.User, id string) (gon
 	if !seesCustomer(ctx, c, viewer, r, p) {
 		return gonghai.Customer{}, gonghai.Errorf(gonghai.ENotFound, "customer %s not found", id)
 	}
-	return r.forViewer(viewer), nil
+	return db.view(r, viewer), nil
 }
 
 // CreateCustomer adds one customer. Members of a pool create into it; a rep
@@ -98,21 +116,21 @@ func (db *DB) CreateCustomer(ctx context.Context, actor gonghai.User, in gonghai
 		if !seesPool(ctx, c, actor, p) {
 			return gonghai.Errorf(gonghai.ENotPoolMember, "you are not a member of pool %s", p.Name)
 		}
+		s, err := getSettings(ctx, c)
+		if err != nil {
+			return err
+		}
 		ownerPath := ""
 		if in.OwnerID != "" {
-			s, err := getSettings(ctx, c)
-			if err != nil {
-				return err
-			}
 			owner, err := db.takeOwner(ctx, c, s, actor, p, newOwner{id: in.OwnerID, field: "owner_id", forSelf: true})
 			if err != nil {
 				return err
 			}
 			ownerPath = owner.DeptPath
 		}
-		r, err := insertCustomer(ctx, c, actor.ID, in, db.now())
+		r, err := insertCustomer(ctx, c, actor.ID, in, p.Recycle, s.Location(), db.now())
 		r.ownerDeptPath = ownerPath
-		out = r.forViewer(actor)
+		out = db.view(r, actor)
 		return err
 	})
 	if err != nil {
@@ -134,8 +152,20 @@ func (db *DB) ImportCustomers(ctx context.Context, actor gonghai.User, in []gong
 	}
 	err := db.inTx(ctx, func(c conn) error {
 		now := db.now()
+		s, err := getSettings(ctx, c)
+		if err != nil {
+			return err
+		}
+		pools := map[string]gonghai.Pool{}
 		for i, nc := range in {
-			if _, err := insertCustomer(ctx, c, actor.ID, nc, now); err != nil {
+			p, ok := pools[nc.PoolID]
+			if !ok {
+				if p, err = getPoolRules(ctx, c, nc.PoolID); err != nil {
+					return fmt.Errorf("row %d: %w", i+1, invalidRef(err, "pool_id"))
+				}
+				pools[nc.PoolID] = p
+			}
+			if _, err := insertCustomer(ctx, c, actor.ID, nc, p.Recycle, s.Location(), now); err != nil {
 				return fmt.Errorf("row %d: %w", i+1, invalidRef(err, "pool_id or owner_id"))
 			}
 		}
@@ -147,8 +177,9 @@ func (db *DB) ImportCustomers(ctx context.Context, actor gonghai.User, in []gong
 	return len(in), nil
 }
 
-// insertCustomer writes the customer and its "created" event.
-func insertCustomer(ctx context.Context, c conn, actorID string, in gonghai.NewCustomer, now time.Time) (customerRow, error) {
+// insertCustomer writes the customer and its "created" event and, when it
+// has an owner, schedules its deadline under rules.
+func insertCustomer(ctx context.Context, c conn, actorID string, in gonghai.NewCustomer, rules gonghai.RecycleRules, loc *time.Location, now time.Time) (customerRow, error) {
 	r := customerRow{Customer: gonghai.Customer{ID: newID(), Name: in.Name, Company: in.Company, Category: in.Category,
 		Industry: in.Industry, Region: in.Region, ProductLine: in.ProductLine, Source: in.Source, Stage: in.Stage,
 		Phone: in.Phone, Email: in.Email, OwnerID: in.OwnerID, PoolID: in.PoolID, Created: now, Updated: now}}
@@ -164,49 +195,98 @@ func insertCustomer(ctx context.Context, c conn, actorID string, in gonghai.NewC
 	if err != nil {
 		return r, mapErr(err)
 	}
-	return r, insertEvent(ctx, c, gonghai.Event{CustomerID: r.ID, Seq: 1, Kind: gonghai.EventCreated,
+	err = insertEvent(ctx, c, gonghai.Event{CustomerID: r.ID, Seq: 1, Kind: gonghai.EventCreated,
 		ToOwnerID: r.OwnerID, ToPoolID: r.PoolID, ActorID: actorID, At: now})
+	if err != nil {
+		return r, err
+	}
+	return r, reschedule(ctx, c, &r, rules, loc)
 }
 
 // UpdateCustomer changes a customer's fields. Its owner, admins and the
-// owner's managers may; while it is in a pool, admins and pool admins.
+// owner's managers may; while it is in a pool, admins and pool admins. A
+// stage that moves later in the organisation's list is an advance, which
+// restarts the stage rule's clock.
 func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string, patch gonghai.CustomerPatch) (gonghai.Customer, error) {
 	var out gonghai.Customer
 	err := db.inTx(ctx, func(c conn) error {
-		r, err := getCustomer(ctx, c, id)
+		r, p, err := forWork(ctx, c, actor, id)
 		if err != nil {
 			return err
 		}
-		p, err := getPoolRules(ctx, c, r.PoolID)
+		s, err := getSettings(ctx, c)
 		if err != nil {
 			return err
-		}
-		if !seesCustomer(ctx, c, actor, r, p) {
-			return gonghai.Errorf(gonghai.ENotFound, "customer %s not found", id)
-		}
-		if r.OwnerID == "" && actor.Role != gonghai.RoleAdmin && !p.IsAdmin(actor.ID) {
-			return gonghai.Errorf(gonghai.EForbidden, "claim the customer before you edit it")
 		}
 		f := fieldsOf(r.Customer)
 		patch.Apply(&f)
 		if err := f.Validate(); err != nil {
 			return err
 		}
+		if f.Stage != r.Stage && f.Stage != "" && len(s.Stages) > 0 && !slices.Contains(s.Stages, f.Stage) {
+			return gonghai.Invalid("stage", "one of the organisation's stages: "+strings.Join(s.Stages, ", "))
+		}
 		now := db.now()
-		_, err = c.exec(ctx, `UPDATE customers SET name = ?, company = ?, category = ?, industry = ?, region = ?, product_line = ?,
-			source = ?, stage = ?, phone = ?, email = ?, updated_at = ? WHERE id = ?`,
-			f.Name, f.Company, f.Category, f.Industry, f.Region, f.ProductLine, f.Source, f.Stage, f.Phone, f.Email, micros(now), id)
-		if err != nil {
+		set, args := `name = ?, company = ?, category = ?, industry = ?, region = ?, product_line = ?, source = ?, stage = ?,
+			phone = ?, email = ?`, []any{f.Name, f.Company, f.Category, f.Industry, f.Region, f.ProductLine, f.Source, f.Stage, f.Phone, f.Email}
+		if s.Advances(r.Stage, f.Stage) {
+			set, args = set+`, last_stage_at = ?`, append(args, micros(now))
+		}
+		if err := touch(ctx, c, &r, p, s.Location(), now, set, args...); err != nil {
 			return err
 		}
-		r, err = getCustomer(ctx, c, id)
-		out = r.forViewer(actor)
-		return err
+		out = db.view(r, actor)
+		return nil
 	})
 	if err != nil {
 		return out, fmt.Errorf("update customer %s: %w", id, err)
 	}
 	return out, nil
+}
+
+// forWork reads customer id and its pool for actor to work on: to change
+// its fields or log what happened with it. Its owner, admins and the
+// owner's managers may; while it is in a pool, admins and pool admins.
+func forWork(ctx context.Context, c conn, actor gonghai.User, id string) (customerRow, gonghai.Pool, error) {
+	r, err := getCustomer(ctx, c, id)
+	if err != nil {
+		return r, gonghai.Pool{}, err
+	}
+	p, err := getPoolRules(ctx, c, r.PoolID)
+	if err != nil {
+		return r, p, err
+	}
+	if !seesCustomer(ctx, c, actor, r, p) {
+		return r, p, gonghai.Errorf(gonghai.ENotFound, "customer %s not found", id)
+	}
+	if r.OwnerID == "" && actor.Role != gonghai.RoleAdmin && !p.IsAdmin(actor.ID) {
+		return r, p, gonghai.Errorf(gonghai.EForbidden, "claim customer %s before you work on it", id)
+	}
+	return r, p, nil
+}
+
+// touch changes customer r with set (an SQL SET list and its args) while r
+// still has the owner it was read with, then reschedules its deadline: r
+// becomes the row as written. A customer recycled or transferred meanwhile
+// is a conflict, so a follow-up never lands on a customer that has left.
+func touch(ctx context.Context, c conn, r *customerRow, p gonghai.Pool, loc *time.Location, now time.Time, set string, args ...any) error {
+	q := `UPDATE customers SET ` + set + `, updated_at = ? WHERE id = ? AND `
+	args = append(args, micros(now), r.ID)
+	if r.OwnerID == "" {
+		q += `owner_id IS NULL`
+	} else {
+		q, args = q+`owner_id = ?`, append(args, r.OwnerID)
+	}
+	nr, err := scanCustomer(c.queryRow(ctx, q+` RETURNING `+customerFields+`, ''`, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return gonghai.Errorf(gonghai.EConflict, "customer %s changed owner meanwhile; reload and try again", r.ID)
+	}
+	if err != nil {
+		return mapErr(err)
+	}
+	nr.ownerDeptPath = r.ownerDeptPath
+	*r = nr
+	return reschedule(ctx, c, r, p.Recycle, loc)
 }
 
 func fieldsOf(c gonghai.Customer) gonghai.CustomerFields {
@@ -274,7 +354,7 @@ func (db *DB) listCustomers(ctx context.Context, viewer gonghai.User, where []st
 		if err != nil {
 			return nil, "", err
 		}
-		out = append(out, r.forViewer(viewer))
+		out = append(out, db.view(r, viewer))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, "", err

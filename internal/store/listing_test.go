@@ -511,10 +511,10 @@ func TestUpdateCustomer(t *testing.T) {
 		refuse(o.rep1, ids[0], gonghai.CustomerPatch{Name: ptr(""), Company: ptr("")}, gonghai.EInvalid)
 
 		// The owner's manager edits too.
-		if _, err := f.db.UpdateCustomer(f.ctx, o.mgr1, ids[0], gonghai.CustomerPatch{Stage: ptr("商务谈判")}); err != nil {
+		if _, err := f.db.UpdateCustomer(f.ctx, o.mgr1, ids[0], gonghai.CustomerPatch{Stage: ptr("谈判")}); err != nil {
 			t.Fatalf("owner's manager edits: %v", err)
 		}
-		if got := f.customer(ids[0]).Stage; got != "商务谈判" {
+		if got := f.customer(ids[0]).Stage; got != "谈判" {
 			t.Fatalf("stage = %q after the manager's edit", got)
 		}
 	})

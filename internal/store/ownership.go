@@ -28,15 +28,22 @@ type move struct {
 	forced      bool
 	// respectWait refuses the move while a release wait runs: claims only.
 	respectWait bool
+	// dueAt makes the move a recycle: it happens only while the customer's
+	// deadline is still dueAt, and dueAt has come.
+	dueAt *time.Time
+	// rules and loc schedule the customer's deadline when it gains an owner.
+	rules gonghai.RecycleRules
+	loc   *time.Location
 }
 
 // errMoved means the customer was not where the move expected it.
 var errMoved = errors.New("customer moved")
 
 // apply performs m and writes its ownership event, in the caller's
-// transaction, and returns the customer as it now is. The write returns the
-// row itself; the new owner's department path is the caller's to set, as
-// the caller has just read the owner.
+// transaction, schedules the customer's deadline under its new owner (a
+// customer in a pool has none), and returns the customer as it now is. The
+// write returns the row itself; the new owner's department path is the
+// caller's to set, as the caller has just read the owner.
 func (m move) apply(ctx context.Context, c conn, now time.Time) (customerRow, error) {
 	var ownedSince, claimable any
 	if m.toOwner != "" {
@@ -46,7 +53,7 @@ func (m move) apply(ctx context.Context, c conn, now time.Time) (customerRow, er
 		claimable = micros(*m.claimableAt)
 	}
 	q := `UPDATE customers SET owner_id = ?, pool_id = ?, owned_since = ?, claimable_at = ?, updated_at = ?,
-		event_seq = event_seq + 1 WHERE id = ? AND pool_id = ?`
+		recycle_at = NULL, recycle_rule = NULL, warn_at = NULL, event_seq = event_seq + 1 WHERE id = ? AND pool_id = ?`
 	args := []any{nullString(m.toOwner), m.toPool, ownedSince, claimable, micros(now), m.customerID, m.fromPool}
 	if m.fromOwner == "" {
 		q += ` AND owner_id IS NULL`
@@ -55,6 +62,9 @@ func (m move) apply(ctx context.Context, c conn, now time.Time) (customerRow, er
 	}
 	if m.respectWait {
 		q, args = q+` AND (claimable_at IS NULL OR claimable_at <= ?)`, append(args, micros(now))
+	}
+	if m.dueAt != nil {
+		q, args = q+` AND recycle_at = ? AND recycle_at <= ?`, append(args, micros(*m.dueAt), micros(now))
 	}
 	q += ` RETURNING event_seq, ` + customerFields + `, ''`
 	var seq int
@@ -65,9 +75,13 @@ func (m move) apply(ctx context.Context, c conn, now time.Time) (customerRow, er
 		}
 		return customerRow{}, err
 	}
-	return r, insertEvent(ctx, c, gonghai.Event{CustomerID: m.customerID, Seq: seq, Kind: m.kind,
+	err = insertEvent(ctx, c, gonghai.Event{CustomerID: m.customerID, Seq: seq, Kind: m.kind,
 		FromOwnerID: m.fromOwner, ToOwnerID: m.toOwner, FromPoolID: m.fromPool, ToPoolID: m.toPool,
 		ActorID: m.actorID, Reason: m.reason, Forced: m.forced, At: now})
+	if err != nil || m.toOwner == "" {
+		return r, err
+	}
+	return r, reschedule(ctx, c, &r, m.rules, m.loc)
 }
 
 // prefixScan reads one leading column into first, then hands the rest of
@@ -193,7 +207,7 @@ func (db *DB) Claim(ctx context.Context, actor gonghai.User, id, poolID string) 
 	}
 	err = db.inTx(ctx, func(c conn) error {
 		r, err := db.claim(ctx, c, actor, id, poolID)
-		out = r.forViewer(actor)
+		out = db.view(r, actor)
 		return err
 	})
 	if err != nil {
@@ -240,7 +254,7 @@ func (db *DB) claim(ctx context.Context, c conn, actor gonghai.User, id, poolID 
 		return r, err
 	}
 	r, err = move{kind: gonghai.EventClaimed, customerID: id, fromPool: p.ID, toOwner: actor.ID, toPool: p.ID,
-		actorID: actor.ID, respectWait: true}.apply(ctx, c, now)
+		actorID: actor.ID, respectWait: true, rules: p.Recycle, loc: s.Location()}.apply(ctx, c, now)
 	if errors.Is(err, errMoved) {
 		return r, whyMoved(ctx, c, id, now)
 	}
@@ -367,7 +381,7 @@ func (db *DB) Release(ctx context.Context, actor gonghai.User, id, reason, toPoo
 		if errors.Is(err, errMoved) {
 			return gonghai.Errorf(gonghai.EConflict, "customer %s changed owner; reload and try again", id)
 		}
-		out = r.forViewer(actor)
+		out = db.view(r, actor)
 		return err
 	})
 	if err != nil {
@@ -395,45 +409,96 @@ func (db *DB) giveTo(ctx context.Context, actor gonghai.User, kind gonghai.Event
 		return out, gonghai.Invalid("reason", "at most 500 characters")
 	}
 	err := db.inTx(ctx, func(c conn) error {
-		now := db.now()
-		r, err := getCustomer(ctx, c, id)
-		if err != nil {
-			return err
-		}
-		switch {
-		case kind == gonghai.EventAssigned && r.OwnerID != "":
-			return gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s has an owner: transfer it instead", id)
-		case kind == gonghai.EventTransferred && r.OwnerID == "":
-			return gonghai.Errorf(gonghai.ENotOwner, "customer %s is in a pool: assign it instead", id)
-		case r.OwnerID == toID:
-			return gonghai.Invalid("user_id", "already the owner")
-		}
-		p, err := getPoolRules(ctx, c, r.PoolID)
-		if err != nil {
-			return err
-		}
-		if kind == gonghai.EventTransferred && actor.Role != gonghai.RoleAdmin && !p.IsAdmin(actor.ID) && !actor.Manages(r.ownerDeptPath) {
-			return gonghai.Errorf(gonghai.EForbidden, "you do not manage the owner of customer %s", id)
-		}
 		s, err := getSettings(ctx, c)
 		if err != nil {
 			return err
 		}
-		owner, err := db.takeOwner(ctx, c, s, actor, p, newOwner{id: toID, field: "user_id", force: force})
-		if err != nil {
-			return err
-		}
-		r, err = move{kind: kind, customerID: id, fromOwner: r.OwnerID, fromPool: r.PoolID, toOwner: toID, toPool: r.PoolID,
-			actorID: actor.ID, reason: strings.TrimSpace(reason), forced: force}.apply(ctx, c, now)
-		if errors.Is(err, errMoved) {
-			return whyMoved(ctx, c, id, now)
-		}
-		r.ownerDeptPath = owner.DeptPath
-		out = r.forViewer(actor)
+		r, err := db.give(ctx, c, s, actor, kind, id, toID, strings.TrimSpace(reason), force)
+		out = db.view(r, actor)
 		return err
 	})
 	if err != nil {
 		return out, fmt.Errorf("%s customer %s: %w", kind, id, err)
 	}
 	return out, nil
+}
+
+// give assigns or transfers customer id to user toID in the caller's
+// transaction.
+func (db *DB) give(ctx context.Context, c conn, s gonghai.Settings, actor gonghai.User, kind gonghai.EventKind, id, toID, reason string, force bool) (customerRow, error) {
+	now := db.now()
+	r, err := getCustomer(ctx, c, id)
+	if err != nil {
+		return r, err
+	}
+	switch {
+	case kind == gonghai.EventAssigned && r.OwnerID != "":
+		return r, gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s has an owner: transfer it instead", id)
+	case kind == gonghai.EventTransferred && r.OwnerID == "":
+		return r, gonghai.Errorf(gonghai.ENotOwner, "customer %s is in a pool: assign it instead", id)
+	case r.OwnerID == toID:
+		return r, gonghai.Invalid("user_id", "already the owner")
+	}
+	p, err := getPoolRules(ctx, c, r.PoolID)
+	if err != nil {
+		return r, err
+	}
+	if kind == gonghai.EventTransferred && actor.Role != gonghai.RoleAdmin && !p.IsAdmin(actor.ID) && !actor.Manages(r.ownerDeptPath) {
+		return r, gonghai.Errorf(gonghai.EForbidden, "you do not manage the owner of customer %s", id)
+	}
+	owner, err := db.takeOwner(ctx, c, s, actor, p, newOwner{id: toID, field: "user_id", force: force})
+	if err != nil {
+		return r, err
+	}
+	r, err = move{kind: kind, customerID: id, fromOwner: r.OwnerID, fromPool: r.PoolID, toOwner: toID, toPool: r.PoolID,
+		actorID: actor.ID, reason: reason, forced: force, rules: p.Recycle, loc: s.Location()}.apply(ctx, c, now)
+	if errors.Is(err, errMoved) {
+		return r, whyMoved(ctx, c, id, now)
+	}
+	r.ownerDeptPath = owner.DeptPath
+	return r, err
+}
+
+// HandOver transfers every customer user fromID owns to user toID in one
+// transaction: all of them, each with its event and a fresh deadline under
+// the new owner, or, on any refusal, none. It is how a leaver's private
+// pool changes hands. Admins, and managers who manage both users, may.
+func (db *DB) HandOver(ctx context.Context, actor gonghai.User, fromID, toID, reason string, force bool) (int, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len([]rune(reason)) > 500 {
+		return 0, gonghai.Invalid("reason", "say why, in 1 to 500 characters")
+	}
+	if fromID == toID {
+		return 0, gonghai.Invalid("to_user_id", "the same user")
+	}
+	n := 0
+	err := db.inTx(ctx, func(c conn) error {
+		n = 0
+		from, err := getUser(ctx, c, fromID)
+		if err != nil {
+			return err
+		}
+		if actor.Role != gonghai.RoleAdmin && !actor.Manages(from.DeptPath) {
+			return gonghai.Errorf(gonghai.EForbidden, "you do not manage %s", from.Login)
+		}
+		s, err := getSettings(ctx, c)
+		if err != nil {
+			return err
+		}
+		ids, err := queryStrings(ctx, c, `SELECT id FROM customers WHERE owner_id = ? ORDER BY id`, fromID)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, err := db.give(ctx, c, s, actor, gonghai.EventTransferred, id, toID, reason, force); err != nil {
+				return fmt.Errorf("customer %s: %w", id, err)
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("hand over the customers of %s: %w", fromID, err)
+	}
+	return n, nil
 }

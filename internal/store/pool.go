@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"github.com/gonghai/gonghai"
@@ -45,6 +46,11 @@ func validatePool(ctx context.Context, c conn, p gonghai.Pool) error {
 			}
 		}
 	}
+	if err := p.Recycle.Validate(); err != nil {
+		for f, msg := range err.(*gonghai.Error).Fields {
+			bad[f] = msg
+		}
+	}
 	if len(bad) > 0 {
 		return &gonghai.Error{Code: gonghai.EInvalid, Message: "invalid pool", Fields: bad}
 	}
@@ -63,10 +69,14 @@ func (db *DB) CreatePool(ctx context.Context, actor gonghai.User, in gonghai.Poo
 		if err := validatePool(ctx, c, p); err != nil {
 			return err
 		}
-		_, err := c.exec(ctx, `INSERT INTO pools (id, name, hidden, daily_claim_limit, reclaim_cooldown_days, release_wait_hours,
-			holding_limit, return_pool_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		rules, err := json.Marshal(p.Recycle)
+		if err != nil {
+			return err
+		}
+		_, err = c.exec(ctx, `INSERT INTO pools (id, name, hidden, daily_claim_limit, reclaim_cooldown_days, release_wait_hours,
+			holding_limit, return_pool_id, recycle_rules, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			p.ID, p.Name, p.Hidden, p.DailyClaimLimit, p.ReclaimCooldownDays, p.ReleaseWaitHours, p.HoldingLimit,
-			nullString(p.ReturnPoolID), micros(now), micros(now))
+			nullString(p.ReturnPoolID), string(rules), micros(now), micros(now))
 		if err = mapErr(err); err != nil {
 			return poolNameTaken(err, p.Name)
 		}
@@ -111,7 +121,8 @@ func writePoolMembers(ctx context.Context, c conn, p gonghai.Pool) error {
 }
 
 // UpdatePool changes a pool: admins change anything, its pool admins only
-// its claim rules.
+// its claim and recycle rules. A change of recycle rules reschedules every
+// customer owned from the pool in the same transaction.
 func (db *DB) UpdatePool(ctx context.Context, actor gonghai.User, id string, in gonghai.PoolInput) (gonghai.Pool, error) {
 	var p gonghai.Pool
 	err := db.inTx(ctx, func(c conn) error {
@@ -125,19 +136,30 @@ func (db *DB) UpdatePool(ctx context.Context, actor gonghai.User, id string, in 
 		if actor.Role != gonghai.RoleAdmin && !(p.IsAdmin(actor.ID) && in.OnlyRules()) {
 			return gonghai.Errorf(gonghai.EForbidden, "only an admin changes this; pool admins change claim rules")
 		}
-		in.Apply(&p)
+		old := p.Recycle
 		p.Updated = db.now()
+		in.Apply(&p)
 		if err := validatePool(ctx, c, p); err != nil {
 			return err
 		}
+		rules, err := json.Marshal(p.Recycle)
+		if err != nil {
+			return err
+		}
 		_, err = c.exec(ctx, `UPDATE pools SET name = ?, hidden = ?, daily_claim_limit = ?, reclaim_cooldown_days = ?,
-			release_wait_hours = ?, holding_limit = ?, return_pool_id = ?, updated_at = ? WHERE id = ?`,
+			release_wait_hours = ?, holding_limit = ?, return_pool_id = ?, recycle_rules = ?, updated_at = ? WHERE id = ?`,
 			p.Name, p.Hidden, p.DailyClaimLimit, p.ReclaimCooldownDays, p.ReleaseWaitHours, p.HoldingLimit,
-			nullString(p.ReturnPoolID), micros(p.Updated), p.ID)
+			nullString(p.ReturnPoolID), string(rules), micros(p.Updated), p.ID)
 		if err = mapErr(err); err != nil {
 			return poolNameTaken(err, p.Name)
 		}
-		return writePoolMembers(ctx, c, p)
+		if err := writePoolMembers(ctx, c, p); err != nil {
+			return err
+		}
+		if in.Recycle == nil {
+			return nil
+		}
+		return rescheduleRules(ctx, c, p, old)
 	})
 	if err != nil {
 		return p, fmt.Errorf("update pool %s: %w", id, err)
@@ -145,15 +167,20 @@ func (db *DB) UpdatePool(ctx context.Context, actor gonghai.User, id string, in 
 	return p, nil
 }
 
-const poolColumns = `id, name, hidden, daily_claim_limit, reclaim_cooldown_days, release_wait_hours, holding_limit, return_pool_id, created_at, updated_at`
+const poolColumns = `id, name, hidden, daily_claim_limit, reclaim_cooldown_days, release_wait_hours, holding_limit, return_pool_id,
+	recycle_rules, created_at, updated_at`
 
 func scanPool(s scanner) (gonghai.Pool, error) {
 	var p gonghai.Pool
 	var ret sql.NullString
+	var rules string
 	var created, updated int64
 	err := s.Scan(&p.ID, &p.Name, &p.Hidden, &p.DailyClaimLimit, &p.ReclaimCooldownDays, &p.ReleaseWaitHours,
-		&p.HoldingLimit, &ret, &created, &updated)
+		&p.HoldingLimit, &ret, &rules, &created, &updated)
 	p.ReturnPoolID, p.Created, p.Updated = ret.String, fromMicros(created), fromMicros(updated)
+	if err == nil {
+		err = json.Unmarshal([]byte(rules), &p.Recycle)
+	}
 	return p, err
 }
 

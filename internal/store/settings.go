@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/gonghai/gonghai"
@@ -16,14 +18,15 @@ func (db *DB) Settings(ctx context.Context) (gonghai.Settings, error) {
 
 func getSettings(ctx context.Context, c conn) (gonghai.Settings, error) {
 	var s gonghai.Settings
-	var limits string
-	err := c.queryRow(ctx, `SELECT time_zone, exclude_won_from_holding, level_holding_limits FROM organisation WHERE id = 1`).
-		Scan(&s.TimeZone, &s.ExcludeWonFromHolding, &limits)
+	var limits, stages string
+	err := c.queryRow(ctx, `SELECT time_zone, exclude_won_from_holding, level_holding_limits, stages, webhook_url, webhook_format
+		FROM organisation WHERE id = 1`).
+		Scan(&s.TimeZone, &s.ExcludeWonFromHolding, &limits, &stages, &s.WebhookURL, &s.WebhookFormat)
 	if err != nil {
 		return s, fmt.Errorf("settings: %w", err)
 	}
-	if err := json.Unmarshal([]byte(limits), &s.LevelHoldingLimits); err != nil {
-		return s, fmt.Errorf("settings: level limits: %w", err)
+	if err := errors.Join(json.Unmarshal([]byte(limits), &s.LevelHoldingLimits), json.Unmarshal([]byte(stages), &s.Stages)); err != nil {
+		return s, fmt.Errorf("settings: %w", err)
 	}
 	return s, nil
 }
@@ -47,19 +50,53 @@ func (db *DB) UpdateSettings(ctx context.Context, actor gonghai.User, s gonghai.
 	if s.LevelHoldingLimits == nil {
 		s.LevelHoldingLimits = map[string]int{}
 	}
+	if err := validateStages(s.Stages); err != nil {
+		return s, err
+	}
+	if s.Stages == nil {
+		s.Stages = []string{}
+	}
+	if s.WebhookFormat == "" {
+		s.WebhookFormat = gonghai.WebhookJSON
+	}
+	if s.WebhookFormat != gonghai.WebhookJSON && s.WebhookFormat != gonghai.WebhookRobotText {
+		return s, gonghai.Invalid("webhook_format", "json or robot_text")
+	}
+	if u, err := url.Parse(s.WebhookURL); s.WebhookURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+		return s, gonghai.Invalid("webhook_url", "an http or https URL, or empty for none")
+	}
 	limits, err := json.Marshal(s.LevelHoldingLimits)
 	if err != nil {
 		return s, err
 	}
+	stages, err := json.Marshal(s.Stages)
+	if err != nil {
+		return s, err
+	}
 	err = db.inTx(ctx, func(c conn) error {
-		_, err := c.exec(ctx, `UPDATE organisation SET time_zone = ?, exclude_won_from_holding = ?, level_holding_limits = ? WHERE id = 1`,
-			s.TimeZone, s.ExcludeWonFromHolding, string(limits))
+		_, err := c.exec(ctx, `UPDATE organisation SET time_zone = ?, exclude_won_from_holding = ?, level_holding_limits = ?,
+			stages = ?, webhook_url = ?, webhook_format = ? WHERE id = 1`,
+			s.TimeZone, s.ExcludeWonFromHolding, string(limits), string(stages), s.WebhookURL, s.WebhookFormat)
 		return err
 	})
 	if err != nil {
 		return s, fmt.Errorf("update settings: %w", err)
 	}
 	return s, nil
+}
+
+func validateStages(stages []string) error {
+	seen := map[string]bool{}
+	for _, st := range stages {
+		if st == "" || len([]rune(st)) > 50 || seen[st] {
+			return gonghai.Invalid("stages", "each stage named once, in 1 to 50 characters")
+		}
+		seen[st] = true
+	}
+	if len(stages) > 50 {
+		return gonghai.Invalid("stages", "at most 50 stages")
+	}
+	return nil
 }
 
 // MarkDemoSeeded records that demo data was loaded, and reports false when

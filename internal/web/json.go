@@ -39,26 +39,75 @@ func departmentOut(d gonghai.Department) departmentJSON {
 }
 
 type poolJSON struct {
-	ID                  string    `json:"id"`
-	Name                string    `json:"name"`
-	Hidden              bool      `json:"hidden" doc:"Assign-only: members cannot see or claim"`
-	MemberUserIDs       []string  `json:"member_user_ids"`
-	MemberDepartmentIDs []string  `json:"member_department_ids" doc:"Sub-departments are members too"`
-	AdminUserIDs        []string  `json:"admin_user_ids"`
-	DailyClaimLimit     int       `json:"daily_claim_limit" doc:"Claims per rep per calendar day; 0 = no limit"`
-	ReclaimCooldownDays int       `json:"reclaim_cooldown_days" doc:"Days before a previous owner may claim a customer again"`
-	ReleaseWaitHours    int       `json:"release_wait_hours" doc:"Hours a released customer stays unclaimable"`
-	HoldingLimit        int       `json:"holding_limit" doc:"Customers of this pool one rep may own; 0 = no limit"`
-	ReturnPoolID        *string   `json:"return_pool_id" doc:"Where released customers go; null = this pool"`
-	CreatedAt           time.Time `json:"created_at"`
-	UpdatedAt           time.Time `json:"updated_at"`
+	ID                  string           `json:"id"`
+	Name                string           `json:"name"`
+	Hidden              bool             `json:"hidden" doc:"Assign-only: members cannot see or claim"`
+	MemberUserIDs       []string         `json:"member_user_ids"`
+	MemberDepartmentIDs []string         `json:"member_department_ids" doc:"Sub-departments are members too"`
+	AdminUserIDs        []string         `json:"admin_user_ids"`
+	DailyClaimLimit     int              `json:"daily_claim_limit" doc:"Claims per rep per calendar day; 0 = no limit"`
+	ReclaimCooldownDays int              `json:"reclaim_cooldown_days" doc:"Days before a previous owner may claim a customer again"`
+	ReleaseWaitHours    int              `json:"release_wait_hours" doc:"Hours a released customer stays unclaimable"`
+	HoldingLimit        int              `json:"holding_limit" doc:"Customers of this pool one rep may own; 0 = no limit"`
+	ReturnPoolID        *string          `json:"return_pool_id" doc:"Where released and recycled customers go; null = this pool"`
+	Recycle             RecycleRulesJSON `json:"recycle" doc:"Recycle rules: how neglected customers come back"`
+	CreatedAt           time.Time        `json:"created_at"`
+	UpdatedAt           time.Time        `json:"updated_at"`
+}
+
+// RecycleRuleJSON is one recycle rule; docs/rules.md explains each kind.
+type RecycleRuleJSON struct {
+	Kind         string         `json:"kind" enum:"no_follow_up,not_contacted,not_won,stage_stalled,no_repurchase,no_opportunity,protection"`
+	Enabled      bool           `json:"enabled"`
+	Days         int            `json:"days" minimum:"1" maximum:"10000" doc:"N: calendar days allowed (protection: the default term)"`
+	CategoryDays map[string]int `json:"category_days,omitempty" doc:"Days for category A, B or C instead of days"`
+	ExemptWon    bool           `json:"exempt_won,omitempty" doc:"Won customers are exempt from this rule"`
+	ExtendDays   int            `json:"extend_days,omitempty" minimum:"0" maximum:"10000" doc:"Protection: a counting follow-up extends the term to this many days after it"`
+	MaxDays      int            `json:"max_days,omitempty" minimum:"0" maximum:"10000" doc:"Protection: never past this many days from gaining the customer; 0 = no maximum"`
+	Since        *time.Time     `json:"since,omitempty" doc:"When the rule started counting; omitted: kept while it stays on, now when it is turned on"`
+}
+
+// RecycleRulesJSON are a pool's recycle rules.
+type RecycleRulesJSON struct {
+	Rules                 []RecycleRuleJSON `json:"rules" maxItems:"7"`
+	CountingKinds         []string          `json:"counting_kinds,omitempty" doc:"Follow-up kinds that count; omitted: all but note"`
+	ExemptOpenOpportunity bool              `json:"exempt_open_opportunity,omitempty" doc:"Customers with an open opportunity are exempt"`
+	WarnDays              int               `json:"warn_days,omitempty" minimum:"0" maximum:"365" doc:"Remind the owner this many days before the deadline, and again the day before; 0 = no reminders"`
+}
+
+func (j RecycleRulesJSON) rules() gonghai.RecycleRules {
+	out := gonghai.RecycleRules{CountingKinds: j.CountingKinds, ExemptOpenOpportunity: j.ExemptOpenOpportunity, WarnDays: j.WarnDays,
+		Rules: make([]gonghai.RecycleRule, len(j.Rules))}
+	for i, r := range j.Rules {
+		out.Rules[i] = gonghai.RecycleRule{Kind: gonghai.RuleKind(r.Kind), Enabled: r.Enabled, Days: r.Days, CategoryDays: r.CategoryDays,
+			ExemptWon: r.ExemptWon, ExtendDays: r.ExtendDays, MaxDays: r.MaxDays}
+		if r.Since != nil {
+			out.Rules[i].Since = *r.Since
+		}
+	}
+	return out
+}
+
+func recycleRulesOut(rs gonghai.RecycleRules) RecycleRulesJSON {
+	out := RecycleRulesJSON{CountingKinds: rs.CountingKinds, ExemptOpenOpportunity: rs.ExemptOpenOpportunity, WarnDays: rs.WarnDays,
+		Rules: make([]RecycleRuleJSON, len(rs.Rules))}
+	if out.CountingKinds == nil {
+		out.CountingKinds = gonghai.DefaultCountingKinds
+	}
+	for i, r := range rs.Rules {
+		since := r.Since
+		out.Rules[i] = RecycleRuleJSON{Kind: string(r.Kind), Enabled: r.Enabled, Days: r.Days, CategoryDays: r.CategoryDays,
+			ExemptWon: r.ExemptWon, ExtendDays: r.ExtendDays, MaxDays: r.MaxDays, Since: &since}
+	}
+	return out
 }
 
 func poolOut(p gonghai.Pool) poolJSON {
 	return poolJSON{ID: p.ID, Name: p.Name, Hidden: p.Hidden, MemberUserIDs: nonNil(p.MemberUserIDs),
 		MemberDepartmentIDs: nonNil(p.MemberDepartmentIDs), AdminUserIDs: nonNil(p.AdminUserIDs),
 		DailyClaimLimit: p.DailyClaimLimit, ReclaimCooldownDays: p.ReclaimCooldownDays, ReleaseWaitHours: p.ReleaseWaitHours,
-		HoldingLimit: p.HoldingLimit, ReturnPoolID: optional(p.ReturnPoolID), CreatedAt: p.Created, UpdatedAt: p.Updated}
+		HoldingLimit: p.HoldingLimit, ReturnPoolID: optional(p.ReturnPoolID), Recycle: recycleRulesOut(p.Recycle),
+		CreatedAt: p.Created, UpdatedAt: p.Updated}
 }
 
 type customerJSON struct {
@@ -80,15 +129,39 @@ type customerJSON struct {
 	ClaimableAt *time.Time `json:"claimable_at" doc:"Set after a release: nobody may claim before then"`
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
+
+	Locked            bool           `json:"locked" doc:"A protected key customer: no rule recycles it"`
+	WonAt             *time.Time     `json:"won_at" doc:"The day of the first order"`
+	LastFollowUpAt    *time.Time     `json:"last_follow_up_at" doc:"The latest follow-up of a kind the pool counts"`
+	LastStageChangeAt *time.Time     `json:"last_stage_change_at" doc:"When the stage last advanced"`
+	LastOrderAt       *time.Time     `json:"last_order_at"`
+	LastOpportunityAt *time.Time     `json:"last_opportunity_at"`
+	OpenOpportunities int            `json:"open_opportunities"`
+	Recycle           *countdownJSON `json:"recycle" doc:"When a rule takes the customer back; null when none applies"`
+}
+
+type countdownJSON struct {
+	Deadline       time.Time  `json:"deadline" doc:"The customer goes back to the pool at this instant"`
+	Rule           string     `json:"rule"`
+	RuleLabel      string     `json:"rule_label" example:"超期未跟进"`
+	DaysLeft       int        `json:"days_left" doc:"Calendar days left: 1 on the last day, 0 once due"`
+	NextReminderAt *time.Time `json:"next_reminder_at" doc:"When the owner is next reminded"`
 }
 
 // customerOut shapes a customer the store has already masked for the
 // viewer; the store is where masking happens, so no handler can forget it.
 func customerOut(c gonghai.Customer) customerJSON {
-	return customerJSON{ID: c.ID, Name: c.Name, Company: c.Company, Category: c.Category, Industry: c.Industry,
+	j := customerJSON{ID: c.ID, Name: c.Name, Company: c.Company, Category: c.Category, Industry: c.Industry,
 		Region: c.Region, ProductLine: c.ProductLine, Source: c.Source, Stage: c.Stage, Won: c.Won, Phone: c.Phone,
 		Email: c.Email, OwnerID: optional(c.OwnerID), PoolID: c.PoolID, OwnedSince: c.OwnedSince, ClaimableAt: c.ClaimableAt,
-		CreatedAt: c.Created, UpdatedAt: c.Updated}
+		CreatedAt: c.Created, UpdatedAt: c.Updated, Locked: c.Locked, WonAt: c.WonAt, LastFollowUpAt: c.LastFollowUp,
+		LastStageChangeAt: c.LastStageChange, LastOrderAt: c.LastOrder, LastOpportunityAt: c.LastOpportunity,
+		OpenOpportunities: c.OpenOpportunities}
+	if c.Recycle != nil {
+		j.Recycle = &countdownJSON{Deadline: c.Recycle.At, Rule: string(c.Recycle.Rule), RuleLabel: c.Recycle.Rule.Label(),
+			DaysLeft: c.DaysLeft, NextReminderAt: c.Reminder}
+	}
+	return j
 }
 
 type eventJSON struct {

@@ -9,22 +9,28 @@ import (
 // PoolFields are the settable fields of a pool; on PATCH, omitted fields
 // stay as they are.
 type PoolFields struct {
-	Name                *string   `json:"name,omitempty" minLength:"1" maxLength:"100" example:"华东公海"`
-	Hidden              *bool     `json:"hidden,omitempty"`
-	MemberUserIDs       *[]string `json:"member_user_ids,omitempty"`
-	MemberDepartmentIDs *[]string `json:"member_department_ids,omitempty"`
-	AdminUserIDs        *[]string `json:"admin_user_ids,omitempty"`
-	DailyClaimLimit     *int      `json:"daily_claim_limit,omitempty" minimum:"0"`
-	ReclaimCooldownDays *int      `json:"reclaim_cooldown_days,omitempty" minimum:"0"`
-	ReleaseWaitHours    *int      `json:"release_wait_hours,omitempty" minimum:"0"`
-	HoldingLimit        *int      `json:"holding_limit,omitempty" minimum:"0"`
-	ReturnPoolID        *string   `json:"return_pool_id,omitempty"`
+	Name                *string           `json:"name,omitempty" minLength:"1" maxLength:"100" example:"华东公海"`
+	Hidden              *bool             `json:"hidden,omitempty"`
+	MemberUserIDs       *[]string         `json:"member_user_ids,omitempty"`
+	MemberDepartmentIDs *[]string         `json:"member_department_ids,omitempty"`
+	AdminUserIDs        *[]string         `json:"admin_user_ids,omitempty"`
+	DailyClaimLimit     *int              `json:"daily_claim_limit,omitempty" minimum:"0"`
+	ReclaimCooldownDays *int              `json:"reclaim_cooldown_days,omitempty" minimum:"0"`
+	ReleaseWaitHours    *int              `json:"release_wait_hours,omitempty" minimum:"0"`
+	HoldingLimit        *int              `json:"holding_limit,omitempty" minimum:"0"`
+	ReturnPoolID        *string           `json:"return_pool_id,omitempty"`
+	Recycle             *RecycleRulesJSON `json:"recycle,omitempty" doc:"Replaces the recycle rules whole; owned customers are rescheduled at once"`
 }
 
 func (f PoolFields) input() gonghai.PoolInput {
+	var recycle *gonghai.RecycleRules
+	if f.Recycle != nil {
+		rs := f.Recycle.rules()
+		recycle = &rs
+	}
 	return gonghai.PoolInput{Name: f.Name, Hidden: f.Hidden, MemberUserIDs: f.MemberUserIDs, MemberDepartmentIDs: f.MemberDepartmentIDs,
 		AdminUserIDs: f.AdminUserIDs, DailyClaimLimit: f.DailyClaimLimit, ReclaimCooldownDays: f.ReclaimCooldownDays,
-		ReleaseWaitHours: f.ReleaseWaitHours, HoldingLimit: f.HoldingLimit, ReturnPoolID: f.ReturnPoolID}
+		ReleaseWaitHours: f.ReleaseWaitHours, HoldingLimit: f.HoldingLimit, ReturnPoolID: f.ReturnPoolID, Recycle: recycle}
 }
 
 func (s *Server) createPool(ctx context.Context, in *body[PoolFields]) (*body[poolJSON], error) {

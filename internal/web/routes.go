@@ -14,6 +14,8 @@ func (s *Server) routes() {
 
 	register(s, op(http.MethodGet, "/api/v1/me", "get-me", "The authenticated user"), s.getMe)
 	register(s, op(http.MethodGet, "/api/v1/me/customers", "list-my-customers", "My private pool (私海), newest first"), s.listMyCustomers)
+	register(s, op(http.MethodGet, "/api/v1/me/notifications", "list-my-notifications", "Reminders and recycle notices, newest first"), s.listNotifications)
+	register(s, op(http.MethodPost, "/api/v1/me/notifications/read", "read-my-notifications", "Mark notifications read"), s.readNotifications)
 
 	register(s, op(http.MethodGet, "/api/v1/settings", "get-settings", "Organisation settings"), s.getSettings)
 	register(s, op(http.MethodPut, "/api/v1/settings", "put-settings", "Replace organisation settings (admin)"), s.putSettings)
@@ -25,6 +27,7 @@ func (s *Server) routes() {
 	register(s, op(http.MethodGet, "/api/v1/users", "list-users", "Users you may see"), s.listUsers)
 	register(s, op(http.MethodGet, "/api/v1/users/{id}", "get-user", "One user"), s.getUser)
 	register(s, op(http.MethodPatch, "/api/v1/users/{id}", "update-user", "Change a user; active=false ends their tokens (admin)"), s.updateUser)
+	register(s, op(http.MethodPost, "/api/v1/users/{id}/handover", "hand-over", "Transfer all of a user's customers, all or none (admin; manager of both)"), s.handOver)
 
 	register(s, created(op(http.MethodPost, "/api/v1/pools", "create-pool", "Create a pool (admin)")), s.createPool)
 	register(s, op(http.MethodGet, "/api/v1/pools", "list-pools", "Pools you may see"), s.listPools)
@@ -32,6 +35,8 @@ func (s *Server) routes() {
 	register(s, op(http.MethodPatch, "/api/v1/pools/{id}", "update-pool", "Change a pool (admin; pool admins: claim rules)"), s.updatePool)
 	register(s, op(http.MethodGet, "/api/v1/pools/{id}/customers", "list-pool-customers", "Unowned customers of a pool, newest first"), s.listPoolCustomers)
 	register(s, op(http.MethodPost, "/api/v1/pools/{id}/claim", "claim-batch", "Claim up to 50 customers; one result per id"), s.claimBatch)
+	register(s, op(http.MethodGet, "/api/v1/pools/{id}/recycle-preview", "recycle-preview", "Who would be recycled each day under the pool's rules; changes nothing"), s.recyclePreview)
+	register(s, op(http.MethodPost, "/api/v1/pools/{id}/recycle-preview", "recycle-preview-proposed", "Who would be recycled each day under proposed rules; changes nothing"), s.proposedRecyclePreview)
 
 	register(s, created(op(http.MethodPost, "/api/v1/customers", "create-customer", "Create a customer in a pool or for an owner")), s.createCustomer)
 	register(s, op(http.MethodGet, "/api/v1/customers/{id}", "get-customer", "One customer"), s.getCustomer)
@@ -41,6 +46,15 @@ func (s *Server) routes() {
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/assign", "assign-customer", "Give a pool customer to a rep"), s.assignCustomer)
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/transfer", "transfer-customer", "Move a customer to another owner"), s.transferCustomer)
 	register(s, op(http.MethodGet, "/api/v1/customers/{id}/history", "customer-history", "Ownership events, oldest first"), s.customerHistory)
+	register(s, created(op(http.MethodPost, "/api/v1/customers/{id}/followups", "add-follow-up", "Log a follow-up; a counting kind moves the recycle deadline")), s.addFollowUp)
+	register(s, op(http.MethodGet, "/api/v1/customers/{id}/followups", "list-follow-ups", "Follow-ups, latest first"), s.listFollowUps)
+	register(s, created(op(http.MethodPost, "/api/v1/customers/{id}/opportunities", "create-opportunity", "Open an opportunity")), s.createOpportunity)
+	register(s, op(http.MethodGet, "/api/v1/customers/{id}/opportunities", "list-opportunities", "Opportunities, newest first"), s.listOpportunities)
+	register(s, op(http.MethodPatch, "/api/v1/opportunities/{id}", "close-opportunity", "Mark an open opportunity won or lost"), s.closeOpportunity)
+	register(s, created(op(http.MethodPost, "/api/v1/customers/{id}/orders", "create-order", "Record an order: the first marks the customer won")), s.createOrder)
+	register(s, op(http.MethodGet, "/api/v1/customers/{id}/orders", "list-orders", "Orders, latest first"), s.listOrders)
+	register(s, op(http.MethodPost, "/api/v1/customers/{id}/lock", "lock-customer", "Protect a key customer from recycling (admin, pool admin, owner's manager)"), s.lockCustomer)
+	register(s, op(http.MethodPost, "/api/v1/customers/{id}/unlock", "unlock-customer", "Lift the protection"), s.unlockCustomer)
 }
 
 func op(method, path, id, summary string) huma.Operation {

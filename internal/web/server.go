@@ -41,6 +41,20 @@ type Store interface {
 	Assign(ctx context.Context, actor gonghai.User, id, toID, reason string, force bool) (gonghai.Customer, error)
 	Transfer(ctx context.Context, actor gonghai.User, id, toID, reason string, force bool) (gonghai.Customer, error)
 	History(ctx context.Context, viewer gonghai.User, customerID string) ([]gonghai.Event, error)
+	HandOver(ctx context.Context, actor gonghai.User, fromID, toID, reason string, force bool) (int, error)
+
+	AddFollowUp(ctx context.Context, actor gonghai.User, id string, in gonghai.NewFollowUp) (gonghai.FollowUp, error)
+	FollowUps(ctx context.Context, viewer gonghai.User, id string, pg gonghai.Page) ([]gonghai.FollowUp, string, error)
+	CreateOpportunity(ctx context.Context, actor gonghai.User, id, title string, amount gonghai.Money) (gonghai.Opportunity, error)
+	CloseOpportunity(ctx context.Context, actor gonghai.User, id, status string) (gonghai.Opportunity, error)
+	Opportunities(ctx context.Context, viewer gonghai.User, id string) ([]gonghai.Opportunity, error)
+	CreateOrder(ctx context.Context, actor gonghai.User, id string, amount gonghai.Money, on string) (gonghai.Order, error)
+	Orders(ctx context.Context, viewer gonghai.User, id string) ([]gonghai.Order, error)
+	SetLocked(ctx context.Context, actor gonghai.User, id string, locked bool) (gonghai.Customer, error)
+
+	RecyclePreview(ctx context.Context, actor gonghai.User, poolID string, proposed *gonghai.RecycleRules, days int) ([]gonghai.PreviewDay, error)
+	Notifications(ctx context.Context, viewer gonghai.User, pg gonghai.Page) ([]gonghai.Notification, string, error)
+	MarkNotificationsRead(ctx context.Context, viewer gonghai.User, upTo string) (int, error)
 }
 
 // Server holds what the handlers share.

@@ -1,0 +1,227 @@
+// Package recycle runs the recycle sweep: it takes due customers back to
+// their pools, reminds owners before their deadlines and delivers
+// notifications to the organisation's webhook. It has no SQL of its own;
+// the store decides each recycle and reminder in one conditional write, so
+// any number of sweepers may run at once, on one node or many.
+package recycle
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gonghai/gonghai"
+)
+
+// Store is what the sweep needs of the database.
+type Store interface {
+	Settings(ctx context.Context) (gonghai.Settings, error)
+	DueRecycles(ctx context.Context, after *gonghai.Due, limit int) ([]gonghai.Due, error)
+	Recycle(ctx context.Context, d gonghai.Due) (bool, error)
+	DueReminders(ctx context.Context, after *gonghai.Due, limit int) ([]gonghai.Due, error)
+	Remind(ctx context.Context, d gonghai.Due) (bool, error)
+	LeaseWebhooks(ctx context.Context, limit int, lease time.Duration) ([]gonghai.WebhookMessage, error)
+	WebhookDone(ctx context.Context, id string, delivered bool, retryIn time.Duration) error
+}
+
+// Sweeper sweeps one store.
+type Sweeper struct {
+	Store  Store
+	Client *http.Client // for the webhook; nil means a client with a 10 s timeout
+	Log    *slog.Logger
+	// Batch is how many due rows one read takes; 0 means 500.
+	Batch int
+}
+
+// Report counts what one sweep did.
+type Report struct {
+	Recycled int // customers taken back to a pool
+	Skipped  int // due when read, but followed up, moved or taken by another sweeper first
+	Reminded int // reminders sent
+	Webhooks int // notifications the webhook accepted
+	Failed   int // notifications the webhook refused or did not answer
+}
+
+// Once runs one sweep: recycles every customer due now, sends the reminders
+// that are due, and offers waiting notifications to the webhook.
+func (s *Sweeper) Once(ctx context.Context) (Report, error) {
+	var rep Report
+	var err error
+	rep.Recycled, rep.Skipped, err = s.each(ctx, s.Store.DueRecycles, s.Store.Recycle)
+	if err != nil {
+		return rep, err
+	}
+	if rep.Reminded, _, err = s.each(ctx, s.Store.DueReminders, s.Store.Remind); err != nil {
+		return rep, err
+	}
+	rep.Webhooks, rep.Failed, err = s.deliver(ctx)
+	return rep, err
+}
+
+// each walks the due rows in pages and acts on each; done counts the rows
+// acted on, skipped those another writer got to first.
+func (s *Sweeper) each(ctx context.Context, list func(context.Context, *gonghai.Due, int) ([]gonghai.Due, error),
+	act func(context.Context, gonghai.Due) (bool, error)) (done, skipped int, err error) {
+	batch := s.Batch
+	if batch <= 0 {
+		batch = 500
+	}
+	var after *gonghai.Due
+	for {
+		due, err := list(ctx, after, batch)
+		if err != nil {
+			return done, skipped, err
+		}
+		for _, d := range due {
+			ok, err := act(ctx, d)
+			if err != nil {
+				return done, skipped, err
+			}
+			if ok {
+				done++
+			} else {
+				skipped++
+			}
+		}
+		if len(due) < batch {
+			return done, skipped, nil
+		}
+		after = &due[len(due)-1]
+	}
+}
+
+// webhookLease is how long a sender holds notifications it is delivering;
+// webhookRetry how long a refused one waits before it is offered again.
+const (
+	webhookLease = 2 * time.Minute
+	webhookRetry = time.Minute
+)
+
+func (s *Sweeper) deliver(ctx context.Context) (sent, failed int, err error) {
+	settings, err := s.Store.Settings(ctx)
+	if err != nil || settings.WebhookURL == "" {
+		return 0, 0, err
+	}
+	for {
+		msgs, err := s.Store.LeaseWebhooks(ctx, 100, webhookLease)
+		if err != nil || len(msgs) == 0 {
+			return sent, failed, err
+		}
+		for _, m := range msgs {
+			postErr := s.post(ctx, settings, m)
+			if postErr != nil {
+				failed++
+				s.logger().Warn("webhook refused a notification", "notification", m.ID, "attempt", m.Attempt, "err", postErr)
+			} else {
+				sent++
+			}
+			if err := s.Store.WebhookDone(ctx, m.ID, postErr == nil, webhookRetry); err != nil {
+				return sent, failed, err
+			}
+		}
+		if failed > 0 {
+			// A webhook that refuses is tried again on a later sweep.
+			return sent, failed, nil
+		}
+	}
+}
+
+// Payload is the JSON body of a webhook in the json format. It names the
+// customer by id and company or name only: no contact field leaves the
+// server in a webhook.
+type Payload struct {
+	ID           string     `json:"id"`
+	Kind         string     `json:"kind"`
+	Text         string     `json:"text"`
+	UserID       string     `json:"user_id"`
+	UserLogin    string     `json:"user_login"`
+	UserName     string     `json:"user_name"`
+	CustomerID   string     `json:"customer_id"`
+	CustomerName string     `json:"customer_name"`
+	Rule         string     `json:"rule"`
+	Deadline     *time.Time `json:"deadline"`
+	DaysLeft     int        `json:"days_left"`
+	CreatedAt    time.Time  `json:"created_at"`
+}
+
+// Body returns the webhook body for m in format.
+func Body(format string, m gonghai.WebhookMessage) ([]byte, error) {
+	if format == gonghai.WebhookRobotText {
+		// DingTalk and WeCom group robots both take this text message.
+		var robot struct {
+			MsgType string `json:"msgtype"`
+			Text    struct {
+				Content string `json:"content"`
+			} `json:"text"`
+		}
+		robot.MsgType = "text"
+		robot.Text.Content = fmt.Sprintf("@%s %s", m.UserName, m.Text)
+		return json.Marshal(robot)
+	}
+	return json.Marshal(Payload{ID: m.ID, Kind: m.Kind, Text: m.Text, UserID: m.UserID, UserLogin: m.UserLogin, UserName: m.UserName,
+		CustomerID: m.CustomerID, CustomerName: m.CustomerName, Rule: string(m.Rule), Deadline: m.Deadline, DaysLeft: m.DaysLeft,
+		CreatedAt: m.Created})
+}
+
+func (s *Sweeper) post(ctx context.Context, settings gonghai.Settings, m gonghai.WebhookMessage) error {
+	body, err := Body(settings.WebhookFormat, m)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, settings.WebhookURL, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Gonghai-Notification", m.ID)
+	client := s.Client
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("webhook answered %s", resp.Status)
+	}
+	return nil
+}
+
+func (s *Sweeper) logger() *slog.Logger {
+	if s.Log == nil {
+		return slog.Default()
+	}
+	return s.Log
+}
+
+// Run sweeps every interval until ctx ends. A failed sweep is logged and
+// the next one tries again.
+func (s *Sweeper) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		rep, err := s.Once(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			s.logger().Error("recycle sweep failed", "err", err)
+		case rep != Report{}:
+			s.logger().Info("recycle sweep", "recycled", rep.Recycled, "skipped", rep.Skipped, "reminded", rep.Reminded,
+				"webhooks", rep.Webhooks, "webhook_failures", rep.Failed)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
