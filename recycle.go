@@ -2,7 +2,6 @@ package gonghai
 
 import (
 	"fmt"
-	"math"
 	"time"
 )
 
@@ -162,8 +161,13 @@ func (rs RecycleRules) Validate() error {
 			if r.MaxDays != 0 && (r.MaxDays < r.Days || r.MaxDays > maxRuleDays) {
 				bad[field+".max_days"] = "0 (no maximum) or from days to " + fmt.Sprint(maxRuleDays)
 			}
-		} else if r.ExtendDays != 0 || r.MaxDays != 0 {
-			bad[field+".extend_days"] = "only the protection rule extends"
+		} else {
+			if r.ExtendDays != 0 {
+				bad[field+".extend_days"] = "only the protection rule extends"
+			}
+			if r.MaxDays != 0 {
+				bad[field+".max_days"] = "only the protection rule has a maximum"
+			}
 		}
 	}
 	for _, k := range rs.CountingKinds {
@@ -188,19 +192,21 @@ func kindNames() []string {
 	return out
 }
 
-// Started returns rs, edited from old, with each rule's start set: a rule
-// that is on keeps the start it had while it stays on; a rule turned on
-// now starts now, unless the editor gave a start.
+// Started returns rs, edited from old, with each rule's start set so that
+// no clock ever counts from before a rule was on: a rule that stays on keeps
+// its start (an editor may move it later, not earlier); a rule turned on
+// starts now, or at a later start the editor gave. A start sent back as it
+// was read therefore never dumps customers when a rule is switched back on.
 func (rs RecycleRules) Started(old RecycleRules, now time.Time) RecycleRules {
 	out := rs
 	out.Rules = make([]RecycleRule, len(rs.Rules))
 	for i, r := range rs.Rules {
-		if r.Since.IsZero() {
-			if prev, ok := old.Rule(r.Kind); ok && prev.Enabled && r.Enabled {
-				r.Since = prev.Since
-			} else {
-				r.Since = now
-			}
+		floor := now
+		if prev, ok := old.Rule(r.Kind); ok && prev.Enabled && r.Enabled {
+			floor = prev.Since
+		}
+		if r.Since.Before(floor) {
+			r.Since = floor
 		}
 		out.Rules[i] = r
 	}
@@ -302,8 +308,9 @@ func latest(t time.Time, u *time.Time) time.Time {
 
 // Schedule returns customer c's deadline under rules and the owner's next
 // reminder. The reminder restarts only when the deadline moves, so that a
-// change that leaves the deadline where it was does not remind twice.
-// changed reports whether either differs from what c carries.
+// change that leaves the deadline where it was (even under another rule)
+// does not remind twice. changed reports whether anything differs from
+// what c carries.
 func Schedule(c Customer, rules RecycleRules, loc *time.Location) (d *Deadline, reminder *time.Time, changed bool) {
 	if c.OwnerID != "" {
 		d = rules.Deadline(c.Facts(), loc)
@@ -311,8 +318,8 @@ func Schedule(c Customer, rules RecycleRules, loc *time.Location) (d *Deadline, 
 	switch {
 	case d == nil:
 		return nil, nil, c.Recycle != nil || c.Reminder != nil
-	case c.Recycle != nil && c.Recycle.At.Equal(d.At) && c.Recycle.Rule == d.Rule:
-		return c.Recycle, c.Reminder, false
+	case c.Recycle != nil && c.Recycle.At.Equal(d.At):
+		return d, c.Reminder, c.Recycle.Rule != d.Rule
 	default:
 		return d, FirstReminder(d.At, rules.WarnDays, loc), true
 	}
@@ -340,12 +347,21 @@ func NextReminder(d, now time.Time, loc *time.Location) *time.Time {
 	return nil
 }
 
-// DaysLeft counts the calendar days a customer has left before deadline d:
-// 1 on its last day, 0 once it is due. Deadlines fall at the start of a
-// day, so whole days are counted up.
-func DaysLeft(now, d time.Time) int {
+// DaysLeft counts the calendar days in loc a customer has left before
+// deadline d: 1 on its last day, 0 once it is due.
+func DaysLeft(now, d time.Time, loc *time.Location) int {
 	if !now.Before(d) {
 		return 0
 	}
-	return int(math.Ceil(d.Sub(now).Hours() / 24))
+	return max(1, DaysBetween(now, d, loc))
+}
+
+// DaysBetween counts the calendar days in loc from the day of a to the day
+// of b.
+func DaysBetween(a, b time.Time, loc *time.Location) int {
+	day := func(t time.Time) time.Time {
+		l := t.In(loc)
+		return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	return int(day(b).Sub(day(a)).Hours() / 24)
 }

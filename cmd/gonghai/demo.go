@@ -13,6 +13,16 @@ import (
 // demoCustomers is how many customers the demo organisation gets.
 const demoCustomers = 10_000
 
+// demoRules are the recycle rules of every demo pool: a customer must be
+// contacted within 7 days of being taken and followed up at least every 30
+// (45 for category A); won customers must reorder within 180 days. Owners
+// are reminded 3 days ahead and on the last day.
+var demoRules = gonghai.RecycleRules{WarnDays: 3, ExemptOpenOpportunity: true, Rules: []gonghai.RecycleRule{
+	{Kind: gonghai.RuleNotContacted, Enabled: true, Days: 7},
+	{Kind: gonghai.RuleNoFollowUp, Enabled: true, Days: 30, CategoryDays: map[string]int{"A": 45}, ExemptWon: true},
+	{Kind: gonghai.RuleNoRepurchase, Enabled: true, Days: 180},
+}}
+
 // seedDemo loads the demo organisation into an empty database once, then,
 // on every start, prints fresh tokens to try the API with.
 func (e *environment) seedDemo(ctx context.Context, db *store.DB, base string) error {
@@ -43,6 +53,8 @@ Try, as rep01 (a rep of 华北一组):
   curl -H "Authorization: Bearer <rep01 token>" %[1]s/api/v1/pools
   curl -H "Authorization: Bearer <rep01 token>" "%[1]s/api/v1/pools/<pool id>/customers?limit=5"
   curl -X POST -H "Authorization: Bearer <rep01 token>" %[1]s/api/v1/customers/<customer id>/claim
+As admin, who the recycle rules would take back over the next 14 days:
+  curl -H "Authorization: Bearer <admin token>" "%[1]s/api/v1/pools/<pool id>/recycle-preview?days=14"
 The OpenAPI document: %[1]s/api/openapi.json
 
 `, base)
@@ -87,7 +99,8 @@ func loadDemo(ctx context.Context, db *store.DB) (gonghai.User, error) {
 		members, admins := pick(depts, p.MemberDepartmentKeys), pick(users, p.AdminLogins)
 		made, err := db.CreatePool(ctx, admin, gonghai.PoolInput{Name: &p.Name, Hidden: &p.Hidden,
 			MemberDepartmentIDs: &members, AdminUserIDs: &admins, DailyClaimLimit: &p.DailyClaimLimit,
-			ReclaimCooldownDays: &p.ReclaimCooldownDays, ReleaseWaitHours: &p.ReleaseWaitHours, HoldingLimit: &p.HoldingLimit})
+			ReclaimCooldownDays: &p.ReclaimCooldownDays, ReleaseWaitHours: &p.ReleaseWaitHours, HoldingLimit: &p.HoldingLimit,
+			Recycle: &demoRules})
 		if err != nil {
 			return admin, err
 		}

@@ -26,8 +26,9 @@ func main() {
 const usage = `gonghai — lead-pool CRM engine (公海)
 
 Usage:
-  gonghai serve [--addr 127.0.0.1:8080] [--db DSN] [--demo]
+  gonghai serve [--addr 127.0.0.1:8080] [--db DSN] [--demo] [--recycle-interval 1m]
   gonghai migrate [--db DSN]
+  gonghai recycle [--db DSN] [--dry-run [--days 7] [--pool P]]
   gonghai user create --login L --name N --role admin|manager|rep [--department D] [--level V] [--holding-limit K] [--password P]
   gonghai user passwd --login L --password P
   gonghai token create --login L
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.user(ctx, rest)
 	case "token":
 		return env.token(ctx, rest)
+	case "recycle":
+		return env.recycle(ctx, rest)
 	case "bench":
 		return env.bench(ctx, rest)
 	case "help", "-h", "--help":

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gonghai/gonghai/internal/recycle"
 	"github.com/gonghai/gonghai/internal/web"
 )
 
@@ -17,8 +18,16 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	cfg.Addr = or(e.getenv("GONGHAI_ADDR"), "127.0.0.1:8080")
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (env GONGHAI_ADDR)")
 	demo := fs.Bool("demo", false, "load a demo organisation on first start and print how to sign in")
+	interval, err := time.ParseDuration(or(e.getenv("GONGHAI_RECYCLE_INTERVAL"), "1m"))
+	if err != nil {
+		return fmt.Errorf("GONGHAI_RECYCLE_INTERVAL: %w", err)
+	}
+	fs.DurationVar(&interval, "recycle-interval", interval, "how often to sweep for due customers, reminders and webhooks; 0 turns the sweep off on this node (env GONGHAI_RECYCLE_INTERVAL)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if interval < 0 {
+		return fmt.Errorf("--recycle-interval %s: want 0 (off) or more", interval)
 	}
 	log := e.logger()
 	db, err := e.open(ctx, cfg, true)
@@ -43,6 +52,18 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	fmt.Fprintf(e.stdout, "gonghai listening on %s\n", base)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if interval > 0 {
+		// Any number of nodes may sweep: each recycle and reminder is
+		// decided by one conditional write. The sweep ends before the
+		// database closes.
+		sweepCtx, stopSweep := context.WithCancel(ctx)
+		swept := make(chan struct{})
+		go func() {
+			defer close(swept)
+			(&recycle.Sweeper{Store: db, Log: log}).Run(sweepCtx, interval)
+		}()
+		defer func() { stopSweep(); <-swept }()
+	}
 	select {
 	case err := <-errc:
 		return err

@@ -58,7 +58,7 @@ func scanCustomer(s scanner) (customerRow, error) {
 func (db *DB) view(r customerRow, viewer gonghai.User) gonghai.Customer {
 	c := r.Customer.For(viewer, r.ownerDeptPath)
 	if c.Recycle != nil {
-		c.DaysLeft = gonghai.DaysLeft(db.now(), c.Recycle.At)
+		c.DaysLeft = gonghai.DaysLeft(db.now(), c.Recycle.At, db.location())
 	}
 	return c
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gonghai/gonghai"
@@ -40,6 +41,38 @@ type DB struct {
 	read    *sql.DB
 	pgpool  *pgxpool.Pool
 	clock   gonghai.Clock
+	zone    zoneCache
+}
+
+// zoneCache keeps the organisation's time zone for counting days left in
+// answers, so that a page of customers does not read the settings per row.
+// It is read again after zoneTTL (another node may have changed it) and at
+// once after this node changes the settings.
+type zoneCache struct {
+	mu   sync.Mutex
+	loc  *time.Location
+	read time.Time // wall time: this is a cache, not the domain's clock
+}
+
+const zoneTTL = 30 * time.Second
+
+func (db *DB) location() *time.Location {
+	db.zone.mu.Lock()
+	defer db.zone.mu.Unlock()
+	if db.zone.loc == nil || time.Since(db.zone.read) > zoneTTL {
+		s, err := getSettings(context.Background(), db.reader())
+		if err != nil {
+			return s.Location() // the default zone, until the database answers
+		}
+		db.zone.loc, db.zone.read = s.Location(), time.Now()
+	}
+	return db.zone.loc
+}
+
+func (db *DB) forgetZone() {
+	db.zone.mu.Lock()
+	db.zone.loc = nil
+	db.zone.mu.Unlock()
 }
 
 // Open connects to dsn: "sqlite:PATH" or "postgres://…". It does not

@@ -292,7 +292,7 @@ func (db *DB) Remind(ctx context.Context, d gonghai.Due) (bool, error) {
 		sent = true
 		return notify(ctx, c, s, gonghai.Notification{UserID: d.OwnerID, Kind: gonghai.NotifyRecycleWarning, CustomerID: d.CustomerID,
 			CustomerName: displayName(gonghai.Customer{Name: name, Company: company}), Rule: gonghai.RuleKind(rule.String),
-			Deadline: &d.Deadline, DaysLeft: gonghai.DaysLeft(now, d.Deadline), Created: now})
+			Deadline: &d.Deadline, DaysLeft: gonghai.DaysLeft(now, d.Deadline, loc), Created: now})
 	})
 	if err != nil {
 		return false, fmt.Errorf("remind about customer %s: %w", d.CustomerID, err)

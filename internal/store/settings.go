@@ -79,6 +79,7 @@ func (db *DB) UpdateSettings(ctx context.Context, actor gonghai.User, s gonghai.
 			s.TimeZone, s.ExcludeWonFromHolding, string(limits), string(stages), s.WebhookURL, s.WebhookFormat)
 		return err
 	})
+	db.forgetZone()
 	if err != nil {
 		return s, fmt.Errorf("update settings: %w", err)
 	}
