@@ -93,21 +93,9 @@ func placeholders(n int) string {
 func rescheduleWhere(ctx context.Context, c conn, rules gonghai.RecycleRules, loc *time.Location, where string, args ...any) error {
 	after := ""
 	for {
-		rows, err := c.query(ctx, `SELECT `+customerColumns+customerFrom+`WHERE `+where+` AND c.id > ? ORDER BY c.id LIMIT ?`,
-			append(args, after, rescheduleBatch)...)
+		batch, err := collect(ctx, c, `SELECT `+customerColumns+customerFrom+`WHERE `+where+` AND c.id > ? ORDER BY c.id LIMIT ?`,
+			append(args, after, rescheduleBatch), scanCustomer)
 		if err != nil {
-			return err
-		}
-		var batch []customerRow
-		for rows.Next() {
-			r, err := scanCustomer(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			batch = append(batch, r)
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return err
 		}
 		if len(batch) == 0 {
@@ -335,21 +323,9 @@ func (db *DB) Notifications(ctx context.Context, viewer gonghai.User, pg gonghai
 	if pg.After != "" {
 		q, args = q+` AND n.id < ?`, append(args, pg.After)
 	}
-	rows, err := db.reader().query(ctx, q+` ORDER BY n.id DESC LIMIT ?`, append(args, pg.Size()+1)...)
+	out, err := collect(ctx, db.reader(), q+` ORDER BY n.id DESC LIMIT ?`, append(args, pg.Size()+1), scanNotification)
 	if err != nil {
 		return nil, "", fmt.Errorf("notifications: %w", err)
-	}
-	defer rows.Close()
-	out := []gonghai.Notification{}
-	for rows.Next() {
-		n, err := scanNotification(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, n)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
 	}
 	out, next := pageOf(out, pg, func(n gonghai.Notification) string { return n.ID })
 	return out, next, nil
