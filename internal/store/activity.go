@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,17 +56,23 @@ func (db *DB) touchFacts(ctx context.Context, c conn, r *customerRow, p gonghai.
 	return touch(ctx, c, r, p, s.Location(), now, set, args...)
 }
 
-// FollowUps lists a customer's follow-ups, latest first, to a viewer who
-// may see the customer.
+// FollowUps lists a customer's follow-ups by when they happened, latest
+// first, to a viewer who may see the customer.
 func (db *DB) FollowUps(ctx context.Context, viewer gonghai.User, id string, pg gonghai.Page) ([]gonghai.FollowUp, string, error) {
 	if _, err := db.Customer(ctx, viewer, id); err != nil {
 		return nil, "", err
 	}
 	q, args := `SELECT id, customer_id, user_id, kind, content, at, created_at FROM followups WHERE customer_id = ?`, []any{id}
 	if pg.After != "" {
-		q, args = q+` AND id < ?`, append(args, pg.After)
+		// The key is "at:id", so that follow-ups logged late still page in order.
+		at, id, ok := strings.Cut(pg.After, ":")
+		n, err := strconv.ParseInt(at, 10, 64)
+		if !ok || err != nil {
+			return nil, "", gonghai.Invalid("cursor", "not a cursor from this API")
+		}
+		q, args = q+` AND (at < ? OR (at = ? AND id < ?))`, append(args, n, n, id)
 	}
-	out, err := collect(ctx, db.reader(), q+` ORDER BY id DESC LIMIT ?`, append(args, pg.Size()+1), func(s scanner) (gonghai.FollowUp, error) {
+	out, err := collect(ctx, db.reader(), q+` ORDER BY at DESC, id DESC LIMIT ?`, append(args, pg.Size()+1), func(s scanner) (gonghai.FollowUp, error) {
 		var f gonghai.FollowUp
 		var at, created int64
 		err := s.Scan(&f.ID, &f.CustomerID, &f.UserID, &f.Kind, &f.Content, &at, &created)
@@ -75,7 +82,7 @@ func (db *DB) FollowUps(ctx context.Context, viewer gonghai.User, id string, pg 
 	if err != nil {
 		return nil, "", fmt.Errorf("follow-ups: %w", err)
 	}
-	out, next := pageOf(out, pg, func(f gonghai.FollowUp) string { return f.ID })
+	out, next := pageOf(out, pg, func(f gonghai.FollowUp) string { return fmt.Sprintf("%d:%s", micros(f.At), f.ID) })
 	return out, next, nil
 }
 

@@ -368,7 +368,8 @@ func (db *DB) LeaseWebhooks(ctx context.Context, limit int, lease time.Duration)
 		}
 		rows, err := c.query(ctx, `SELECT `+notificationColumns+`, u.login, u.name, n.webhook_attempts
 			FROM notifications n JOIN users u ON u.id = n.user_id LEFT JOIN customers c ON c.id = n.customer_id
-			WHERE n.webhook_next_at <= ? ORDER BY n.webhook_next_at LIMIT ?`+lock, micros(now), limit)
+			WHERE n.webhook_next_at <= ? AND n.webhook_attempts < ? ORDER BY n.webhook_next_at LIMIT ?`+lock,
+			micros(now), WebhookMaxAttempts, limit)
 		if err != nil {
 			return err
 		}
@@ -416,7 +417,7 @@ func (db *DB) WebhookDone(ctx context.Context, id string, delivered bool, retryI
 			_, err := c.exec(ctx, `UPDATE notifications SET webhook_next_at = NULL, webhook_sent_at = ? WHERE id = ?`, micros(now), id)
 			return err
 		}
-		_, err := c.exec(ctx, `UPDATE notifications SET webhook_next_at = CASE WHEN webhook_attempts >= ? THEN NULL ELSE ? END
+		_, err := c.exec(ctx, `UPDATE notifications SET webhook_next_at = CASE WHEN webhook_attempts >= ? THEN NULL ELSE CAST(? AS BIGINT) END
 			WHERE id = ?`, WebhookMaxAttempts, micros(now.Add(retryIn)), id)
 		return err
 	})
