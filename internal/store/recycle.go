@@ -62,18 +62,40 @@ func rescheduleRules(ctx context.Context, c conn, p gonghai.Pool, old gonghai.Re
 		if kinds == nil {
 			kinds = gonghai.DefaultCountingKinds
 		}
-		args := []any{}
-		for _, k := range kinds {
-			args = append(args, k)
+		last, args := `NULL`, []any{}
+		if len(kinds) > 0 {
+			for _, k := range kinds {
+				args = append(args, k)
+			}
+			last = `(SELECT MAX(f.at) FROM followups f WHERE f.customer_id = customers.id AND f.kind IN (` + placeholders(len(kinds)) + `))`
 		}
-		_, err := c.exec(ctx, `UPDATE customers SET last_followup_at = (SELECT MAX(f.at) FROM followups f
-			WHERE f.customer_id = customers.id AND f.kind IN (`+placeholders(len(kinds))+`))
-			WHERE pool_id = ? AND owner_id IS NOT NULL`, append(args, p.ID)...)
+		_, err := c.exec(ctx, `UPDATE customers SET last_followup_at = `+last+` WHERE pool_id = ? AND owner_id IS NOT NULL`,
+			append(args, p.ID)...)
 		if err != nil {
 			return err
 		}
 	}
-	return rescheduleWhere(ctx, c, p.Recycle, s.Location(), "c.pool_id = ? AND c.owner_id IS NOT NULL", p.ID)
+	restart := old.WarnDays != p.Recycle.WarnDays
+	return rescheduleWhere(ctx, c, p.Recycle, s.Location(), restart, "c.pool_id = ? AND c.owner_id IS NOT NULL", p.ID)
+}
+
+// rescheduleZone reschedules every owned customer after the organisation's
+// time zone changed: days are counted there.
+func rescheduleZone(ctx context.Context, c conn, loc *time.Location) error {
+	ids, err := queryStrings(ctx, c, `SELECT id FROM pools ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		p, err := getPoolRules(ctx, c, id)
+		if err != nil {
+			return err
+		}
+		if err := rescheduleWhere(ctx, c, p.Recycle, loc, true, "c.pool_id = ? AND c.owner_id IS NOT NULL", id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func sameKinds(a, b gonghai.RecycleRules) bool {
@@ -90,7 +112,10 @@ func placeholders(n int) string {
 }
 
 // rescheduleWhere reschedules the customers that match where, under rules.
-func rescheduleWhere(ctx context.Context, c conn, rules gonghai.RecycleRules, loc *time.Location, where string, args ...any) error {
+// restart starts every reminder over, as when the pool's warning days or
+// the time zone changed; otherwise a reminder restarts only with a new
+// deadline.
+func rescheduleWhere(ctx context.Context, c conn, rules gonghai.RecycleRules, loc *time.Location, restart bool, where string, args ...any) error {
 	after := ""
 	for {
 		batch, err := collect(ctx, c, `SELECT `+customerColumns+customerFrom+`WHERE `+where+` AND c.id > ? ORDER BY c.id LIMIT ?`,
@@ -102,6 +127,11 @@ func rescheduleWhere(ctx context.Context, c conn, rules gonghai.RecycleRules, lo
 			return nil
 		}
 		after = batch[len(batch)-1].ID
+		if restart {
+			for i := range batch {
+				batch[i].Recycle, batch[i].Reminder = nil, nil
+			}
+		}
 		if err := writeSchedules(ctx, c, batch, rules, loc); err != nil {
 			return err
 		}

@@ -74,10 +74,18 @@ func (db *DB) UpdateSettings(ctx context.Context, actor gonghai.User, s gonghai.
 		return s, err
 	}
 	err = db.inTx(ctx, func(c conn) error {
-		_, err := c.exec(ctx, `UPDATE organisation SET time_zone = ?, exclude_won_from_holding = ?, level_holding_limits = ?,
+		old, err := getSettings(ctx, c)
+		if err != nil {
+			return err
+		}
+		_, err = c.exec(ctx, `UPDATE organisation SET time_zone = ?, exclude_won_from_holding = ?, level_holding_limits = ?,
 			stages = ?, webhook_url = ?, webhook_format = ? WHERE id = 1`,
 			s.TimeZone, s.ExcludeWonFromHolding, string(limits), string(stages), s.WebhookURL, s.WebhookFormat)
-		return err
+		if err != nil || old.Location().String() == s.Location().String() {
+			return err
+		}
+		// Rules count calendar days in the organisation's zone.
+		return rescheduleZone(ctx, c, s.Location())
 	})
 	db.forgetZone()
 	if err != nil {
