@@ -290,6 +290,9 @@ func (db *DB) Remind(ctx context.Context, d gonghai.Due) (bool, error) {
 	err := db.inTx(ctx, func(c conn) error {
 		sent = false
 		now := db.now()
+		if ok, err := lockOrSkip(ctx, c, d.CustomerID); !ok || err != nil {
+			return err
+		}
 		s, err := getSettings(ctx, c)
 		if err != nil {
 			return err
