@@ -33,6 +33,7 @@ Usage:
   gonghai user passwd --login L --password P
   gonghai token create --login L
   gonghai bench claim-storm [--db DSN] [--postgres URL] [--reps 40] [--workers 200] [--few 50] [--rounds 10] [--many 5000] [--seconds N]
+  gonghai bench recycle [--db DSN] [--postgres URL] [--owned 100000,1000000] [--due 10000] [--seconds N]
 
 DSN: sqlite:PATH (default sqlite:gonghai.db) or postgres://…; also GONGHAI_DB.
 `
