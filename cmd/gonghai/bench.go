@@ -42,6 +42,33 @@ func (e *environment) bench(ctx context.Context, args []string) error {
 	}
 }
 
+// benchTargets returns the databases a bench runs on: db, or a fresh
+// temporary SQLite file that cleanup removes, and postgres when given.
+func benchTargets(scenario, db, postgres string) (targets []string, cleanup func(), err error) {
+	cleanup = func() {}
+	targets = []string{db}
+	if db == "" {
+		dir, err := os.MkdirTemp("", "gonghai-bench-")
+		if err != nil {
+			return nil, cleanup, err
+		}
+		cleanup = func() { os.RemoveAll(dir) }
+		targets[0] = "sqlite:" + filepath.Join(dir, "bench.db")
+	}
+	if postgres != "" {
+		if !strings.HasPrefix(postgres, "postgres://") && !strings.HasPrefix(postgres, "postgresql://") {
+			return nil, cleanup, fmt.Errorf("bench %s: --postgres wants a postgres:// URL", scenario)
+		}
+		targets = append(targets, postgres)
+	}
+	for _, dsn := range targets {
+		if err := (config{DB: dsn}).Validate(); err != nil {
+			return nil, cleanup, err
+		}
+	}
+	return targets, cleanup, nil
+}
+
 // stormOptions are the sizes of a claim-storm run. All are flags so that a
 // published figure can say exactly what was run.
 type stormOptions struct {
@@ -85,26 +112,11 @@ func (e *environment) claimStorm(ctx context.Context, args []string) error {
 		return errors.New("bench claim-storm: --seconds must be 0 or more")
 	}
 
-	targets := []string{o.db}
-	if o.db == "" {
-		dir, err := os.MkdirTemp("", "gonghai-bench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		targets[0] = "sqlite:" + filepath.Join(dir, "bench.db")
+	targets, cleanup, err := benchTargets("claim-storm", o.db, o.postgres)
+	if err != nil {
+		return err
 	}
-	if o.postgres != "" {
-		if !strings.HasPrefix(o.postgres, "postgres://") && !strings.HasPrefix(o.postgres, "postgresql://") {
-			return fmt.Errorf("bench claim-storm: --postgres wants a postgres:// URL")
-		}
-		targets = append(targets, o.postgres)
-	}
-	for _, dsn := range targets {
-		if err := (config{DB: dsn}).Validate(); err != nil {
-			return err
-		}
-	}
+	defer cleanup()
 
 	capNote := ""
 	if o.cap > 0 {

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -97,26 +95,11 @@ func (e *environment) benchRecycle(ctx context.Context, args []string) error {
 	}
 	o.cap = time.Duration(seconds * float64(time.Second))
 
-	targets := []string{o.db}
-	if o.db == "" {
-		dir, err := os.MkdirTemp("", "gonghai-bench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		targets[0] = "sqlite:" + filepath.Join(dir, "bench.db")
+	targets, cleanup, err := benchTargets("recycle", o.db, o.postgres)
+	if err != nil {
+		return err
 	}
-	if o.postgres != "" {
-		if !strings.HasPrefix(o.postgres, "postgres://") && !strings.HasPrefix(o.postgres, "postgresql://") {
-			return fmt.Errorf("bench recycle: --postgres wants a postgres:// URL")
-		}
-		targets = append(targets, o.postgres)
-	}
-	for _, dsn := range targets {
-		if err := (config{DB: dsn}).Validate(); err != nil {
-			return err
-		}
-	}
+	defer cleanup()
 
 	sizes := make([]string, len(o.owned))
 	for i, n := range o.owned {
