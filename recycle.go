@@ -130,6 +130,10 @@ func (rs RecycleRules) Enabled() bool {
 // maxRuleDays bounds every day count: about 27 years.
 const maxRuleDays = 10_000
 
+// maxSinceYear bounds a rule's start, so that every deadline stays a
+// writable instant.
+const maxSinceYear = 2200
+
 // Validate checks the rules and returns EInvalid naming the fields at fault.
 func (rs RecycleRules) Validate() error {
 	bad := map[string]string{}
@@ -146,6 +150,9 @@ func (rs RecycleRules) Validate() error {
 		seen[r.Kind] = true
 		if !days(r.Days) {
 			bad[field+".days"] = fmt.Sprintf("1 to %d", maxRuleDays)
+		}
+		if r.Since.Year() > maxSinceYear {
+			bad[field+".since"] = fmt.Sprintf("a start before %d", maxSinceYear+1)
 		}
 		for cat, n := range r.CategoryDays {
 			if !oneOf(cat, Categories) {

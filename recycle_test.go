@@ -618,6 +618,8 @@ func TestRecycleRulesValidate(t *testing.T) {
 		rs     RecycleRules
 		fields []string // the error must name one of these
 	}{
+		{"start past the year 2200", one(RecycleRule{Kind: RuleNoFollowUp, Days: 7, Since: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)}),
+			[]string{"recycle.rules[0].since"}},
 		{"unknown kind", one(RecycleRule{Kind: "no_such_rule", Days: 7}), []string{"recycle.rules[0].kind"}},
 		{"empty kind", one(RecycleRule{Days: 7}), []string{"recycle.rules[0].kind"}},
 		{"duplicate kind", RecycleRules{Rules: []RecycleRule{{Kind: RuleNoFollowUp, Days: 7}, {Kind: RuleNoFollowUp, Days: 8}}},

@@ -9,10 +9,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/gonghai/gonghai"
@@ -97,9 +99,14 @@ func (s *Sweeper) each(ctx context.Context, list func(context.Context, *gonghai.
 
 // webhookLease is how long a sender holds notifications it is delivering;
 // webhookRetry how long a refused one waits before it is offered again.
+// A lease covers a batch posted one by one at the client's timeout, and
+// a sender stops offering once half of it has gone, so that no other
+// sender takes a notification this one still holds.
 const (
-	webhookLease = 2 * time.Minute
-	webhookRetry = time.Minute
+	webhookLease   = 5 * time.Minute
+	webhookRetry   = time.Minute
+	webhookBatch   = 10
+	webhookTimeout = 10 * time.Second
 )
 
 func (s *Sweeper) deliver(ctx context.Context) (sent, failed int, err error) {
@@ -108,11 +115,16 @@ func (s *Sweeper) deliver(ctx context.Context) (sent, failed int, err error) {
 		return 0, 0, err
 	}
 	for {
-		msgs, err := s.Store.LeaseWebhooks(ctx, 100, webhookLease)
+		msgs, err := s.Store.LeaseWebhooks(ctx, webhookBatch, webhookLease)
 		if err != nil || len(msgs) == 0 {
 			return sent, failed, err
 		}
+		leased := time.Now()
 		for _, m := range msgs {
+			if time.Since(leased) > webhookLease/2 {
+				// The rest go back to the outbox when the lease ends.
+				return sent, failed, nil
+			}
 			postErr := s.post(ctx, settings, m)
 			if postErr != nil {
 				failed++
@@ -181,9 +193,14 @@ func (s *Sweeper) post(ctx context.Context, settings gonghai.Settings, m gonghai
 	req.Header.Set("X-Gonghai-Notification", m.ID)
 	client := s.Client
 	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
+		client = &http.Client{Timeout: webhookTimeout}
 	}
 	resp, err := client.Do(req)
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		// The URL of a robot carries its access token: keep it out of logs.
+		return fmt.Errorf("post to the webhook: %w", urlErr.Err)
+	}
 	if err != nil {
 		return err
 	}

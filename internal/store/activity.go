@@ -37,7 +37,9 @@ func (db *DB) AddFollowUp(ctx context.Context, actor gonghai.User, id string, in
 			return err
 		}
 		if !p.Recycle.Counts(f.Kind) || (r.LastFollowUp != nil && !f.At.After(*r.LastFollowUp)) {
-			return nil
+			// Nothing the rules read changes, but the customer must still be
+			// where the follow-up was logged.
+			return db.touchFacts(ctx, c, &r, p, now, ``)
 		}
 		return db.touchFacts(ctx, c, &r, p, now, `last_followup_at = ?`, micros(f.At))
 	})

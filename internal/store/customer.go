@@ -109,7 +109,7 @@ func (db *DB) CreateCustomer(ctx context.Context, actor gonghai.User, in gonghai
 		return out, err
 	}
 	err := db.inTx(ctx, func(c conn) error {
-		p, err := getPoolRules(ctx, c, in.PoolID)
+		p, err := lockPoolRules(ctx, c, in.PoolID)
 		if err != nil {
 			return invalidRef(err, "pool_id")
 		}
@@ -160,7 +160,7 @@ func (db *DB) ImportCustomers(ctx context.Context, actor gonghai.User, in []gong
 		for i, nc := range in {
 			p, ok := pools[nc.PoolID]
 			if !ok {
-				if p, err = getPoolRules(ctx, c, nc.PoolID); err != nil {
+				if p, err = lockPoolRules(ctx, c, nc.PoolID); err != nil {
 					return fmt.Errorf("row %d: %w", i+1, invalidRef(err, "pool_id"))
 				}
 				pools[nc.PoolID] = p
@@ -246,21 +246,26 @@ func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string,
 
 // forWork reads customer id and its pool for actor to work on: to change
 // its fields or log what happened with it. Its owner, admins and the
-// owner's managers may; while it is in a pool, admins and pool admins.
+// owner's managers may; while it is in a pool, admins and pool admins. A
+// pool admin sees the pool's owned customers but does not work them.
 func forWork(ctx context.Context, c conn, actor gonghai.User, id string) (customerRow, gonghai.Pool, error) {
 	r, err := getCustomer(ctx, c, id)
 	if err != nil {
 		return r, gonghai.Pool{}, err
 	}
-	p, err := getPoolRules(ctx, c, r.PoolID)
+	p, err := lockPoolRules(ctx, c, r.PoolID)
 	if err != nil {
 		return r, p, err
 	}
 	if !seesCustomer(ctx, c, actor, r, p) {
 		return r, p, gonghai.Errorf(gonghai.ENotFound, "customer %s not found", id)
 	}
-	if r.OwnerID == "" && actor.Role != gonghai.RoleAdmin && !p.IsAdmin(actor.ID) {
+	switch {
+	case actor.Role == gonghai.RoleAdmin:
+	case r.OwnerID == "" && !p.IsAdmin(actor.ID):
 		return r, p, gonghai.Errorf(gonghai.EForbidden, "claim customer %s before you work on it", id)
+	case r.OwnerID != "" && r.OwnerID != actor.ID && !actor.Manages(r.ownerDeptPath):
+		return r, p, gonghai.Errorf(gonghai.EForbidden, "customer %s is another rep's to work on", id)
 	}
 	return r, p, nil
 }
@@ -270,7 +275,10 @@ func forWork(ctx context.Context, c conn, actor gonghai.User, id string) (custom
 // becomes the row as written. A customer recycled or transferred meanwhile
 // is a conflict, so a follow-up never lands on a customer that has left.
 func touch(ctx context.Context, c conn, r *customerRow, p gonghai.Pool, loc *time.Location, now time.Time, set string, args ...any) error {
-	q := `UPDATE customers SET ` + set + `, updated_at = ? WHERE id = ? AND `
+	if set != "" {
+		set += ", "
+	}
+	q := `UPDATE customers SET ` + set + `updated_at = ? WHERE id = ? AND `
 	args = append(args, micros(now), r.ID)
 	if r.OwnerID == "" {
 		q += `owner_id IS NULL`

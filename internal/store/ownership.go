@@ -227,7 +227,7 @@ func (db *DB) claim(ctx context.Context, c conn, actor gonghai.User, id, poolID 
 	case poolID != "" && r.PoolID != poolID:
 		return r, gonghai.Errorf(gonghai.ENotFound, "customer %s is not in pool %s", id, poolID)
 	}
-	p, err := getPoolRules(ctx, c, r.PoolID)
+	p, err := lockPoolRules(ctx, c, r.PoolID)
 	if err != nil {
 		return r, err
 	}
@@ -439,7 +439,7 @@ func (db *DB) give(ctx context.Context, c conn, s gonghai.Settings, actor gongha
 	case r.OwnerID == toID:
 		return r, gonghai.Invalid("user_id", "already the owner")
 	}
-	p, err := getPoolRules(ctx, c, r.PoolID)
+	p, err := lockPoolRules(ctx, c, r.PoolID)
 	if err != nil {
 		return r, err
 	}
@@ -477,6 +477,9 @@ func (db *DB) HandOver(ctx context.Context, actor gonghai.User, fromID, toID, re
 		from, err := getUser(ctx, c, fromID)
 		if err != nil {
 			return err
+		}
+		if _, err := getUser(ctx, c, toID); err != nil {
+			return invalidRef(err, "to_user_id")
 		}
 		if actor.Role != gonghai.RoleAdmin && !actor.Manages(from.DeptPath) {
 			return gonghai.Errorf(gonghai.EForbidden, "you do not manage %s", from.Login)

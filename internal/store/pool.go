@@ -126,6 +126,9 @@ func writePoolMembers(ctx context.Context, c conn, p gonghai.Pool) error {
 func (db *DB) UpdatePool(ctx context.Context, actor gonghai.User, id string, in gonghai.PoolInput) (gonghai.Pool, error) {
 	var p gonghai.Pool
 	err := db.inTx(ctx, func(c conn) error {
+		if err := lockPool(ctx, c, id, "FOR UPDATE"); err != nil {
+			return err
+		}
 		var err error
 		if p, err = getPool(ctx, c, id); err != nil {
 			return err
@@ -194,6 +197,27 @@ func getPoolRules(ctx context.Context, c conn, id string) (gonghai.Pool, error) 
 	}
 	p.AdminUserIDs, err = queryStrings(ctx, c, `SELECT user_id FROM pool_admins WHERE pool_id = ? ORDER BY user_id`, id)
 	return p, err
+}
+
+// lockPoolRules is getPoolRules for a transaction that schedules deadlines
+// under the pool's rules. On PostgreSQL it holds the pool's row (FOR KEY
+// SHARE) until commit, and a rule edit takes it FOR UPDATE: the edit either
+// waits for the transaction or the transaction waits for the edit and then
+// reads the new rules, so no deadline is left computed from rules that an
+// edit replaced. SQLite's writer is alone already.
+func lockPoolRules(ctx context.Context, c conn, id string) (gonghai.Pool, error) {
+	if err := lockPool(ctx, c, id, "FOR KEY SHARE"); err != nil {
+		return gonghai.Pool{}, err
+	}
+	return getPoolRules(ctx, c, id)
+}
+
+func lockPool(ctx context.Context, c conn, id, mode string) error {
+	if c.dialect != Postgres {
+		return nil
+	}
+	var got string
+	return notFound(c.queryRow(ctx, `SELECT id FROM pools WHERE id = ? `+mode, id).Scan(&got), "pool", id)
 }
 
 // getPool reads a whole pool: its rules, admins and members.

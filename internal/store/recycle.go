@@ -127,20 +127,16 @@ func rescheduleWhere(ctx context.Context, c conn, rules gonghai.RecycleRules, lo
 			return nil
 		}
 		after = batch[len(batch)-1].ID
-		if restart {
-			for i := range batch {
-				batch[i].Recycle, batch[i].Reminder = nil, nil
-			}
-		}
-		if err := writeSchedules(ctx, c, batch, rules, loc); err != nil {
+		if err := writeSchedules(ctx, c, batch, rules, loc, restart); err != nil {
 			return err
 		}
 	}
 }
 
-// writeSchedules writes the deadlines of the rows whose schedule changed,
-// in statements of up to 500 rows.
-func writeSchedules(ctx context.Context, c conn, rows []customerRow, rules gonghai.RecycleRules, loc *time.Location) error {
+// writeSchedules writes the deadlines of the rows whose schedule changed
+// (every row's, and its reminder from scratch, when restart), in statements
+// of up to 500 rows.
+func writeSchedules(ctx context.Context, c conn, rows []customerRow, rules gonghai.RecycleRules, loc *time.Location, restart bool) error {
 	const per = 500
 	var values []string
 	var args []any
@@ -155,8 +151,12 @@ func writeSchedules(ctx context.Context, c conn, rows []customerRow, rules gongh
 		return err
 	}
 	for i := range rows {
-		d, reminder, changed := gonghai.Schedule(rows[i].Customer, rules, loc)
-		if !changed {
+		cust := rows[i].Customer
+		if restart {
+			cust.Recycle, cust.Reminder = nil, nil
+		}
+		d, reminder, changed := gonghai.Schedule(cust, rules, loc)
+		if !changed && !restart {
 			continue
 		}
 		at, rule := deadlineArgs(d)
