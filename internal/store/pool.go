@@ -126,7 +126,7 @@ func writePoolMembers(ctx context.Context, c conn, p gonghai.Pool) error {
 func (db *DB) UpdatePool(ctx context.Context, actor gonghai.User, id string, in gonghai.PoolInput) (gonghai.Pool, error) {
 	var p gonghai.Pool
 	err := db.inTx(ctx, func(c conn) error {
-		if err := lockPool(ctx, c, id, "FOR UPDATE"); err != nil {
+		if err := lockRow(ctx, c, "pools", id); err != nil {
 			return err
 		}
 		var err error
@@ -200,24 +200,32 @@ func getPoolRules(ctx context.Context, c conn, id string) (gonghai.Pool, error) 
 }
 
 // lockPoolRules is getPoolRules for a transaction that schedules deadlines
-// under the pool's rules. On PostgreSQL it holds the pool's row (FOR KEY
-// SHARE) until commit, and a rule edit takes it FOR UPDATE: the edit either
-// waits for the transaction or the transaction waits for the edit and then
-// reads the new rules, so no deadline is left computed from rules that an
-// edit replaced. SQLite's writer is alone already.
+// under the pool's rules and the organisation's time zone. On PostgreSQL it
+// holds the pool's row and the organisation's (FOR KEY SHARE) until commit;
+// a rule edit takes the pool's row, and a time-zone change the
+// organisation's, FOR UPDATE. So the edit either waits for the transaction
+// or the transaction waits for the edit and then reads what it wrote: no
+// deadline is left computed from rules or a zone that an edit replaced.
+// SQLite's writer is alone already.
 func lockPoolRules(ctx context.Context, c conn, id string) (gonghai.Pool, error) {
-	if err := lockPool(ctx, c, id, "FOR KEY SHARE"); err != nil {
-		return gonghai.Pool{}, err
+	if c.dialect == Postgres {
+		var got string
+		err := c.queryRow(ctx, `SELECT p.id FROM pools p, organisation o WHERE p.id = ? AND o.id = 1 FOR KEY SHARE`, id).Scan(&got)
+		if err != nil {
+			return gonghai.Pool{}, notFound(err, "pool", id)
+		}
 	}
 	return getPoolRules(ctx, c, id)
 }
 
-func lockPool(ctx context.Context, c conn, id, mode string) error {
+// lockRow takes row id of table FOR UPDATE on PostgreSQL, before an edit
+// that reschedules the customers under it.
+func lockRow(ctx context.Context, c conn, table, id string) error {
 	if c.dialect != Postgres {
 		return nil
 	}
 	var got string
-	return notFound(c.queryRow(ctx, `SELECT id FROM pools WHERE id = ? `+mode, id).Scan(&got), "pool", id)
+	return notFound(c.queryRow(ctx, `SELECT CAST(id AS TEXT) FROM `+table+` WHERE id = ? FOR UPDATE`, id).Scan(&got), table, id)
 }
 
 // getPool reads a whole pool: its rules, admins and members.
