@@ -69,6 +69,34 @@ func benchTargets(scenario, db, postgres string) (targets []string, cleanup func
 	return targets, cleanup, nil
 }
 
+// openBench opens dsn for a bench and migrates it, refusing a database that
+// is not empty, and says how durable its writes are.
+func openBench(ctx context.Context, dsn string, clock gonghai.Clock) (*store.DB, string, error) {
+	db, err := store.Open(ctx, dsn, clock)
+	if err != nil {
+		return nil, "", err
+	}
+	// Asked before migrating, so that a database that is not empty is left
+	// exactly as it was.
+	empty, err := db.BenchEmpty(ctx)
+	if err == nil && !empty {
+		err = errors.New("the database is not empty; the bench fills it with its own users and customers, " +
+			"so give it an empty one (a fresh createdb, or a new SQLite path)")
+	}
+	if err == nil {
+		err = db.Migrate(ctx)
+	}
+	var durability string
+	if err == nil {
+		durability, err = db.Durability(ctx)
+	}
+	if err != nil {
+		db.Close()
+		return nil, "", err
+	}
+	return db, durability, nil
+}
+
 // stormOptions are the sizes of a claim-storm run. All are flags so that a
 // published figure can say exactly what was run.
 type stormOptions struct {
@@ -161,28 +189,11 @@ type storm struct {
 // stormOn runs both scenarios, API and floor, on one database and prints
 // its lines.
 func (e *environment) stormOn(ctx context.Context, dsn string, o stormOptions) error {
-	db, err := store.Open(ctx, dsn, gonghai.SystemClock{})
+	db, durability, err := openBench(ctx, dsn, gonghai.SystemClock{})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	// Asked before migrating, so that a database that is not empty is left
-	// exactly as it was.
-	empty, err := db.BenchEmpty(ctx)
-	if err != nil {
-		return err
-	}
-	if !empty {
-		return errors.New("the database is not empty; the bench fills it with its own users and customers, " +
-			"so give it an empty one (a fresh createdb, or a new SQLite path)")
-	}
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
-	durability, err := db.Durability(ctx)
-	if err != nil {
-		return err
-	}
 	s := &storm{e: e, o: o, label: string(db.Dialect()), db: db}
 	fmt.Fprintf(e.stdout, "%s: %s; %s\n", s.label, redact(dsn), durability)
 

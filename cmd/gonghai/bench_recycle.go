@@ -154,26 +154,11 @@ type recycleBenchSize struct {
 // recycleBenchOn runs every size on one database and prints its lines.
 func (e *environment) recycleBenchOn(ctx context.Context, dsn string, o recycleBenchOptions) error {
 	clock := &benchClock{}
-	db, err := store.Open(ctx, dsn, clock)
+	db, durability, err := openBench(ctx, dsn, clock)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	empty, err := db.BenchEmpty(ctx)
-	if err != nil {
-		return err
-	}
-	if !empty {
-		return errors.New("the database is not empty; the bench fills it with its own users and customers, " +
-			"so give it an empty one (a fresh createdb, or a new SQLite path)")
-	}
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
-	durability, err := db.Durability(ctx)
-	if err != nil {
-		return err
-	}
 	label := string(db.Dialect())
 	fmt.Fprintf(e.stdout, "%s: %s; %s\n", label, redact(dsn), durability)
 

@@ -88,24 +88,6 @@ func (db *DB) FollowUps(ctx context.Context, viewer gonghai.User, id string, pg 
 	return out, next, nil
 }
 
-// collect runs a query and scans each row with scan.
-func collect[T any](ctx context.Context, c conn, q string, args []any, scan func(scanner) (T, error)) ([]T, error) {
-	rows, err := c.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
 func validTitle(title string) (string, error) {
 	title = strings.TrimSpace(title)
 	if title == "" || len([]rune(title)) > 200 {

@@ -350,22 +350,14 @@ func (db *DB) listCustomers(ctx context.Context, viewer gonghai.User, where []st
 	if pg.After != "" {
 		where, args = append(where, "c.id < ?"), append(args, pg.After)
 	}
-	rows, err := db.reader().query(ctx, `SELECT `+customerColumns+customerFrom+`WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY c.id DESC LIMIT ?`, append(args, pg.Size()+1)...)
+	rows, err := collect(ctx, db.reader(), `SELECT `+customerColumns+customerFrom+`WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY c.id DESC LIMIT ?`, append(args, pg.Size()+1), scanCustomer)
 	if err != nil {
 		return nil, "", fmt.Errorf("list customers: %w", err)
 	}
-	defer rows.Close()
-	out := []gonghai.Customer{}
-	for rows.Next() {
-		r, err := scanCustomer(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, db.view(r, viewer))
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
+	out := make([]gonghai.Customer, len(rows))
+	for i, r := range rows {
+		out[i] = db.view(r, viewer)
 	}
 	out, next := pageOf(out, pg, func(c gonghai.Customer) string { return c.ID })
 	return out, next, nil

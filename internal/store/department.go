@@ -46,20 +46,11 @@ func (db *DB) CreateDepartment(ctx context.Context, actor gonghai.User, name, pa
 
 // Departments lists every department, parents before children.
 func (db *DB) Departments(ctx context.Context) ([]gonghai.Department, error) {
-	rows, err := db.reader().query(ctx, `SELECT id, name, parent_id, path, created_at FROM departments ORDER BY path`)
+	out, err := collect(ctx, db.reader(), `SELECT id, name, parent_id, path, created_at FROM departments ORDER BY path`, nil, scanDepartment)
 	if err != nil {
 		return nil, fmt.Errorf("departments: %w", err)
 	}
-	defer rows.Close()
-	var out []gonghai.Department
-	for rows.Next() {
-		d, err := scanDepartment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func getDepartment(ctx context.Context, c conn, id string) (gonghai.Department, error) {

@@ -31,23 +31,19 @@ func (db *DB) History(ctx context.Context, viewer gonghai.User, customerID strin
 }
 
 func events(ctx context.Context, c conn, customerID string) ([]gonghai.Event, error) {
-	rows, err := c.query(ctx, `SELECT id, customer_id, seq, kind, from_owner_id, to_owner_id, from_pool_id, to_pool_id,
-		actor_id, reason, forced, at FROM ownership_events WHERE customer_id = ? ORDER BY seq`, customerID)
+	out, err := collect(ctx, c, `SELECT id, customer_id, seq, kind, from_owner_id, to_owner_id, from_pool_id, to_pool_id,
+		actor_id, reason, forced, at FROM ownership_events WHERE customer_id = ? ORDER BY seq`, []any{customerID},
+		func(s scanner) (gonghai.Event, error) {
+			var e gonghai.Event
+			var fo, to, fp, tp, actor sql.NullString
+			var at int64
+			err := s.Scan(&e.ID, &e.CustomerID, &e.Seq, &e.Kind, &fo, &to, &fp, &tp, &actor, &e.Reason, &e.Forced, &at)
+			e.FromOwnerID, e.ToOwnerID, e.FromPoolID, e.ToPoolID, e.ActorID = fo.String, to.String, fp.String, tp.String, actor.String
+			e.At = fromMicros(at)
+			return e, err
+		})
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	defer rows.Close()
-	out := []gonghai.Event{}
-	for rows.Next() {
-		var e gonghai.Event
-		var fo, to, fp, tp, actor sql.NullString
-		var at int64
-		if err := rows.Scan(&e.ID, &e.CustomerID, &e.Seq, &e.Kind, &fo, &to, &fp, &tp, &actor, &e.Reason, &e.Forced, &at); err != nil {
-			return nil, err
-		}
-		e.FromOwnerID, e.ToOwnerID, e.FromPoolID, e.ToPoolID, e.ActorID = fo.String, to.String, fp.String, tp.String, actor.String
-		e.At = fromMicros(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }

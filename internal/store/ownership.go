@@ -68,7 +68,7 @@ func (m move) apply(ctx context.Context, c conn, now time.Time) (customerRow, er
 	}
 	q += ` RETURNING event_seq, ` + customerFields + `, ''`
 	var seq int
-	r, err := scanCustomer(prefixScan{c.queryRow(ctx, q, args...), &seq})
+	r, err := scanCustomer(extraColumns{s: c.queryRow(ctx, q, args...), before: []any{&seq}})
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return customerRow{}, errMoved
@@ -84,14 +84,16 @@ func (m move) apply(ctx context.Context, c conn, now time.Time) (customerRow, er
 	return r, reschedule(ctx, c, &r, m.rules, m.loc)
 }
 
-// prefixScan reads one leading column into first, then hands the rest of
-// the row to the caller's scan.
-type prefixScan struct {
-	s     scanner
-	first any
+// extraColumns reads a row that has columns before and after those a scan
+// function knows: they go to before and after.
+type extraColumns struct {
+	s             scanner
+	before, after []any
 }
 
-func (p prefixScan) Scan(dest ...any) error { return p.s.Scan(append([]any{p.first}, dest...)...) }
+func (x extraColumns) Scan(dest ...any) error {
+	return x.s.Scan(append(append(append([]any{}, x.before...), dest...), x.after...)...)
+}
 
 // whyMoved explains a move that found the customer elsewhere.
 func whyMoved(ctx context.Context, c conn, id string, now time.Time) error {

@@ -242,20 +242,10 @@ func getPool(ctx context.Context, c conn, id string) (gonghai.Pool, error) {
 }
 
 func queryStrings(ctx context.Context, c conn, query string, args ...any) ([]string, error) {
-	rows, err := c.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return collect(ctx, c, query, args, func(s scanner) (string, error) {
+		var v string
+		return v, s.Scan(&v)
+	})
 }
 
 // isMember reports whether u belongs to pool p: named as a member, or in a

@@ -191,23 +191,18 @@ func (db *DB) due(ctx context.Context, column string, after *gonghai.Due, limit 
 		q += ` AND (` + column + ` > ? OR (` + column + ` = ? AND id > ?))`
 		args = append(args, micros(after.At), micros(after.At), after.CustomerID)
 	}
-	rows, err := db.reader().query(ctx, q+` ORDER BY `+column+`, id LIMIT ?`, append(args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("due customers: %w", err)
-	}
-	defer rows.Close()
-	var out []gonghai.Due
-	for rows.Next() {
+	out, err := collect(ctx, db.reader(), q+` ORDER BY `+column+`, id LIMIT ?`, append(args, limit), func(s scanner) (gonghai.Due, error) {
 		var d gonghai.Due
 		var owner sql.NullString
 		var at, deadline sql.NullInt64
-		if err := rows.Scan(&d.CustomerID, &owner, &at, &deadline); err != nil {
-			return nil, err
-		}
+		err := s.Scan(&d.CustomerID, &owner, &at, &deadline)
 		d.OwnerID, d.At, d.Deadline = owner.String, fromMicros(at.Int64), fromMicros(deadline.Int64)
-		out = append(out, d)
+		return d, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("due customers: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // lockOrSkip takes customer id's row lock for the transaction, or reports
@@ -393,52 +388,34 @@ const WebhookMaxAttempts = 5
 func (db *DB) LeaseWebhooks(ctx context.Context, limit int, lease time.Duration) ([]gonghai.WebhookMessage, error) {
 	var out []gonghai.WebhookMessage
 	err := db.inTx(ctx, func(c conn) error {
-		out = out[:0]
 		now := db.now()
 		lock := ""
 		if c.dialect == Postgres {
 			lock = ` FOR UPDATE OF n SKIP LOCKED`
 		}
-		rows, err := c.query(ctx, `SELECT `+notificationColumns+`, u.login, u.name, n.webhook_attempts
+		var err error
+		out, err = collect(ctx, c, `SELECT `+notificationColumns+`, u.login, u.name, n.webhook_attempts
 			FROM notifications n JOIN users u ON u.id = n.user_id LEFT JOIN customers c ON c.id = n.customer_id
 			WHERE n.webhook_next_at <= ? AND n.webhook_attempts < ? ORDER BY n.webhook_next_at LIMIT ?`+lock,
-			micros(now), WebhookMaxAttempts, limit)
-		if err != nil {
+			[]any{micros(now), WebhookMaxAttempts, limit}, func(s scanner) (gonghai.WebhookMessage, error) {
+				var m gonghai.WebhookMessage
+				n, err := scanNotification(extraColumns{s: s, after: []any{&m.UserLogin, &m.UserName, &m.Attempt}})
+				m.Notification, m.Attempt = n, m.Attempt+1
+				return m, err
+			})
+		if err != nil || len(out) == 0 {
 			return err
 		}
-		for rows.Next() {
-			var m gonghai.WebhookMessage
-			n, err := scanNotification(prefixless{rows, []any{&m.UserLogin, &m.UserName, &m.Attempt}})
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			m.Notification, m.Attempt = n, m.Attempt+1
-			out = append(out, m)
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			return err
-		}
+		args := []any{micros(now.Add(lease))}
 		for _, m := range out {
-			_, err := c.exec(ctx, `UPDATE notifications SET webhook_next_at = ?, webhook_attempts = webhook_attempts + 1 WHERE id = ?`,
-				micros(now.Add(lease)), m.ID)
-			if err != nil {
-				return err
-			}
+			args = append(args, m.ID)
 		}
-		return nil
+		_, err = c.exec(ctx, `UPDATE notifications SET webhook_next_at = ?, webhook_attempts = webhook_attempts + 1
+			WHERE id IN (`+placeholders(len(out))+`)`, args...)
+		return err
 	})
 	return out, err
 }
-
-// prefixless hands the leading columns of a row to the wrapped scan and the
-// trailing ones to extra.
-type prefixless struct {
-	s     scanner
-	extra []any
-}
-
-func (p prefixless) Scan(dest ...any) error { return p.s.Scan(append(dest, p.extra...)...) }
 
 // WebhookDone records the outcome of offering notification id to the
 // webhook: delivered, or failed; a failed one is offered again after
@@ -499,7 +476,7 @@ func (db *DB) RecyclePreview(ctx context.Context, actor gonghai.User, poolID str
 	defer rows.Close()
 	for rows.Next() {
 		var ownerName string
-		r, err := scanCustomer(prefixless{rows, []any{&ownerName}})
+		r, err := scanCustomer(extraColumns{s: rows, after: []any{&ownerName}})
 		if err != nil {
 			return nil, err
 		}

@@ -103,6 +103,25 @@ func ignoreDone(err error) error {
 	return err
 }
 
+// collect runs a query and scans each row with scan: every listing reads
+// its rows through here.
+func collect[T any](ctx context.Context, c conn, q string, args []any, scan func(scanner) (T, error)) ([]T, error) {
+	rows, err := c.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // reader returns a conn on the read pool, for statements outside a
 // transaction.
 func (db *DB) reader() conn { return conn{q: db.read, dialect: db.dialect} }

@@ -108,21 +108,9 @@ func (db *DB) Users(ctx context.Context, viewer gonghai.User, p gonghai.Page) ([
 		where += " AND u.id = ?"
 		args = append(args, viewer.ID)
 	}
-	rows, err := db.reader().query(ctx, `SELECT `+userColumns+userFrom+`WHERE `+where+` ORDER BY u.id LIMIT ?`, append(args, p.Size()+1)...)
+	out, err := collect(ctx, db.reader(), `SELECT `+userColumns+userFrom+`WHERE `+where+` ORDER BY u.id LIMIT ?`, append(args, p.Size()+1), scanUser)
 	if err != nil {
 		return nil, "", fmt.Errorf("users: %w", err)
-	}
-	defer rows.Close()
-	var out []gonghai.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
 	}
 	out, next := pageOf(out, p, func(u gonghai.User) string { return u.ID })
 	return out, next, nil
