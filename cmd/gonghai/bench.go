@@ -21,6 +21,7 @@ import (
 
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/store"
+	"github.com/gonghai/gonghai/internal/vault"
 	"github.com/gonghai/gonghai/internal/web"
 )
 
@@ -72,7 +73,7 @@ func benchTargets(scenario, db, postgres string) (targets []string, cleanup func
 // openBench opens dsn for a bench and migrates it, refusing a database that
 // is not empty, and says how durable its writes are.
 func openBench(ctx context.Context, dsn string, clock gonghai.Clock) (*store.DB, string, error) {
-	db, err := store.Open(ctx, dsn, clock)
+	db, err := store.Open(ctx, dsn, clock, vault.Ephemeral())
 	if err != nil {
 		return nil, "", err
 	}

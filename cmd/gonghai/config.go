@@ -60,7 +60,11 @@ func (e *environment) open(ctx context.Context, cfg config, migrate bool) (*stor
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, cfg.DB, gonghai.SystemClock{})
+	keys, err := e.keys(cfg)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, cfg.DB, gonghai.SystemClock{}, keys)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/pgtest"
 	"github.com/gonghai/gonghai/internal/store"
+	"github.com/gonghai/gonghai/internal/vault"
 )
 
 // TestRecycleCommand prepares customers that reps took long ago, then runs
@@ -23,7 +24,7 @@ func TestRecycleCommand(t *testing.T) {
 		// no-follow-up rule, and a sixth that was followed up yesterday.
 		now := time.Now().UTC()
 		clock := gonghai.NewManualClock(now.AddDate(0, 0, -20))
-		db, err := store.Open(ctx, dsn, clock)
+		db, err := store.Open(ctx, dsn, clock, vault.Ephemeral())
 		if err != nil {
 			t.Fatal(err)
 		}

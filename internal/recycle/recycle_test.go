@@ -19,6 +19,7 @@ import (
 	"github.com/gonghai/gonghai/internal/pgtest"
 	"github.com/gonghai/gonghai/internal/recycle"
 	"github.com/gonghai/gonghai/internal/store"
+	"github.com/gonghai/gonghai/internal/vault"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -108,7 +109,7 @@ func newFixture(t *testing.T, dsn, format string) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	clock := gonghai.NewManualClock(monday)
-	db, err := store.Open(ctx, dsn, clock)
+	db, err := store.Open(ctx, dsn, clock, vault.Ephemeral())
 	if err != nil {
 		t.Fatal(err)
 	}

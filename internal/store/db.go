@@ -41,7 +41,23 @@ type DB struct {
 	read    *sql.DB
 	pgpool  *pgxpool.Pool
 	clock   gonghai.Clock
+	keys    Keys
 	zone    zoneCache
+}
+
+// Keys seal personal fields (DESIGN.md invariant 7) and compute the blind
+// indexes that find equal values; internal/vault provides them.
+type Keys interface {
+	// Primary names the key that seals new values.
+	Primary() string
+	// Seal encrypts plaintext for table.column of row rowID as "<key id>$…";
+	// "" stays "".
+	Seal(table, column, rowID, plaintext string) string
+	// Open reverses Seal for the same table, column and row.
+	Open(table, column, rowID, sealed string) (string, error)
+	// MatchKey returns the blind index of value's normal form for column
+	// ("phone", "email", "wechat", "name"), "" when it has none.
+	MatchKey(column, value string) string
 }
 
 // zoneCache keeps the organisation's time zone for counting days left in
@@ -75,17 +91,27 @@ func (db *DB) forgetZone() {
 	db.zone.mu.Unlock()
 }
 
-// Open connects to dsn: "sqlite:PATH" or "postgres://…". It does not
-// migrate; call Migrate, or CheckSchema to refuse a stale database.
-func Open(ctx context.Context, dsn string, clock gonghai.Clock) (*DB, error) {
+// Open connects to dsn: "sqlite:PATH" or "postgres://…", sealing personal
+// fields with keys. It does not migrate; call Migrate, or CheckSchema to
+// refuse a stale database.
+func Open(ctx context.Context, dsn string, clock gonghai.Clock, keys Keys) (*DB, error) {
+	var db *DB
+	var err error
 	switch {
+	case keys == nil:
+		return nil, errors.New("open: no field keys")
 	case strings.HasPrefix(dsn, "sqlite:"):
-		return openSQLite(strings.TrimPrefix(dsn, "sqlite:"), clock)
+		db, err = openSQLite(strings.TrimPrefix(dsn, "sqlite:"), clock)
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return openPostgres(ctx, dsn, clock)
+		db, err = openPostgres(ctx, dsn, clock)
 	default:
 		return nil, gonghai.Errorf(gonghai.EInvalid, "database %q: want sqlite:PATH or postgres://…", dsn)
 	}
+	if err != nil {
+		return nil, err
+	}
+	db.keys = keys
+	return db, nil
 }
 
 // sqlitePragmas are set on every connection. synchronous(FULL) makes a

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/pgtest"
+	"github.com/gonghai/gonghai/internal/vault"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -25,7 +26,7 @@ func TestOwnershipEventsAppendOnly(t *testing.T) {
 			}
 			ctx := context.Background()
 			clock := gonghai.NewManualClock(time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC))
-			db, err := Open(ctx, dsn, clock)
+			db, err := Open(ctx, dsn, clock, vault.Ephemeral())
 			if err != nil {
 				t.Fatal(err)
 			}

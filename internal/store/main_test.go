@@ -10,6 +10,7 @@ import (
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/pgtest"
 	"github.com/gonghai/gonghai/internal/store"
+	"github.com/gonghai/gonghai/internal/vault"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -39,7 +40,7 @@ func newFixture(t testing.TB, dsn string) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	clock := gonghai.NewManualClock(start)
-	db, err := store.Open(ctx, dsn, clock)
+	db, err := store.Open(ctx, dsn, clock, vault.Ephemeral())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gonghai/gonghai/internal/pgtest"
 	"github.com/gonghai/gonghai/internal/recycle"
 	"github.com/gonghai/gonghai/internal/store"
+	"github.com/gonghai/gonghai/internal/vault"
 )
 
 // The sweep tests put customers in reps' hands at start (Monday 2 March,
@@ -52,7 +53,7 @@ func forEachNodes(t *testing.T, n int, test func(t *testing.T, f *fixture, nodes
 				nodes = append(nodes, f.db)
 				continue
 			}
-			db, err := store.Open(f.ctx, dsn, f.clock)
+			db, err := store.Open(f.ctx, dsn, f.clock, vault.Ephemeral())
 			if err != nil {
 				t.Fatal(err)
 			}

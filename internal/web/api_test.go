@@ -14,6 +14,7 @@ import (
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/pgtest"
 	"github.com/gonghai/gonghai/internal/store"
+	"github.com/gonghai/gonghai/internal/vault"
 	"github.com/gonghai/gonghai/internal/web"
 )
 
@@ -38,7 +39,7 @@ func forEachDB(t *testing.T, test func(t *testing.T, o *org)) {
 
 func newOrg(t *testing.T, dsn string) *org {
 	ctx := context.Background()
-	db, err := store.Open(ctx, dsn, gonghai.SystemClock{})
+	db, err := store.Open(ctx, dsn, gonghai.SystemClock{}, vault.Ephemeral())
 	if err != nil {
 		t.Fatal(err)
 	}

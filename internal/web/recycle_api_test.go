@@ -19,6 +19,7 @@ import (
 	"github.com/gonghai/gonghai/internal/pgtest"
 	"github.com/gonghai/gonghai/internal/recycle"
 	"github.com/gonghai/gonghai/internal/store"
+	"github.com/gonghai/gonghai/internal/vault"
 	"github.com/gonghai/gonghai/internal/web"
 )
 
@@ -68,7 +69,7 @@ func newRig(t *testing.T, dsn string) *rig {
 	t.Helper()
 	ctx := context.Background()
 	clock := gonghai.NewManualClock(monday)
-	db, err := store.Open(ctx, dsn, clock)
+	db, err := store.Open(ctx, dsn, clock, vault.Ephemeral())
 	if err != nil {
 		t.Fatal(err)
 	}

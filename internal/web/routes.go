@@ -12,6 +12,9 @@ import (
 func (s *Server) routes() {
 	register(s, op(http.MethodGet, "/healthz", "health", "Answers 200 when the database answers"), s.health)
 
+	register(s, op(http.MethodPost, "/api/v1/auth/login", "login", "Sign in with login and password: sets the session cookie"), s.login)
+	register(s, op(http.MethodPost, "/api/v1/auth/logout", "logout", "End the session of the cookie"), s.logout)
+
 	register(s, op(http.MethodGet, "/api/v1/me", "get-me", "The authenticated user"), s.getMe)
 	register(s, op(http.MethodGet, "/api/v1/me/customers", "list-my-customers", "My private pool (私海), newest first"), s.listMyCustomers)
 	register(s, op(http.MethodGet, "/api/v1/me/notifications", "list-my-notifications", "Reminders and recycle notices, newest first"), s.listNotifications)
@@ -55,6 +58,11 @@ func (s *Server) routes() {
 	register(s, op(http.MethodGet, "/api/v1/customers/{id}/orders", "list-orders", "Orders, latest first"), s.listOrders)
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/lock", "lock-customer", "Protect a key customer from recycling (admin, pool admin, owner's manager)"), s.lockCustomer)
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/unlock", "unlock-customer", "Lift the protection"), s.unlockCustomer)
+	register(s, op(http.MethodPost, "/api/v1/customers/{id}/reveal", "reveal-contacts", "Show masked contact fields in full; logged and counted against a daily quota"), s.revealContacts)
+	register(s, op(http.MethodGet, "/api/v1/customers/{id}/export", "export-customer", "Everything held about one customer, for a data subject request (admin)"), s.exportCustomer)
+	register(s, op(http.MethodPost, "/api/v1/customers/{id}/erase", "erase-customer", "Erase a customer's personal data; ownership history keeps ids (admin)"), s.eraseCustomer)
+
+	register(s, op(http.MethodGet, "/api/v1/audit", "list-audit", "Sensitive actions, newest first (admin)"), s.listAudit)
 }
 
 func op(method, path, id, summary string) huma.Operation {

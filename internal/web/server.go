@@ -55,6 +55,9 @@ type Store interface {
 	RecyclePreview(ctx context.Context, actor gonghai.User, poolID string, proposed *gonghai.RecycleRules, days int) ([]gonghai.PreviewDay, error)
 	Notifications(ctx context.Context, viewer gonghai.User, pg gonghai.Page) ([]gonghai.Notification, string, error)
 	MarkNotificationsRead(ctx context.Context, viewer gonghai.User, upTo string) (int, error)
+
+	authStore
+	privacyStore
 }
 
 // Server holds what the handlers share.

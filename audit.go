@@ -1,0 +1,38 @@
+package gonghai
+
+import "time"
+
+// Audited actions. The log holds ids and codes, never personal data.
+const (
+	AuditLogin         = "login"           // a password login that succeeded
+	AuditLoginFailed   = "login_failed"    // a wrong password or unknown login; counts for the rate limit
+	AuditLogout        = "logout"          // a session ended by its user
+	AuditPasswordSet   = "password_set"    // a password set or changed
+	AuditReveal        = "reveal"          // masked contact fields shown in full
+	AuditExport        = "export"          // everything held about one customer exported
+	AuditErase         = "erase"           // one customer's personal data erased
+	AuditPoolChange    = "pool_change"     // a pool created or its rules, members or admins changed
+	AuditUserChange    = "user_change"     // a user created, or their role, department, limits or active flag changed
+	AuditSettingChange = "settings_change" // organisation settings changed
+	AuditKeyRotation   = "key_rotation"    // personal fields sealed again under a new key
+)
+
+// AuditEntry is one sensitive action: who did what to which object, from
+// where. Detail carries codes and ids only.
+type AuditEntry struct {
+	ID         string
+	At         time.Time
+	ActorID    string // "" for the command line or an unknown login
+	Action     string
+	TargetKind string // "user", "customer", "pool", "settings", "keys"
+	TargetID   string
+	Address    string // the client's IP address, for actions over HTTP
+	Detail     map[string]string
+}
+
+// AuditFilter narrows the audit log.
+type AuditFilter struct {
+	Action   string
+	ActorID  string
+	TargetID string
+}
