@@ -27,6 +27,10 @@ const (
 	EUserInactive     = "user_inactive"
 	ELoginTaken       = "login_taken"
 	EMethodNotAllowed = "method_not_allowed"
+	EDuplicate        = "duplicate"             // a phone, email or WeChat id another customer has
+	ERevealQuota      = "reveal_quota_exceeded" // the day's reveals are used up
+	ETooManyAttempts  = "too_many_attempts"     // too many failed logins: wait and retry
+	ECrossOrigin      = "cross_origin"          // a cookie-authenticated write from another site
 )
 
 // Error is a failure a user can act on. Code is stable; Message is safe to
@@ -35,6 +39,21 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  map[string]string
+	// Match names the existing customer an EDuplicate error collided with.
+	Match *DuplicateMatch
+}
+
+// DuplicateMatch is the customer a new phone, email or WeChat id already
+// belongs to. OwnerID and OwnerName are set only when the caller may know
+// the owner; Field names which contact field matched.
+type DuplicateMatch struct {
+	CustomerID string
+	Field      string
+	Display    string // company or name, as the caller may see it
+	PoolID     string
+	OwnerID    string
+	OwnerName  string
+	Owned      bool
 }
 
 func (e *Error) Error() string {

@@ -29,6 +29,10 @@ var statuses = map[string]int{
 	gonghai.EUserInactive:     http.StatusConflict,
 	gonghai.ELoginTaken:       http.StatusConflict,
 	gonghai.EDailyClaimLimit:  http.StatusTooManyRequests,
+	gonghai.EDuplicate:        http.StatusConflict,
+	gonghai.ERevealQuota:      http.StatusTooManyRequests,
+	gonghai.ETooManyAttempts:  http.StatusTooManyRequests,
+	gonghai.ECrossOrigin:      http.StatusForbidden,
 	gonghai.EMethodNotAllowed: http.StatusMethodNotAllowed,
 	gonghai.EInternal:         http.StatusInternalServerError,
 }
@@ -40,6 +44,19 @@ type Problem struct {
 	Code   string            `json:"code" doc:"Stable, snake_case error code"`
 	Detail string            `json:"detail,omitempty" doc:"What went wrong, safe to show"`
 	Fields map[string]string `json:"fields,omitempty" doc:"Input fields at fault and why (code invalid)"`
+	Match  *duplicateJSON    `json:"match,omitempty" doc:"The existing customer a new contact collided with (code duplicate)"`
+}
+
+// duplicateJSON names the customer a duplicate hit; the owner only when the
+// caller may know it. No contact value is ever in it.
+type duplicateJSON struct {
+	CustomerID string `json:"customer_id"`
+	Field      string `json:"field" enum:"phone,email,wechat" doc:"Which contact field matched"`
+	Display    string `json:"display,omitempty" doc:"Company or name, when the caller may see the customer"`
+	PoolID     string `json:"pool_id,omitempty"`
+	Owned      bool   `json:"owned" doc:"Whether a rep owns it"`
+	OwnerID    string `json:"owner_id,omitempty" doc:"Set when the caller may know the owner"`
+	OwnerName  string `json:"owner_name,omitempty"`
 }
 
 func (p *Problem) Error() string { return p.Code + ": " + p.Detail }
@@ -60,6 +77,10 @@ func problemFor(err error) *Problem {
 	var e *gonghai.Error
 	if errors.As(err, &e) {
 		p.Fields = e.Fields
+		if m := e.Match; m != nil {
+			p.Match = &duplicateJSON{CustomerID: m.CustomerID, Field: m.Field, Display: m.Display, PoolID: m.PoolID,
+				Owned: m.Owned, OwnerID: m.OwnerID, OwnerName: m.OwnerName}
+		}
 	}
 	return p
 }
