@@ -36,3 +36,17 @@ type AuditFilter struct {
 	ActorID  string
 	TargetID string
 }
+
+// SubjectExport is everything held about one customer, for a data subject
+// request: the customer with its contacts in full, what was logged about
+// it, its ownership history and the audit entries that name it.
+type SubjectExport struct {
+	Customer      Customer
+	FollowUps     []FollowUp
+	Opportunities []Opportunity
+	Orders        []Order
+	History       []Event
+	Notifications []Notification
+	Audit         []AuditEntry
+	Exported      time.Time
+}

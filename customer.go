@@ -1,8 +1,10 @@
 package gonghai
 
 import (
+	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -25,6 +27,7 @@ type Customer struct {
 	Won         bool
 	Phone       string
 	Email       string
+	WeChat      string
 	OwnerID     string
 	PoolID      string
 	OwnedSince  *time.Time
@@ -73,6 +76,7 @@ type CustomerFields struct {
 	Stage       string
 	Phone       string
 	Email       string
+	WeChat      string
 }
 
 // Validate checks the fields and returns EInvalid naming every field at
@@ -87,7 +91,7 @@ func (f CustomerFields) Validate() error {
 	}
 	for field, v := range map[string]string{"name": f.Name, "company": f.Company, "industry": f.Industry,
 		"region": f.Region, "product_line": f.ProductLine, "source": f.Source, "stage": f.Stage,
-		"phone": f.Phone, "email": f.Email} {
+		"phone": f.Phone, "email": f.Email, "wechat": f.WeChat} {
 		if utf8.RuneCountInString(v) > 200 {
 			bad[field] = "at most 200 characters"
 		}
@@ -97,6 +101,9 @@ func (f CustomerFields) Validate() error {
 	}
 	if f.Email != "" && (!strings.Contains(f.Email, "@") || strings.ContainsAny(f.Email, " \t\r\n")) {
 		bad["email"] = "not an email address"
+	}
+	if f.WeChat != "" && strings.ContainsAny(f.WeChat, " \t\r\n") {
+		bad["wechat"] = "a WeChat id has no spaces"
 	}
 	if len(bad) > 0 {
 		return &Error{Code: EInvalid, Message: "invalid customer", Fields: bad}
@@ -113,15 +120,15 @@ func oneOf(s string, list []string) bool {
 	return false
 }
 
-// plausiblePhone accepts digits with the separators people type; the
-// duplicate check normalises further.
+// plausiblePhone accepts digits, half- or full-width, with the separators
+// people type; the duplicate check normalises further.
 func plausiblePhone(s string) bool {
 	digits := 0
 	for _, r := range s {
 		switch {
-		case r >= '0' && r <= '9':
+		case r >= '0' && r <= '9', r >= '０' && r <= '９':
 			digits++
-		case strings.ContainsRune("+-() ", r):
+		case strings.ContainsRune("+-() ＋－（）　", r):
 		default:
 			return false
 		}
@@ -157,34 +164,96 @@ func MaskEmail(e string) string {
 	return string(first) + "***" + e[at:]
 }
 
-// SeesContacts reports whether viewer may see c's phone and email unmasked:
-// its owner, an admin, and the managers of the owner's department.
-// ownerDeptPath is the owner's department path ("" when unowned).
-func SeesContacts(viewer User, c Customer, ownerDeptPath string) bool {
+// MaskWeChat keeps the first two characters of a WeChat id: wxid_abc123
+// becomes wx***.
+func MaskWeChat(w string) string {
+	r := []rune(w)
+	if len(r) <= 2 {
+		return strings.Repeat("*", len(r))
+	}
+	return string(r[:2]) + "***"
+}
+
+// What non-owners see of a pool's contact fields.
+const (
+	MaskPartial = "masked" // 138****8000, z***@example.cn, wx***
+	MaskHidden  = "hidden" // nothing
+)
+
+// ValidMask reports whether m is a pool's contact mask.
+func ValidMask(m string) bool { return m == MaskPartial || m == MaskHidden }
+
+// SeesContacts reports whether viewer sees c's phone, email and WeChat in
+// full without asking: only its owner does. Everyone else sees them masked,
+// and those entitled (MayReveal) may reveal them, one logged reveal at a
+// time.
+func SeesContacts(viewer User, c Customer) bool {
+	return c.OwnerID != "" && c.OwnerID == viewer.ID
+}
+
+// MayReveal reports whether viewer may reveal c's contact fields: an owned
+// customer's managers (of the owner's department, ownerDeptPath) and
+// admins; an unowned customer's pool admins and admins. Pool members must
+// claim a customer to see its contacts.
+func MayReveal(viewer User, c Customer, ownerDeptPath string, p Pool) bool {
 	switch {
-	case viewer.Role == RoleAdmin:
+	case SeesContacts(viewer, c), viewer.Role == RoleAdmin:
 		return true
-	case c.OwnerID == "":
-		return false
-	case c.OwnerID == viewer.ID:
-		return true
-	default:
+	case c.OwnerID != "":
 		return ownerDeptPath != "" && viewer.Manages(ownerDeptPath)
+	default:
+		return p.IsAdmin(viewer.ID)
 	}
 }
 
-// Masked returns c with its contact fields masked.
-func (c Customer) Masked() Customer {
-	c.Phone = MaskPhone(c.Phone)
-	c.Email = MaskEmail(c.Email)
+// Masked returns c with its contact fields masked in mode (MaskPartial or
+// MaskHidden; anything else hides).
+func (c Customer) Masked(mode string) Customer {
+	if mode == MaskPartial {
+		c.Phone, c.Email, c.WeChat = MaskPhone(c.Phone), MaskEmail(c.Email), MaskWeChat(c.WeChat)
+	} else {
+		c.Phone, c.Email, c.WeChat = "", "", ""
+	}
 	return c
 }
 
-// For returns c as viewer may see it: contact fields masked unless
-// SeesContacts. Every customer that leaves the server passes through here.
-func (c Customer) For(viewer User, ownerDeptPath string) Customer {
-	if SeesContacts(viewer, c, ownerDeptPath) {
+// For returns c as viewer may see it: contact fields masked in the pool's
+// mode unless SeesContacts. Every customer that leaves the server passes
+// through here.
+func (c Customer) For(viewer User, mode string) Customer {
+	if SeesContacts(viewer, c) {
 		return c
 	}
-	return c.Masked()
+	return c.Masked(mode)
+}
+
+// Contacts are a customer's contact fields, as a reveal shows them.
+type Contacts struct {
+	Phone  string
+	Email  string
+	WeChat string
+}
+
+var (
+	textEmail = regexp.MustCompile(`[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}`)
+	textPhone = regexp.MustCompile(`\+?[0-9０-９][0-9０-９ ()（）-]{5,}[0-9０-９]`)
+)
+
+// MaskText masks what looks like a phone number or an email address in
+// free text (follow-up notes), for viewers who do not see the customer's
+// contacts: a rep may type a number into a note.
+func MaskText(s string) string {
+	s = textEmail.ReplaceAllStringFunc(s, MaskEmail)
+	return textPhone.ReplaceAllStringFunc(s, func(m string) string {
+		digits := 0
+		for _, r := range m {
+			if unicode.IsDigit(r) {
+				digits++
+			}
+		}
+		if digits < 7 {
+			return m
+		}
+		return MaskPhone(m)
+	})
 }

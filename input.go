@@ -16,13 +16,14 @@ type PoolInput struct {
 	HoldingLimit        *int
 	ReturnPoolID        *string
 	Recycle             *RecycleRules
+	ContactMask         *string
 }
 
 // OnlyRules reports whether in changes claim and recycle rules alone: what
 // a pool admin may change. Name, visibility, members, admins and routing are an admin's.
 func (in PoolInput) OnlyRules() bool {
 	return in.Name == nil && in.Hidden == nil && in.MemberUserIDs == nil && in.MemberDepartmentIDs == nil &&
-		in.AdminUserIDs == nil && in.ReturnPoolID == nil
+		in.AdminUserIDs == nil && in.ReturnPoolID == nil && in.ContactMask == nil
 }
 
 func (in PoolInput) Apply(p *Pool) {
@@ -56,6 +57,9 @@ func (in PoolInput) Apply(p *Pool) {
 	if in.Recycle != nil {
 		p.Recycle = in.Recycle.Started(p.Recycle, p.Updated)
 	}
+	if in.ContactMask != nil {
+		p.ContactMask = *in.ContactMask
+	}
 }
 
 // NewCustomer is a customer to create: into pool PoolID, and straight to
@@ -68,14 +72,14 @@ type NewCustomer struct {
 
 // CustomerPatch changes the fields that are set.
 type CustomerPatch struct {
-	Name, Company, Category, Industry, Region, ProductLine, Source, Stage, Phone, Email *string
+	Name, Company, Category, Industry, Region, ProductLine, Source, Stage, Phone, Email, WeChat *string
 }
 
 func (p CustomerPatch) Apply(f *CustomerFields) {
 	for _, x := range []struct{ dst, src *string }{
 		{&f.Name, p.Name}, {&f.Company, p.Company}, {&f.Category, p.Category}, {&f.Industry, p.Industry},
 		{&f.Region, p.Region}, {&f.ProductLine, p.ProductLine}, {&f.Source, p.Source}, {&f.Stage, p.Stage},
-		{&f.Phone, p.Phone}, {&f.Email, p.Email},
+		{&f.Phone, p.Phone}, {&f.Email, p.Email}, {&f.WeChat, p.WeChat},
 	} {
 		if x.src != nil {
 			*x.dst = strings.TrimSpace(*x.src)

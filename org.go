@@ -70,6 +70,9 @@ type Settings struct {
 	// WebhookFormat is WebhookJSON or WebhookRobotText.
 	WebhookURL    string
 	WebhookFormat string
+	// RevealDailyQuota is how many customers' masked contacts one user may
+	// reveal per calendar day; 0 turns reveals off.
+	RevealDailyQuota int
 }
 
 // Webhook body formats.

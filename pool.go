@@ -28,8 +28,11 @@ type Pool struct {
 	ReturnPoolID string
 	// Recycle are the rules that take neglected customers back.
 	Recycle RecycleRules
-	Created time.Time
-	Updated time.Time
+	// ContactMask is what non-owners see of the contact fields of this
+	// pool's customers: MaskPartial or MaskHidden.
+	ContactMask string
+	Created     time.Time
+	Updated     time.Time
 }
 
 // IsAdmin reports whether user id administers the pool.

@@ -61,10 +61,11 @@ func (db *DB) touchFacts(ctx context.Context, c conn, r *customerRow, p gonghai.
 // FollowUps lists a customer's follow-ups by when they happened, latest
 // first, to a viewer who may see the customer.
 func (db *DB) FollowUps(ctx context.Context, viewer gonghai.User, id string, pg gonghai.Page) ([]gonghai.FollowUp, string, error) {
-	if _, err := db.Customer(ctx, viewer, id); err != nil {
+	cust, err := db.Customer(ctx, viewer, id)
+	if err != nil {
 		return nil, "", err
 	}
-	q, args := `SELECT id, customer_id, user_id, kind, content, at, created_at FROM followups WHERE customer_id = ?`, []any{id}
+	q, args := `SELECT `+followUpColumns+` FROM followups WHERE customer_id = ?`, []any{id}
 	if pg.After != "" {
 		// The key is "at:id", so that follow-ups logged late still page in order.
 		at, id, ok := strings.Cut(pg.After, ":")
@@ -75,10 +76,11 @@ func (db *DB) FollowUps(ctx context.Context, viewer gonghai.User, id string, pg 
 		q, args = q+` AND (at < ? OR (at = ? AND id < ?))`, append(args, n, n, id)
 	}
 	out, err := collect(ctx, db.reader(), q+` ORDER BY at DESC, id DESC LIMIT ?`, append(args, pg.Size()+1), func(s scanner) (gonghai.FollowUp, error) {
-		var f gonghai.FollowUp
-		var at, created int64
-		err := s.Scan(&f.ID, &f.CustomerID, &f.UserID, &f.Kind, &f.Content, &at, &created)
-		f.At, f.Created = fromMicros(at), fromMicros(created)
+		f, err := scanFollowUp(s)
+		if !gonghai.SeesContacts(viewer, cust) {
+			// A number typed into a note is a contact too.
+			f.Content = gonghai.MaskText(f.Content)
+		}
 		return f, err
 	})
 	if err != nil {
@@ -86,6 +88,16 @@ func (db *DB) FollowUps(ctx context.Context, viewer gonghai.User, id string, pg 
 	}
 	out, next := pageOf(out, pg, func(f gonghai.FollowUp) string { return fmt.Sprintf("%d:%s", micros(f.At), f.ID) })
 	return out, next, nil
+}
+
+const followUpColumns = `id, customer_id, user_id, kind, content, at, created_at`
+
+func scanFollowUp(s scanner) (gonghai.FollowUp, error) {
+	var f gonghai.FollowUp
+	var at, created int64
+	err := s.Scan(&f.ID, &f.CustomerID, &f.UserID, &f.Kind, &f.Content, &at, &created)
+	f.At, f.Created = fromMicros(at), fromMicros(created)
+	return f, err
 }
 
 func validTitle(title string) (string, error) {

@@ -66,7 +66,7 @@ func (db *DB) DoubleClaims(ctx context.Context) (int, error) {
 // asked before migrating, so a database that holds anything else is left
 // untouched.
 func (db *DB) BenchEmpty(ctx context.Context) (bool, error) {
-	c := conn{q: db.write, dialect: db.dialect}
+	c := conn{q: db.write, dialect: db.dialect, keys: db.keys}
 	tables := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`
 	hasUsers := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'users'`
 	if db.dialect == Postgres {
@@ -100,7 +100,7 @@ func (db *DB) BenchEmpty(ctx context.Context) (bool, error) {
 // decide what a commit costs: a benchmark prints it beside its figures so
 // that they are read with the durability they were measured at.
 func (db *DB) Durability(ctx context.Context) (string, error) {
-	c := conn{q: db.write, dialect: db.dialect}
+	c := conn{q: db.write, dialect: db.dialect, keys: db.keys}
 	if db.dialect == Postgres {
 		var parts []string
 		for _, name := range []string{"server_version", "fsync", "synchronous_commit", "wal_sync_method", "full_page_writes"} {

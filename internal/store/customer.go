@@ -15,21 +15,30 @@ import (
 // customerFields are a customer's columns in the order scanCustomer reads
 // them, before the owner's department path.
 const customerFields = `id, name, company, category, industry, region, product_line, source, stage,
-	won, phone, email, owner_id, pool_id, owned_since, claimable_at, created_at, updated_at,
+	won, phone, email, wechat, pii_key, owner_id, pool_id, owned_since, claimable_at, created_at, updated_at,
 	locked, won_at, last_followup_at, last_stage_at, last_order_at, last_opportunity_at, open_opportunities,
 	recycle_at, recycle_rule, warn_at`
 
 // customerColumns read a customer with the owner's department path, which
-// decides who sees the contact fields.
+// decides who may reveal the contact fields, and the pool's contact mask.
 var customerColumns = "c." + strings.Join(strings.Split(strings.Join(strings.Fields(customerFields), " "), ", "), ", c.") +
-	", COALESCE(od.path, '')"
+	", COALESCE(od.path, ''), COALESCE(cp.contact_mask, '')"
 
-const customerFrom = ` FROM customers c LEFT JOIN users o ON o.id = c.owner_id LEFT JOIN departments od ON od.id = o.department_id `
+const customerFrom = ` FROM customers c LEFT JOIN users o ON o.id = c.owner_id LEFT JOIN departments od ON od.id = o.department_id
+	LEFT JOIN pools cp ON cp.id = c.pool_id `
 
-// customerRow is a customer with the owner's department path.
+// customerReturning completes a RETURNING list of customerFields for
+// scanCustomer; the caller sets the owner's department path and the mask.
+const customerReturning = customerFields + `, '', ''`
+
+// customerRow is a customer as stored: its personal fields sealed until
+// openRow, with the owner's department path and its pool's contact mask.
 type customerRow struct {
 	gonghai.Customer
 	ownerDeptPath string
+	mask          string
+	piiKey        string // the key that sealed the personal fields; "" for plaintext
+	opened        bool
 }
 
 func scanCustomer(s scanner) (customerRow, error) {
@@ -37,12 +46,13 @@ func scanCustomer(s scanner) (customerRow, error) {
 	c := &r.Customer
 	var owner sql.NullString
 	var ownedSince, claimable, wonAt, followUp, stage, order, opportunity, recycleAt, warnAt sql.NullInt64
-	var rule sql.NullString
+	var rule, piiKey sql.NullString
 	var created, updated int64
 	err := s.Scan(&c.ID, &c.Name, &c.Company, &c.Category, &c.Industry, &c.Region, &c.ProductLine, &c.Source, &c.Stage,
-		&c.Won, &c.Phone, &c.Email, &owner, &c.PoolID, &ownedSince, &claimable, &created, &updated,
+		&c.Won, &c.Phone, &c.Email, &c.WeChat, &piiKey, &owner, &c.PoolID, &ownedSince, &claimable, &created, &updated,
 		&c.Locked, &wonAt, &followUp, &stage, &order, &opportunity, &c.OpenOpportunities, &recycleAt, &rule, &warnAt,
-		&r.ownerDeptPath)
+		&r.ownerDeptPath, &r.mask)
+	r.piiKey = piiKey.String
 	c.OwnerID, c.OwnedSince, c.ClaimableAt = owner.String, nullMicros(ownedSince), nullMicros(claimable)
 	c.Created, c.Updated = fromMicros(created), fromMicros(updated)
 	c.WonAt, c.LastFollowUp, c.LastStageChange = nullMicros(wonAt), nullMicros(followUp), nullMicros(stage)
@@ -54,18 +64,26 @@ func scanCustomer(s scanner) (customerRow, error) {
 }
 
 // view returns r as viewer may see it, counting down to its deadline as of
-// now. Every customer the store hands out passes through here.
+// now. Every customer the store hands out passes through here. A row whose
+// personal fields were not opened shows none of them.
 func (db *DB) view(r customerRow, viewer gonghai.User) gonghai.Customer {
-	c := r.Customer.For(viewer, r.ownerDeptPath)
+	if !r.opened {
+		r.Name, r.Phone, r.Email, r.WeChat = "", "", "", ""
+	}
+	c := r.Customer.For(viewer, r.mask)
 	if c.Recycle != nil {
 		c.DaysLeft = gonghai.DaysLeft(db.now(), c.Recycle.At, db.location())
 	}
 	return c
 }
 
+// getCustomer reads customer id with its personal fields opened.
 func getCustomer(ctx context.Context, c conn, id string) (customerRow, error) {
 	r, err := scanCustomer(c.queryRow(ctx, `SELECT `+customerColumns+customerFrom+`WHERE c.id = ?`, id))
-	return r, notFound(err, "customer", id)
+	if err != nil {
+		return r, notFound(err, "customer", id)
+	}
+	return r, c.openRow(&r)
 }
 
 // seesCustomer reports whether viewer may see customer r at all: its owner,
@@ -82,19 +100,30 @@ func seesCustomer(ctx context.Context, c conn, viewer gonghai.User, r customerRo
 	}
 }
 
-// Customer returns customer id as viewer may see it.
-func (db *DB) Customer(ctx context.Context, viewer gonghai.User, id string) (gonghai.Customer, error) {
-	c := db.reader()
+// visibleCustomer reads customer id and its pool, read by pool (getPoolRules,
+// or lockPoolRules in a transaction that schedules deadlines), for viewer:
+// those who may not see it get not_found, so its existence does not leak.
+func visibleCustomer(ctx context.Context, c conn, viewer gonghai.User, id string,
+	pool func(context.Context, conn, string) (gonghai.Pool, error)) (customerRow, gonghai.Pool, error) {
 	r, err := getCustomer(ctx, c, id)
 	if err != nil {
-		return gonghai.Customer{}, err
+		return r, gonghai.Pool{}, err
 	}
-	p, err := getPoolRules(ctx, c, r.PoolID)
+	p, err := pool(ctx, c, r.PoolID)
 	if err != nil {
-		return gonghai.Customer{}, err
+		return r, p, err
 	}
 	if !seesCustomer(ctx, c, viewer, r, p) {
-		return gonghai.Customer{}, gonghai.Errorf(gonghai.ENotFound, "customer %s not found", id)
+		return r, p, gonghai.Errorf(gonghai.ENotFound, "customer %s not found", id)
+	}
+	return r, p, nil
+}
+
+// Customer returns customer id as viewer may see it.
+func (db *DB) Customer(ctx context.Context, viewer gonghai.User, id string) (gonghai.Customer, error) {
+	r, _, err := visibleCustomer(ctx, db.reader(), viewer, id, getPoolRules)
+	if err != nil {
+		return gonghai.Customer{}, err
 	}
 	return db.view(r, viewer), nil
 }
@@ -128,13 +157,16 @@ func (db *DB) CreateCustomer(ctx context.Context, actor gonghai.User, in gonghai
 			}
 			ownerPath = owner.DeptPath
 		}
-		r, err := insertCustomer(ctx, c, actor.ID, in, p.Recycle, s.Location(), db.now())
+		if err := duplicateOf(ctx, c, actor, in.CustomerFields, ""); err != nil {
+			return err
+		}
+		r, err := insertCustomer(ctx, c, actor.ID, in, p, s.Location(), db.now())
 		r.ownerDeptPath = ownerPath
 		out = db.view(r, actor)
 		return err
 	})
 	if err != nil {
-		return out, fmt.Errorf("create customer: %w", err)
+		return out, fmt.Errorf("create customer: %w", db.raced(ctx, err, actor, in.CustomerFields, ""))
 	}
 	return out, nil
 }
@@ -165,33 +197,42 @@ func (db *DB) ImportCustomers(ctx context.Context, actor gonghai.User, in []gong
 				}
 				pools[nc.PoolID] = p
 			}
-			if _, err := insertCustomer(ctx, c, actor.ID, nc, p.Recycle, s.Location(), now); err != nil {
+			if err := duplicateOf(ctx, c, actor, nc.CustomerFields, ""); err != nil {
+				return fmt.Errorf("row %d: %w", i+1, err)
+			}
+			if _, err := insertCustomer(ctx, c, actor.ID, nc, p, s.Location(), now); err != nil {
 				return fmt.Errorf("row %d: %w", i+1, invalidRef(err, "pool_id or owner_id"))
 			}
 		}
 		return nil
 	})
+	if isUnique(err) {
+		err = gonghai.Errorf(gonghai.EConflict, "customers with the same contacts were being saved meanwhile; import again")
+	}
 	if err != nil {
 		return 0, fmt.Errorf("import customers: %w", err)
 	}
 	return len(in), nil
 }
 
-// insertCustomer writes the customer and its "created" event and, when it
-// has an owner, schedules its deadline under rules.
-func insertCustomer(ctx context.Context, c conn, actorID string, in gonghai.NewCustomer, rules gonghai.RecycleRules, loc *time.Location, now time.Time) (customerRow, error) {
+// insertCustomer writes the customer, its personal fields sealed, and its
+// "created" event and, when it has an owner, schedules its deadline under
+// the pool's rules.
+func insertCustomer(ctx context.Context, c conn, actorID string, in gonghai.NewCustomer, p gonghai.Pool, loc *time.Location, now time.Time) (customerRow, error) {
 	r := customerRow{Customer: gonghai.Customer{ID: newID(), Name: in.Name, Company: in.Company, Category: in.Category,
 		Industry: in.Industry, Region: in.Region, ProductLine: in.ProductLine, Source: in.Source, Stage: in.Stage,
-		Phone: in.Phone, Email: in.Email, OwnerID: in.OwnerID, PoolID: in.PoolID, Created: now, Updated: now}}
+		Phone: in.Phone, Email: in.Email, WeChat: in.WeChat, OwnerID: in.OwnerID, PoolID: in.PoolID, Created: now, Updated: now},
+		mask: p.ContactMask, piiKey: c.keys.Primary(), opened: true}
 	var ownedSince any
 	if in.OwnerID != "" {
 		r.OwnedSince, ownedSince = &now, micros(now)
 	}
-	_, err := c.exec(ctx, `INSERT INTO customers (id, name, company, category, industry, region, product_line, source, stage,
-		phone, email, owner_id, pool_id, owned_since, event_seq, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
-		r.ID, r.Name, r.Company, r.Category, r.Industry, r.Region, r.ProductLine, r.Source, r.Stage,
-		r.Phone, r.Email, nullString(r.OwnerID), r.PoolID, ownedSince, micros(now), micros(now))
+	cols, args := c.sealed(r.ID, personalOf(&r.Customer))
+	cols = append(cols, "id", "company", "category", "industry", "region", "product_line", "source", "stage",
+		"owner_id", "pool_id", "owned_since", "event_seq", "created_at", "updated_at")
+	args = append(args, r.ID, r.Company, r.Category, r.Industry, r.Region, r.ProductLine, r.Source, r.Stage,
+		nullString(r.OwnerID), r.PoolID, ownedSince, 1, micros(now), micros(now))
+	_, err := c.exec(ctx, `INSERT INTO customers (`+strings.Join(cols, ", ")+`) VALUES (?`+strings.Repeat(", ?", len(cols)-1)+`)`, args...)
 	if err != nil {
 		return r, mapErr(err)
 	}
@@ -200,7 +241,7 @@ func insertCustomer(ctx context.Context, c conn, actorID string, in gonghai.NewC
 	if err != nil {
 		return r, err
 	}
-	return r, reschedule(ctx, c, &r, rules, loc)
+	return r, reschedule(ctx, c, &r, p.Recycle, loc)
 }
 
 // UpdateCustomer changes a customer's fields. Its owner, admins and the
@@ -226,9 +267,13 @@ func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string,
 		if f.Stage != r.Stage && f.Stage != "" && len(s.Stages) > 0 && !slices.Contains(s.Stages, f.Stage) {
 			return gonghai.Invalid("stage", "one of the organisation's stages: "+strings.Join(s.Stages, ", "))
 		}
+		if err := duplicateOf(ctx, c, actor, f, r.ID); err != nil {
+			return err
+		}
 		now := db.now()
-		set, args := `name = ?, company = ?, category = ?, industry = ?, region = ?, product_line = ?, source = ?, stage = ?,
-			phone = ?, email = ?`, []any{f.Name, f.Company, f.Category, f.Industry, f.Region, f.ProductLine, f.Source, f.Stage, f.Phone, f.Email}
+		cols, args := c.sealed(r.ID, personalOfFields(&f))
+		set := setList(append(cols, "company", "category", "industry", "region", "product_line", "source", "stage"))
+		args = append(args, f.Company, f.Category, f.Industry, f.Region, f.ProductLine, f.Source, f.Stage)
 		if s.Advances(r.Stage, f.Stage) {
 			set, args = set+`, last_stage_at = ?`, append(args, micros(now))
 		}
@@ -239,7 +284,7 @@ func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string,
 		return nil
 	})
 	if err != nil {
-		return out, fmt.Errorf("update customer %s: %w", id, err)
+		return out, fmt.Errorf("update customer %s: %w", id, db.raced(ctx, err, actor, patched(patch), id))
 	}
 	return out, nil
 }
@@ -249,16 +294,9 @@ func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string,
 // owner's managers may; while it is in a pool, admins and pool admins. A
 // pool admin sees the pool's owned customers but does not work them.
 func forWork(ctx context.Context, c conn, actor gonghai.User, id string) (customerRow, gonghai.Pool, error) {
-	r, err := getCustomer(ctx, c, id)
-	if err != nil {
-		return r, gonghai.Pool{}, err
-	}
-	p, err := lockPoolRules(ctx, c, r.PoolID)
+	r, p, err := visibleCustomer(ctx, c, actor, id, lockPoolRules)
 	if err != nil {
 		return r, p, err
-	}
-	if !seesCustomer(ctx, c, actor, r, p) {
-		return r, p, gonghai.Errorf(gonghai.ENotFound, "customer %s not found", id)
 	}
 	switch {
 	case actor.Role == gonghai.RoleAdmin:
@@ -285,21 +323,31 @@ func touch(ctx context.Context, c conn, r *customerRow, p gonghai.Pool, loc *tim
 	} else {
 		q, args = q+`owner_id = ?`, append(args, r.OwnerID)
 	}
-	nr, err := scanCustomer(c.queryRow(ctx, q+` RETURNING `+customerFields+`, ''`, args...))
+	nr, err := scanCustomer(c.queryRow(ctx, q+` RETURNING `+customerReturning, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return gonghai.Errorf(gonghai.EConflict, "customer %s changed owner meanwhile; reload and try again", r.ID)
 	}
 	if err != nil {
 		return mapErr(err)
 	}
-	nr.ownerDeptPath = r.ownerDeptPath
+	nr.ownerDeptPath, nr.mask = r.ownerDeptPath, r.mask
+	if err := c.openRow(&nr); err != nil {
+		return err
+	}
 	*r = nr
 	return reschedule(ctx, c, r, p.Recycle, loc)
 }
 
 func fieldsOf(c gonghai.Customer) gonghai.CustomerFields {
 	return gonghai.CustomerFields{Name: c.Name, Company: c.Company, Category: c.Category, Industry: c.Industry,
-		Region: c.Region, ProductLine: c.ProductLine, Source: c.Source, Stage: c.Stage, Phone: c.Phone, Email: c.Email}
+		Region: c.Region, ProductLine: c.ProductLine, Source: c.Source, Stage: c.Stage, Phone: c.Phone, Email: c.Email, WeChat: c.WeChat}
+}
+
+// patched returns the contact fields a patch sets, to name a duplicate.
+func patched(p gonghai.CustomerPatch) gonghai.CustomerFields {
+	var f gonghai.CustomerFields
+	p.Apply(&f)
+	return f
 }
 
 // invalidRef turns a missing referenced row into an invalid-field error.
@@ -334,9 +382,13 @@ func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID str
 		args = append(args, f.Region, escapeLike(f.Region)+"/%")
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		where = append(where, `(c.name LIKE ? ESCAPE '\' OR c.company LIKE ? ESCAPE '\')`)
-		pattern := "%" + escapeLike(q) + "%"
-		args = append(args, pattern, pattern)
+		// Names and contacts are sealed: they match whole, through their
+		// blind indexes; companies match in part.
+		where = append(where, `(c.company LIKE ? ESCAPE '\' OR c.name_key = ? OR c.phone_key = ? OR c.email_key = ? OR c.wechat_key = ?)`)
+		args = append(args, "%"+escapeLike(q)+"%")
+		for _, col := range personalColumns {
+			args = append(args, c.keys.MatchKey(col, q))
+		}
 	}
 	return db.listCustomers(ctx, viewer, where, args, pg)
 }
@@ -350,8 +402,12 @@ func (db *DB) listCustomers(ctx context.Context, viewer gonghai.User, where []st
 	if pg.After != "" {
 		where, args = append(where, "c.id < ?"), append(args, pg.After)
 	}
-	rows, err := collect(ctx, db.reader(), `SELECT `+customerColumns+customerFrom+`WHERE `+strings.Join(where, " AND ")+
+	c := db.reader()
+	rows, err := collect(ctx, c, `SELECT `+customerColumns+customerFrom+`WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY c.id DESC LIMIT ?`, append(args, pg.Size()+1), scanCustomer)
+	if err == nil {
+		err = c.openRows(rows)
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("list customers: %w", err)
 	}

@@ -1,7 +1,10 @@
 package store_test
 
 import (
+	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -155,7 +158,7 @@ func TestPoolListingFilters(t *testing.T) {
 		a := add(gonghai.CustomerFields{Company: "深圳南山科技", Category: "A", Industry: "制造业", Region: "广东省/深圳市/南山区", ProductLine: "ERP", Source: "展会"})
 		b := add(gonghai.CustomerFields{Company: "广州天河贸易", Category: "B", Industry: "零售", Region: "广东省/广州市/天河区", ProductLine: "CRM", Source: "官网"})
 		c := add(gonghai.CustomerFields{Company: "省外贸易", Category: "A", Industry: "零售", Region: "广东省外", ProductLine: "ERP", Source: "官网"})
-		d := add(gonghai.CustomerFields{Name: "王小明", Category: "C", Industry: "制造业", Region: "广东省", ProductLine: "CRM", Source: "转介绍"})
+		d := add(gonghai.CustomerFields{Name: "王小明", Phone: "13700000001", Email: "wang@example.cn", Category: "C", Industry: "制造业", Region: "广东省", ProductLine: "CRM", Source: "转介绍"})
 		e := add(gonghai.CustomerFields{Company: "增长100%科技", Category: "B", Region: "广西壮族自治区/南宁市"})
 		g := add(gonghai.CustomerFields{Company: "增长1000科技", Category: "B", Region: "广西壮族自治区"})
 		h := add(gonghai.CustomerFields{Company: "a_b数据", Category: "C"})
@@ -179,8 +182,13 @@ func TestPoolListingFilters(t *testing.T) {
 			{"product line", gonghai.CustomerFilter{ProductLine: "ERP"}, []string{a, c}},
 			{"source", gonghai.CustomerFilter{Source: "官网"}, []string{b, c}},
 			{"company substring", gonghai.CustomerFilter{Q: "南山"}, []string{a}},
-			{"name substring", gonghai.CustomerFilter{Q: "小明"}, []string{d}},
-			{"q trimmed", gonghai.CustomerFilter{Q: "  小明 "}, []string{d}},
+			// Names are sealed: they match whole, through their blind index.
+			{"whole name", gonghai.CustomerFilter{Q: "王小明"}, []string{d}},
+			{"whole name spaced", gonghai.CustomerFilter{Q: "王 小明"}, []string{d}},
+			{"name part", gonghai.CustomerFilter{Q: "小明"}, nil},
+			{"q trimmed", gonghai.CustomerFilter{Q: "  王小明 "}, []string{d}},
+			{"phone in another format", gonghai.CustomerFilter{Q: "+86 137-0000-0001"}, []string{d}},
+			{"email in capitals", gonghai.CustomerFilter{Q: "WANG@EXAMPLE.CN"}, []string{d}},
 			{"q with %", gonghai.CustomerFilter{Q: "100%"}, []string{e}},
 			{"q only %", gonghai.CustomerFilter{Q: "%"}, []string{e}},
 			{"q with _", gonghai.CustomerFilter{Q: "a_b"}, []string{h}},
@@ -197,21 +205,23 @@ func TestPoolListingFilters(t *testing.T) {
 	})
 }
 
-// TestMasking: contact fields leave the server masked unless the viewer is
-// the owner, an admin or the owner's manager (invariant 6).
+// TestMasking: contact fields leave the server in full only to the owner;
+// everyone else gets them masked or hidden, as the pool says, and those
+// entitled reveal them one logged, counted reveal at a time (invariant 6).
 func TestMasking(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
 		o := newSalesTree(f)
 		pa := f.user("pool.admin", gonghai.RoleRep, "", nil)
 		p := f.pool("华北公海", gonghai.PoolInput{MemberDepartmentIDs: &[]string{o.sales.ID}, AdminUserIDs: &[]string{pa.ID}})
-		const phone, email = "13812348000", "zhang.wei@example.cn"
-		const maskedPhone, maskedEmail = "138****8000", "z***@example.cn"
-		id := f.newCustomer(f.admin, p.ID, gonghai.CustomerFields{Name: "张伟", Company: "北京示例科技", Phone: phone, Email: email}).ID
+		const phone, email, wechat = "13812348000", "zhang.wei@example.cn", "zhangwei_bj"
+		full := [3]string{phone, email, wechat}
+		masked := [3]string{"138****8000", "z***@example.cn", "zh***"}
+		id := f.newCustomer(f.admin, p.ID, gonghai.CustomerFields{Name: "张伟", Company: "北京示例科技", Phone: phone, Email: email, WeChat: wechat}).ID
 
-		contacts := func(what string, c gonghai.Customer, wantPhone, wantEmail string) {
+		contacts := func(what string, c gonghai.Customer, want [3]string) {
 			t.Helper()
-			if c.ID != id || c.Phone != wantPhone || c.Email != wantEmail {
-				t.Fatalf("%s: customer %s shows %q %q, want %q %q", what, c.ID, c.Phone, c.Email, wantPhone, wantEmail)
+			if got := [3]string{c.Phone, c.Email, c.WeChat}; c.ID != id || got != want || c.Name != "张伟" {
+				t.Fatalf("%s: customer %s %q shows %q, want %q", what, c.ID, c.Name, got, want)
 			}
 		}
 		listed := func(viewer gonghai.User) gonghai.Customer {
@@ -230,31 +240,79 @@ func TestMasking(t *testing.T) {
 			}
 			return c
 		}
-
-		for _, viewer := range []gonghai.User{o.rep1, o.mgr1, o.salesMgr, pa} {
-			contacts(viewer.Login+" in the pool listing", listed(viewer), maskedPhone, maskedEmail)
-			contacts(viewer.Login+" in the detail of a pool customer", detail(viewer), maskedPhone, maskedEmail)
+		reveal := func(viewer gonghai.User, code string) {
+			t.Helper()
+			got, err := f.db.Reveal(f.ctx, viewer, id)
+			if code != "" {
+				wantCode(t, err, code)
+				return
+			}
+			if err != nil || [3]string{got.Phone, got.Email, got.WeChat} != full {
+				t.Fatalf("%s reveals %+v, %v", viewer.Login, got, err)
+			}
 		}
-		contacts("admin in the pool listing", listed(f.admin), phone, email)
-		contacts("admin in the detail", detail(f.admin), phone, email)
+		reveals := func(viewer gonghai.User) int {
+			t.Helper()
+			log, _, err := f.db.Audit(f.ctx, f.admin, gonghai.AuditFilter{Action: gonghai.AuditReveal, ActorID: viewer.ID}, gonghai.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(log)
+		}
+
+		for _, viewer := range []gonghai.User{o.rep1, o.mgr1, o.salesMgr, pa, f.admin} {
+			contacts(viewer.Login+" in the pool listing", listed(viewer), masked)
+			contacts(viewer.Login+" in the detail of a pool customer", detail(viewer), masked)
+		}
+		// In a pool, its admins and admins may reveal; members claim first.
+		reveal(o.rep1, gonghai.EForbidden)
+		reveal(o.mgr1, gonghai.EForbidden)
+		reveal(pa, "")
+		reveal(f.admin, "")
 
 		c, err := f.db.Claim(f.ctx, o.rep1, id, p.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		contacts("claim result", c, phone, email)
+		contacts("claim result", c, full)
 		mine, _, err := f.db.MyCustomers(f.ctx, o.rep1, gonghai.Page{})
 		if err != nil || len(mine) != 1 {
 			t.Fatalf("owner lists %d customers (%v), want 1", len(mine), err)
 		}
-		contacts("owner in MyCustomers", mine[0], phone, email)
-		contacts("owner in the detail", detail(o.rep1), phone, email)
-		contacts("owner's manager in the detail", detail(o.mgr1), phone, email)
-		contacts("owner's manager's manager in the detail", detail(o.salesMgr), phone, email)
-		contacts("pool admin in the detail of an owned customer", detail(pa), maskedPhone, maskedEmail)
+		contacts("owner in MyCustomers", mine[0], full)
+		contacts("owner in the detail", detail(o.rep1), full)
+		for _, viewer := range []gonghai.User{o.mgr1, o.salesMgr, pa, f.admin} {
+			contacts(viewer.Login+" in the detail of an owned customer", detail(viewer), masked)
+		}
 		for _, other := range []gonghai.User{o.mgr2, o.rep1b, o.rep2} {
 			_, err := f.db.Customer(f.ctx, other, id)
 			wantCode(t, err, gonghai.ENotFound)
+			reveal(other, gonghai.ENotFound)
+		}
+		// The owner's managers reveal; the owner needs no reveal, and none
+		// is counted; a pool admin does not work owned customers.
+		reveal(o.rep1, "")
+		reveal(o.mgr1, "")
+		reveal(o.salesMgr, "")
+		reveal(pa, gonghai.EForbidden)
+		if n := reveals(o.rep1); n != 0 {
+			t.Fatalf("the owner's reveal was logged %d times", n)
+		}
+		if n := reveals(o.mgr1); n != 1 {
+			t.Fatalf("the manager's reveal was logged %d times, want 1", n)
+		}
+
+		// A note that carries a number shows it masked to all but the owner.
+		if _, err := f.db.AddFollowUp(f.ctx, o.rep1, id, gonghai.NewFollowUp{Kind: "call",
+			Content: "新号码 139-1234-5678，邮箱 li.si@example.cn"}); err != nil {
+			t.Fatal(err)
+		}
+		for viewer, want := range map[*gonghai.User]string{&o.rep1: "新号码 139-1234-5678，邮箱 li.si@example.cn",
+			&o.mgr1: "新号码 139****5678，邮箱 l***@example.cn"} {
+			fs, _, err := f.db.FollowUps(f.ctx, *viewer, id, gonghai.Page{})
+			if err != nil || len(fs) != 1 || fs[0].Content != want {
+				t.Fatalf("%s reads the note as %+v (%v), want %q", viewer.Login, fs, err, want)
+			}
 		}
 
 		// Back in the pool, even its former owner sees it masked.
@@ -262,8 +320,57 @@ func TestMasking(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		contacts("release result", c, maskedPhone, maskedEmail)
-		contacts("former owner in the listing", listed(o.rep1), maskedPhone, maskedEmail)
+		contacts("release result", c, masked)
+		contacts("former owner in the listing", listed(o.rep1), masked)
+
+		// A pool that hides contacts shows none of them.
+		if _, err := f.db.UpdatePool(f.ctx, f.admin, p.ID, gonghai.PoolInput{ContactMask: ptr(gonghai.MaskHidden)}); err != nil {
+			t.Fatal(err)
+		}
+		contacts("listing of a hiding pool", listed(o.rep1), [3]string{})
+		contacts("detail in a hiding pool", detail(f.admin), [3]string{})
+		_, err = f.db.UpdatePool(f.ctx, f.admin, p.ID, gonghai.PoolInput{ContactMask: ptr("blurred")})
+		wantCode(t, err, gonghai.EInvalid)
+	})
+}
+
+// TestRevealQuota: each user reveals at most the day's quota; the count
+// starts again the next day in the organisation's zone, and 0 turns reveals
+// off.
+func TestRevealQuota(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		o := newSalesTree(f)
+		p := f.pool("华北公海", gonghai.PoolInput{MemberDepartmentIDs: &[]string{o.sales.ID}})
+		s, err := f.db.Settings(f.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.RevealDailyQuota = 2
+		if _, err := f.db.UpdateSettings(f.ctx, f.admin, s); err != nil {
+			t.Fatal(err)
+		}
+		ids := f.customers(p.ID, 3)
+		for _, id := range ids {
+			if _, err := f.db.Reveal(f.ctx, f.admin, id); err != nil && id != ids[2] {
+				t.Fatalf("reveal within the quota: %v", err)
+			} else if id == ids[2] {
+				wantCode(t, err, gonghai.ERevealQuota)
+			}
+		}
+		f.clock.Advance(24 * time.Hour)
+		if _, err := f.db.Reveal(f.ctx, f.admin, ids[2]); err != nil {
+			t.Fatalf("the next day's reveal: %v", err)
+		}
+		log, _, err := f.db.Audit(f.ctx, f.admin, gonghai.AuditFilter{Action: gonghai.AuditReveal}, gonghai.Page{})
+		if err != nil || len(log) != 3 {
+			t.Fatalf("audit holds %d reveals (%v), want 3: a refused reveal is not one", len(log), err)
+		}
+		s.RevealDailyQuota = 0
+		if _, err := f.db.UpdateSettings(f.ctx, f.admin, s); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.db.Reveal(f.ctx, f.admin, ids[0])
+		wantCode(t, err, gonghai.ERevealQuota)
 	})
 }
 
@@ -289,7 +396,8 @@ func TestPoolsVisibility(t *testing.T) {
 			{o.rep1b, []string{"A 销售部公海", "B 个人公海"}},
 			{o.rep2, []string{"A 销售部公海", "C 二组公海"}},
 			{o.mgr2, []string{"A 销售部公海", "C 二组公海"}},
-			{o.salesMgr, []string{"A 销售部公海"}},
+			// A manager sees the pools that serve their subtree.
+			{o.salesMgr, []string{"A 销售部公海", "B 个人公海", "C 二组公海"}},
 			{hiddenAdmin, []string{"A 销售部公海", "D 重点客户"}},
 			{f.admin, []string{"A 销售部公海", "B 个人公海", "C 二组公海", "D 重点客户", "E 无人公海"}},
 		} {
@@ -417,7 +525,13 @@ func TestCreateCustomer(t *testing.T) {
 			}
 			return err
 		}
-		fields := gonghai.CustomerFields{Company: "北京新客户", Phone: "13900001111", Category: "B"}
+		// Each create has a phone of its own: a repeated one is a duplicate.
+		phones := 0
+		next := func() gonghai.CustomerFields {
+			phones++
+			return gonghai.CustomerFields{Company: "北京新客户", Phone: fmt.Sprintf("139%08d", phones), Category: "B"}
+		}
+		fields := next()
 
 		// Straight to themselves.
 		f.clock.Advance(time.Minute)
@@ -435,7 +549,7 @@ func TestCreateCustomer(t *testing.T) {
 
 		// Into the pool.
 		before := count()
-		c = f.newCustomer(o.rep1, p.ID, fields)
+		c = f.newCustomer(o.rep1, p.ID, next())
 		if c.OwnerID != "" || count() != before+1 {
 			t.Fatalf("rep's new pool customer %+v; pool went from %d to %d", c, before, count())
 		}
@@ -443,11 +557,25 @@ func TestCreateCustomer(t *testing.T) {
 		f.wantLastEvent(c.ID, gonghai.Event{Kind: gonghai.EventCreated, ToPoolID: p.ID, ActorID: o.rep1.ID})
 
 		// Never to someone else, nor into a pool they do not belong to.
-		refuse(o.rep1, gonghai.NewCustomer{PoolID: p.ID, OwnerID: o.rep1b.ID, CustomerFields: fields}, gonghai.EForbidden)
-		refuse(o.rep2, gonghai.NewCustomer{PoolID: p.ID, CustomerFields: fields}, gonghai.ENotPoolMember)
+		refuse(o.rep1, gonghai.NewCustomer{PoolID: p.ID, OwnerID: o.rep1b.ID, CustomerFields: next()}, gonghai.EForbidden)
+		refuse(o.rep2, gonghai.NewCustomer{PoolID: p.ID, CustomerFields: next()}, gonghai.ENotPoolMember)
+		// The same phone in another format is a duplicate, named to whoever
+		// may know its owner.
+		dup := fields
+		dup.Phone = "+86 " + fields.Phone[:3] + "-" + fields.Phone[3:7] + "-" + fields.Phone[7:]
+		err = refuse(o.mgr1, gonghai.NewCustomer{PoolID: p.ID, CustomerFields: dup}, gonghai.EDuplicate)
+		var ge *gonghai.Error
+		if !errors.As(err, &ge) || ge.Match == nil || ge.Match.Field != "phone" || ge.Match.OwnerID != limited.ID || !ge.Match.Owned {
+			t.Fatalf("duplicate for the owner's manager names %+v, want the phone of %s's customer", ge.Match, limited.Login)
+		}
+		err = refuse(o.rep1, gonghai.NewCustomer{PoolID: p.ID, CustomerFields: dup}, gonghai.EDuplicate)
+		if !errors.As(err, &ge) || ge.Match == nil || ge.Match.OwnerID != "" || ge.Match.OwnerName != "" || !ge.Match.Owned ||
+			strings.Contains(ge.Message, limited.Name) || strings.Contains(ge.Message, fields.Phone) {
+			t.Fatalf("duplicate for another rep names %+v (%q): the owner, or the phone", ge.Match, ge.Message)
+		}
 		// The manager gives to their team; the admin to anyone.
 		f.clock.Advance(time.Minute)
-		c, err = f.db.CreateCustomer(f.ctx, o.mgr1, gonghai.NewCustomer{PoolID: p.ID, OwnerID: o.rep1b.ID, CustomerFields: fields})
+		c, err = f.db.CreateCustomer(f.ctx, o.mgr1, gonghai.NewCustomer{PoolID: p.ID, OwnerID: o.rep1b.ID, CustomerFields: next()})
 		if err != nil || c.OwnerID != o.rep1b.ID {
 			t.Fatalf("manager creates for their rep: %+v %v", c, err)
 		}
@@ -483,7 +611,10 @@ func TestUpdateCustomer(t *testing.T) {
 		if err != nil {
 			t.Fatalf("owner edits: %v", err)
 		}
-		stored := f.customer(ids[0])
+		stored, err := f.db.Customer(f.ctx, o.rep1, ids[0])
+		if err != nil {
+			t.Fatal(err)
+		}
 		if diff := cmp.Diff(stored, c); diff != "" {
 			t.Fatalf("update result differs from the stored customer (-stored +result):\n%s", diff)
 		}

@@ -34,6 +34,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	// Rows written before personal fields were sealed are sealed now.
+	if _, err := db.reseal(ctx, `pii_key IS NULL`, nil, sealBatch, nil); err != nil {
+		return fmt.Errorf("migrate: seal personal fields: %w", err)
+	}
 	return nil
 }
 

@@ -34,6 +34,9 @@ type move struct {
 	// rules and loc schedule the customer's deadline when it gains an owner.
 	rules gonghai.RecycleRules
 	loc   *time.Location
+	// mask is the contact mask of the pool the customer is in afterwards,
+	// for the answer; "" hides the contacts from all but the owner.
+	mask string
 }
 
 // errMoved means the customer was not where the move expected it.
@@ -66,7 +69,7 @@ func (m move) apply(ctx context.Context, c conn, now time.Time) (customerRow, er
 	if m.dueAt != nil {
 		q, args = q+` AND recycle_at = ? AND recycle_at <= ?`, append(args, micros(*m.dueAt), micros(now))
 	}
-	q += ` RETURNING event_seq, ` + customerFields + `, ''`
+	q += ` RETURNING event_seq, ` + customerReturning
 	var seq int
 	r, err := scanCustomer(extraColumns{s: c.queryRow(ctx, q, args...), before: []any{&seq}})
 	if err != nil {
@@ -74,6 +77,10 @@ func (m move) apply(ctx context.Context, c conn, now time.Time) (customerRow, er
 			return customerRow{}, errMoved
 		}
 		return customerRow{}, err
+	}
+	r.mask = m.mask
+	if err := c.openRow(&r); err != nil {
+		return r, err
 	}
 	err = insertEvent(ctx, c, gonghai.Event{CustomerID: m.customerID, Seq: seq, Kind: m.kind,
 		FromOwnerID: m.fromOwner, ToOwnerID: m.toOwner, FromPoolID: m.fromPool, ToPoolID: m.toPool,
@@ -256,7 +263,7 @@ func (db *DB) claim(ctx context.Context, c conn, actor gonghai.User, id, poolID 
 		return r, err
 	}
 	r, err = move{kind: gonghai.EventClaimed, customerID: id, fromPool: p.ID, toOwner: actor.ID, toPool: p.ID,
-		actorID: actor.ID, respectWait: true, rules: p.Recycle, loc: s.Location()}.apply(ctx, c, now)
+		actorID: actor.ID, respectWait: true, rules: p.Recycle, loc: s.Location(), mask: p.ContactMask}.apply(ctx, c, now)
 	if errors.Is(err, errMoved) {
 		return r, whyMoved(ctx, c, id, now)
 	}
@@ -379,7 +386,7 @@ func (db *DB) Release(ctx context.Context, actor gonghai.User, id, reason, toPoo
 			claimable = &t
 		}
 		r, err = move{kind: gonghai.EventReleased, customerID: id, fromOwner: r.OwnerID, fromPool: r.PoolID,
-			toPool: to, claimableAt: claimable, actorID: actor.ID, reason: reason}.apply(ctx, c, now)
+			toPool: to, claimableAt: claimable, actorID: actor.ID, reason: reason, mask: target.ContactMask}.apply(ctx, c, now)
 		if errors.Is(err, errMoved) {
 			return gonghai.Errorf(gonghai.EConflict, "customer %s changed owner; reload and try again", id)
 		}
@@ -453,7 +460,7 @@ func (db *DB) give(ctx context.Context, c conn, s gonghai.Settings, actor gongha
 		return r, err
 	}
 	r, err = move{kind: kind, customerID: id, fromOwner: r.OwnerID, fromPool: r.PoolID, toOwner: toID, toPool: r.PoolID,
-		actorID: actor.ID, reason: reason, forced: force, rules: p.Recycle, loc: s.Location()}.apply(ctx, c, now)
+		actorID: actor.ID, reason: reason, forced: force, rules: p.Recycle, loc: s.Location(), mask: p.ContactMask}.apply(ctx, c, now)
 	if errors.Is(err, errMoved) {
 		return r, whyMoved(ctx, c, id, now)
 	}

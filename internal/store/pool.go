@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/gonghai/gonghai"
 )
@@ -13,6 +15,9 @@ func validatePool(ctx context.Context, c conn, p gonghai.Pool) error {
 	bad := map[string]string{}
 	if p.Name == "" || len([]rune(p.Name)) > 100 {
 		bad["name"] = "1 to 100 characters"
+	}
+	if !gonghai.ValidMask(p.ContactMask) {
+		bad["contact_mask"] = "masked or hidden"
 	}
 	for field, n := range map[string]int{"daily_claim_limit": p.DailyClaimLimit, "reclaim_cooldown_days": p.ReclaimCooldownDays,
 		"release_wait_hours": p.ReleaseWaitHours, "holding_limit": p.HoldingLimit} {
@@ -60,7 +65,7 @@ func validatePool(ctx context.Context, c conn, p gonghai.Pool) error {
 // CreatePool adds a pool; admins only.
 func (db *DB) CreatePool(ctx context.Context, actor gonghai.User, in gonghai.PoolInput) (gonghai.Pool, error) {
 	now := db.now()
-	p := gonghai.Pool{ID: newID(), Created: now, Updated: now}
+	p := gonghai.Pool{ID: newID(), ContactMask: gonghai.MaskPartial, Created: now, Updated: now}
 	in.Apply(&p)
 	if actor.Role != gonghai.RoleAdmin {
 		return p, gonghai.Errorf(gonghai.EForbidden, "only an admin creates pools")
@@ -74,13 +79,16 @@ func (db *DB) CreatePool(ctx context.Context, actor gonghai.User, in gonghai.Poo
 			return err
 		}
 		_, err = c.exec(ctx, `INSERT INTO pools (id, name, hidden, daily_claim_limit, reclaim_cooldown_days, release_wait_hours,
-			holding_limit, return_pool_id, recycle_rules, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			holding_limit, return_pool_id, recycle_rules, contact_mask, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			p.ID, p.Name, p.Hidden, p.DailyClaimLimit, p.ReclaimCooldownDays, p.ReleaseWaitHours, p.HoldingLimit,
-			nullString(p.ReturnPoolID), string(rules), micros(now), micros(now))
+			nullString(p.ReturnPoolID), string(rules), p.ContactMask, micros(now), micros(now))
 		if err = mapErr(err); err != nil {
 			return poolNameTaken(err, p.Name)
 		}
-		return writePoolMembers(ctx, c, p)
+		if err := writePoolMembers(ctx, c, p); err != nil {
+			return err
+		}
+		return audit(ctx, c, auditPool(actor, p.ID, in, now, "created"))
 	})
 	if err != nil {
 		return p, fmt.Errorf("create pool: %w", err)
@@ -94,6 +102,28 @@ func poolNameTaken(err error, name string) error {
 			Fields: map[string]string{"name": "taken"}}
 	}
 	return err
+}
+
+// auditPool records a pool's creation or change, naming the parts that
+// were given: rules, members, admins, visibility.
+func auditPool(actor gonghai.User, id string, in gonghai.PoolInput, now time.Time, what string) gonghai.AuditEntry {
+	e := auditBy(&actor, gonghai.AuditPoolChange, "pool", id, now)
+	var parts []string
+	for _, part := range []struct {
+		name string
+		set  bool
+	}{
+		{"name", in.Name != nil}, {"hidden", in.Hidden != nil}, {"members", in.MemberUserIDs != nil || in.MemberDepartmentIDs != nil},
+		{"admins", in.AdminUserIDs != nil}, {"claim_rules", in.DailyClaimLimit != nil || in.ReclaimCooldownDays != nil ||
+			in.ReleaseWaitHours != nil || in.HoldingLimit != nil || in.ReturnPoolID != nil},
+		{"recycle_rules", in.Recycle != nil}, {"contact_mask", in.ContactMask != nil},
+	} {
+		if part.set {
+			parts = append(parts, part.name)
+		}
+	}
+	e.Detail = map[string]string{"event": what, "parts": strings.Join(parts, ",")}
+	return e
 }
 
 // writePoolMembers replaces the pool's member and admin lists.
@@ -150,13 +180,16 @@ func (db *DB) UpdatePool(ctx context.Context, actor gonghai.User, id string, in 
 			return err
 		}
 		_, err = c.exec(ctx, `UPDATE pools SET name = ?, hidden = ?, daily_claim_limit = ?, reclaim_cooldown_days = ?,
-			release_wait_hours = ?, holding_limit = ?, return_pool_id = ?, recycle_rules = ?, updated_at = ? WHERE id = ?`,
+			release_wait_hours = ?, holding_limit = ?, return_pool_id = ?, recycle_rules = ?, contact_mask = ?, updated_at = ? WHERE id = ?`,
 			p.Name, p.Hidden, p.DailyClaimLimit, p.ReclaimCooldownDays, p.ReleaseWaitHours, p.HoldingLimit,
-			nullString(p.ReturnPoolID), string(rules), micros(p.Updated), p.ID)
+			nullString(p.ReturnPoolID), string(rules), p.ContactMask, micros(p.Updated), p.ID)
 		if err = mapErr(err); err != nil {
 			return poolNameTaken(err, p.Name)
 		}
 		if err := writePoolMembers(ctx, c, p); err != nil {
+			return err
+		}
+		if err := audit(ctx, c, auditPool(actor, p.ID, in, p.Updated, "changed")); err != nil {
 			return err
 		}
 		if in.Recycle == nil {
@@ -171,7 +204,7 @@ func (db *DB) UpdatePool(ctx context.Context, actor gonghai.User, id string, in 
 }
 
 const poolColumns = `id, name, hidden, daily_claim_limit, reclaim_cooldown_days, release_wait_hours, holding_limit, return_pool_id,
-	recycle_rules, created_at, updated_at`
+	recycle_rules, contact_mask, created_at, updated_at`
 
 func scanPool(s scanner) (gonghai.Pool, error) {
 	var p gonghai.Pool
@@ -179,7 +212,7 @@ func scanPool(s scanner) (gonghai.Pool, error) {
 	var rules string
 	var created, updated int64
 	err := s.Scan(&p.ID, &p.Name, &p.Hidden, &p.DailyClaimLimit, &p.ReclaimCooldownDays, &p.ReleaseWaitHours,
-		&p.HoldingLimit, &ret, &rules, &created, &updated)
+		&p.HoldingLimit, &ret, &rules, &p.ContactMask, &created, &updated)
 	p.ReturnPoolID, p.Created, p.Updated = ret.String, fromMicros(created), fromMicros(updated)
 	if err == nil {
 		err = json.Unmarshal([]byte(rules), &p.Recycle)
@@ -274,7 +307,31 @@ func seesPool(ctx context.Context, c conn, u gonghai.User, p gonghai.Pool) bool 
 		return false
 	}
 	ok, err := isMember(ctx, c, p.ID, u)
+	if err == nil && !ok && u.Role == gonghai.RoleManager {
+		ok, err = servesSubtree(ctx, c, p.ID, u)
+	}
 	return err == nil && ok
+}
+
+// servesSubtree reports whether pool p serves part of manager u's
+// department subtree: a member department, or a member user, within it.
+// Managers see those pools, to follow their teams' work and assign from
+// them.
+func servesSubtree(ctx context.Context, c conn, poolID string, u gonghai.User) (bool, error) {
+	if u.DeptPath == "" {
+		return false, nil
+	}
+	var one int
+	err := c.queryRow(ctx, `SELECT 1 FROM pool_member_departments m JOIN departments d ON d.id = m.department_id
+		WHERE m.pool_id = ? AND d.path LIKE ? ESCAPE '\'
+		UNION ALL
+		SELECT 1 FROM pool_member_users m JOIN users mu ON mu.id = m.user_id JOIN departments d ON d.id = mu.department_id
+		WHERE m.pool_id = ? AND d.path LIKE ? ESCAPE '\'
+		LIMIT 1`, poolID, escapeLike(u.DeptPath)+"%", poolID, escapeLike(u.DeptPath)+"%").Scan(&one)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // Pool returns pool id if viewer may see it.

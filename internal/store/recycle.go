@@ -317,31 +317,45 @@ func (db *DB) Remind(ctx context.Context, d gonghai.Due) (bool, error) {
 }
 
 // notify writes notification n, and queues it for the webhook when the
-// organisation has one, in the caller's transaction.
+// organisation has one, in the caller's transaction. Its text, which names
+// the customer, is composed when it is read: only the sealed name is kept.
 func notify(ctx context.Context, c conn, s gonghai.Settings, n gonghai.Notification) error {
 	var webhook any
 	if s.WebhookURL != "" {
 		webhook = micros(n.Created)
 	}
-	text := gonghai.NotificationText(n.Kind, n.CustomerName, n.Rule, n.DaysLeft, *n.Deadline, s.Location())
 	_, err := c.exec(ctx, `INSERT INTO notifications (id, user_id, kind, customer_id, rule, deadline_at, days_left, body,
-		created_at, webhook_next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		newID(), n.UserID, n.Kind, n.CustomerID, string(n.Rule), nullTime(n.Deadline), n.DaysLeft, text, micros(n.Created), webhook)
+		created_at, webhook_next_at) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?)`,
+		newID(), n.UserID, n.Kind, n.CustomerID, string(n.Rule), nullTime(n.Deadline), n.DaysLeft, micros(n.Created), webhook)
 	return err
 }
 
-const notificationColumns = `n.id, n.user_id, n.kind, n.customer_id, COALESCE(c.company, ''), COALESCE(c.name, ''), n.rule,
-	n.deadline_at, n.days_left, n.body, n.created_at, n.read_at`
+const notificationColumns = `n.id, n.user_id, n.kind, n.customer_id, COALESCE(c.company, ''), COALESCE(c.name, ''),
+	COALESCE(c.pii_key, ''), n.rule, n.deadline_at, n.days_left, n.created_at, n.read_at`
 
-func scanNotification(s scanner) (gonghai.Notification, error) {
-	var n gonghai.Notification
-	var company, name string
-	var deadline, read sql.NullInt64
-	var created int64
-	err := s.Scan(&n.ID, &n.UserID, &n.Kind, &n.CustomerID, &company, &name, &n.Rule, &deadline, &n.DaysLeft, &n.Text, &created, &read)
-	n.CustomerName = displayName(gonghai.Customer{Name: name, Company: company})
-	n.Deadline, n.Read, n.Created = nullMicros(deadline), nullMicros(read), fromMicros(created)
-	return n, err
+// notificationScanner reads notifications, opening the customer's name and
+// composing the text in the organisation's zone loc.
+func (c conn) notificationScanner(loc *time.Location) func(scanner) (gonghai.Notification, error) {
+	return func(s scanner) (gonghai.Notification, error) {
+		var n gonghai.Notification
+		r := customerRow{}
+		var deadline, read sql.NullInt64
+		var created int64
+		err := s.Scan(&n.ID, &n.UserID, &n.Kind, &n.CustomerID, &r.Company, &r.Name, &r.piiKey, &n.Rule, &deadline, &n.DaysLeft, &created, &read)
+		if err != nil {
+			return n, err
+		}
+		r.ID = n.CustomerID
+		if err := c.openRow(&r); err != nil {
+			return n, err
+		}
+		n.CustomerName = displayName(r.Customer)
+		n.Deadline, n.Read, n.Created = nullMicros(deadline), nullMicros(read), fromMicros(created)
+		if n.Deadline != nil {
+			n.Text = gonghai.NotificationText(n.Kind, n.CustomerName, n.Rule, n.DaysLeft, *n.Deadline, loc)
+		}
+		return n, nil
+	}
 }
 
 // Notifications lists viewer's notifications, newest first.
@@ -351,7 +365,8 @@ func (db *DB) Notifications(ctx context.Context, viewer gonghai.User, pg gonghai
 	if pg.After != "" {
 		q, args = q+` AND n.id < ?`, append(args, pg.After)
 	}
-	out, err := collect(ctx, db.reader(), q+` ORDER BY n.id DESC LIMIT ?`, append(args, pg.Size()+1), scanNotification)
+	c := db.reader()
+	out, err := collect(ctx, c, q+` ORDER BY n.id DESC LIMIT ?`, append(args, pg.Size()+1), c.notificationScanner(db.location()))
 	if err != nil {
 		return nil, "", fmt.Errorf("notifications: %w", err)
 	}
@@ -393,13 +408,17 @@ func (db *DB) LeaseWebhooks(ctx context.Context, limit int, lease time.Duration)
 		if c.dialect == Postgres {
 			lock = ` FOR UPDATE OF n SKIP LOCKED`
 		}
-		var err error
+		s, err := getSettings(ctx, c)
+		if err != nil {
+			return err
+		}
+		scan := c.notificationScanner(s.Location())
 		out, err = collect(ctx, c, `SELECT `+notificationColumns+`, u.login, u.name, n.webhook_attempts
 			FROM notifications n JOIN users u ON u.id = n.user_id LEFT JOIN customers c ON c.id = n.customer_id
 			WHERE n.webhook_next_at <= ? AND n.webhook_attempts < ? ORDER BY n.webhook_next_at LIMIT ?`+lock,
 			[]any{micros(now), WebhookMaxAttempts, limit}, func(s scanner) (gonghai.WebhookMessage, error) {
 				var m gonghai.WebhookMessage
-				n, err := scanNotification(extraColumns{s: s, after: []any{&m.UserLogin, &m.UserName, &m.Attempt}})
+				n, err := scan(extraColumns{s: s, after: []any{&m.UserLogin, &m.UserName, &m.Attempt}})
 				m.Notification, m.Attempt = n, m.Attempt+1
 				return m, err
 			})
@@ -483,6 +502,9 @@ func (db *DB) RecyclePreview(ctx context.Context, actor gonghai.User, poolID str
 		d := rules.Deadline(r.Facts(), loc)
 		if d == nil || !d.At.Before(end) {
 			continue
+		}
+		if err := c.openRow(&r); err != nil {
+			return nil, err
 		}
 		day := gonghai.StartOfDay(d.At, loc)
 		if day.Before(today) {

@@ -19,9 +19,9 @@ func (db *DB) Settings(ctx context.Context) (gonghai.Settings, error) {
 func getSettings(ctx context.Context, c conn) (gonghai.Settings, error) {
 	var s gonghai.Settings
 	var limits, stages string
-	err := c.queryRow(ctx, `SELECT time_zone, exclude_won_from_holding, level_holding_limits, stages, webhook_url, webhook_format
-		FROM organisation WHERE id = 1`).
-		Scan(&s.TimeZone, &s.ExcludeWonFromHolding, &limits, &stages, &s.WebhookURL, &s.WebhookFormat)
+	err := c.queryRow(ctx, `SELECT time_zone, exclude_won_from_holding, level_holding_limits, stages, webhook_url, webhook_format,
+		reveal_daily_quota FROM organisation WHERE id = 1`).
+		Scan(&s.TimeZone, &s.ExcludeWonFromHolding, &limits, &stages, &s.WebhookURL, &s.WebhookFormat, &s.RevealDailyQuota)
 	if err != nil {
 		return s, fmt.Errorf("settings: %w", err)
 	}
@@ -62,6 +62,9 @@ func (db *DB) UpdateSettings(ctx context.Context, actor gonghai.User, s gonghai.
 	if s.WebhookFormat != gonghai.WebhookJSON && s.WebhookFormat != gonghai.WebhookRobotText {
 		return s, gonghai.Invalid("webhook_format", "json or robot_text")
 	}
+	if s.RevealDailyQuota < 0 || s.RevealDailyQuota > 100_000 {
+		return s, gonghai.Invalid("reveal_daily_quota", "0 to 100000")
+	}
 	if u, err := url.Parse(s.WebhookURL); s.WebhookURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
 		return s, gonghai.Invalid("webhook_url", "an http or https URL, or empty for none")
 	}
@@ -82,9 +85,15 @@ func (db *DB) UpdateSettings(ctx context.Context, actor gonghai.User, s gonghai.
 			return err
 		}
 		_, err = c.exec(ctx, `UPDATE organisation SET time_zone = ?, exclude_won_from_holding = ?, level_holding_limits = ?,
-			stages = ?, webhook_url = ?, webhook_format = ? WHERE id = 1`,
-			s.TimeZone, s.ExcludeWonFromHolding, string(limits), string(stages), s.WebhookURL, s.WebhookFormat)
-		if err != nil || old.Location().String() == s.Location().String() {
+			stages = ?, webhook_url = ?, webhook_format = ?, reveal_daily_quota = ? WHERE id = 1`,
+			s.TimeZone, s.ExcludeWonFromHolding, string(limits), string(stages), s.WebhookURL, s.WebhookFormat, s.RevealDailyQuota)
+		if err != nil {
+			return err
+		}
+		e := auditBy(&actor, gonghai.AuditSettingChange, "settings", "1", db.now())
+		e.Detail = map[string]string{"time_zone": s.TimeZone, "reveal_daily_quota": fmt.Sprint(s.RevealDailyQuota),
+			"webhook": fmt.Sprint(s.WebhookURL != "")}
+		if err := audit(ctx, c, e); err != nil || old.Location().String() == s.Location().String() {
 			return err
 		}
 		// Rules count calendar days in the organisation's zone.

@@ -21,6 +21,7 @@ type queryer interface {
 type conn struct {
 	q       queryer
 	dialect Dialect
+	keys    Keys
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -87,7 +88,7 @@ func (db *DB) tryTx(ctx context.Context, fn func(c conn) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", mapErr(err))
 	}
-	if err := fn(conn{q: tx, dialect: db.dialect}); err != nil {
+	if err := fn(conn{q: tx, dialect: db.dialect, keys: db.keys}); err != nil {
 		return errors.Join(err, ignoreDone(tx.Rollback()))
 	}
 	if err := tx.Commit(); err != nil {
@@ -124,4 +125,4 @@ func collect[T any](ctx context.Context, c conn, q string, args []any, scan func
 
 // reader returns a conn on the read pool, for statements outside a
 // transaction.
-func (db *DB) reader() conn { return conn{q: db.read, dialect: db.dialect} }
+func (db *DB) reader() conn { return conn{q: db.read, dialect: db.dialect, keys: db.keys} }

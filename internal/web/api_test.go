@@ -3,11 +3,14 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -79,9 +82,13 @@ func newOrg(t *testing.T, dsn string) *org {
 	o.pool = pool("华东公海", gonghai.PoolInput{MemberDepartmentIDs: &[]string{east.ID}, DailyClaimLimit: ptr(3)})
 	o.northPool = pool("华北公海", gonghai.PoolInput{MemberDepartmentIDs: &[]string{north.ID}})
 	o.hidden = pool("重点客户池", gonghai.PoolInput{Hidden: ptr(true), MemberDepartmentIDs: &[]string{east.ID}})
+	n := 0
 	customer := func(p gonghai.Pool, owner string) string {
+		// Contacts differ in their middle, so they mask alike: 138****8000, z***@hengxin.cn.
+		n++
 		c, err := db.CreateCustomer(ctx, o.admin, gonghai.NewCustomer{PoolID: p.ID, OwnerID: owner,
-			CustomerFields: gonghai.CustomerFields{Name: "张伟", Company: "上海恒信科技有限公司", Phone: "13812348000", Email: "zhang.wei@hengxin.cn"}})
+			CustomerFields: gonghai.CustomerFields{Name: "张伟", Company: "上海恒信科技有限公司", Phone: fmt.Sprintf("138123%d8000", 3+n),
+				Email: fmt.Sprintf("zhang.wei.%d@hengxin.cn", n), WeChat: fmt.Sprintf("zhangwei_%d", n)}})
 		must(err)
 		return c.ID
 	}
@@ -226,8 +233,8 @@ func (o *org) snapshot() string {
 	return b.String()
 }
 
-// TestMasking: a rep browsing a pool sees no full phone number or email;
-// the owner, the owner's manager and admins do.
+// TestMasking: only the owner gets a customer's contacts in full; every
+// other viewer gets them masked, wherever the customer appears.
 func TestMasking(t *testing.T) {
 	forEachDB(t, func(t *testing.T, o *org) {
 		for _, sc := range []struct {
@@ -236,18 +243,86 @@ func TestMasking(t *testing.T) {
 		}{
 			{"rep.a", "/api/v1/pools/" + o.pool.ID + "/customers", true},
 			{"mgr.east", "/api/v1/pools/" + o.pool.ID + "/customers", true},
-			{"admin", "/api/v1/pools/" + o.pool.ID + "/customers", false},
+			{"admin", "/api/v1/pools/" + o.pool.ID + "/customers", true},
 			{"rep.a", "/api/v1/customers/" + o.inPool, true},
 			{"rep.a", "/api/v1/customers/" + o.ownedByA, false},
 			{"rep.a", "/api/v1/me/customers", false},
-			{"mgr.east", "/api/v1/customers/" + o.ownedByA, false},
+			{"mgr.east", "/api/v1/customers/" + o.ownedByA, true},
+			{"admin", "/api/v1/customers/" + o.ownedByA, true},
 		} {
 			status, body, _ := o.call(sc.as, "GET", sc.path, "")
 			j, _ := json.Marshal(body)
-			full := strings.Contains(string(j), "13812348000") || strings.Contains(string(j), "zhang.wei@")
+			full := fullContact.MatchString(string(j))
 			hidden := strings.Contains(string(j), "138****8000") && strings.Contains(string(j), "z***@hengxin.cn")
 			if status != 200 || full == sc.masked || hidden != sc.masked {
 				t.Errorf("%s GET %s: status %d, masked=%v, want masked=%v: %s", sc.as, sc.path, status, hidden, sc.masked, j)
+			}
+		}
+	})
+}
+
+// fullContact matches a whole mobile number or email address, or a sealed
+// value, in a response body.
+var fullContact = regexp.MustCompile(`1[3-9][0-9]{9}|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[a-z]{2,}|"k[0-9]+\$`)
+
+// TestMaskingScan: every body a non-owner can get that carries a customer
+// (pool listings, searches by name and by phone, detail, history,
+// follow-ups, the answers to claim, release, assign, and a duplicate's
+// error) holds no full phone number or email address.
+func TestMaskingScan(t *testing.T) {
+	forEachDB(t, func(t *testing.T, o *org) {
+		var bodies, requests []string
+		get := func(as, method, path, body string) map[string]any {
+			t.Helper()
+			status, b, _ := o.call(as, method, path, body)
+			j, _ := json.Marshal(b)
+			if status >= 500 {
+				t.Fatalf("%s %s %s: %d %s", as, method, path, status, j)
+			}
+			bodies, requests = append(bodies, string(j)), append(requests, as+" "+method+" "+path)
+			return b
+		}
+		// The owner logs a note that carries a number and an address.
+		get("rep.a", "POST", "/api/v1/customers/"+o.ownedByA+"/followups", `{"kind":"call","content":"新号码 13987654321 / li@hengxin.cn"}`)
+		bodies, requests = nil, nil
+		// A member finds a pool customer by its phone in any format, and by its email.
+		for _, q := range []string{"+86 138-1234-8000", "ZHANG.WEI.1@hengxin.cn"} {
+			if b := get("rep.b", "GET", "/api/v1/pools/"+o.pool.ID+"/customers?q="+url.QueryEscape(q), ""); len(b["items"].([]any)) != 1 {
+				t.Fatalf("a search by %q finds %v, want the one customer", q, b)
+			}
+		}
+		for _, as := range []string{"rep.a", "rep.b", "mgr.east", "admin", "rep.north"} {
+			for _, path := range []string{
+				"/api/v1/pools/" + o.pool.ID + "/customers",
+				"/api/v1/pools/" + o.pool.ID + "/customers?q=" + url.QueryEscape("张伟"),
+				"/api/v1/pools/" + o.pool.ID + "/customers?q=" + url.QueryEscape("+86 138-1234-8000"),
+				"/api/v1/pools/" + o.pool.ID + "/customers?q=zhang.wei.1@hengxin.cn",
+				"/api/v1/pools/" + o.hidden.ID + "/customers",
+				"/api/v1/customers/" + o.inPool,
+				"/api/v1/customers/" + o.inPool + "/history",
+				"/api/v1/customers/" + o.hiddenC,
+			} {
+				get(as, "GET", path, "")
+			}
+			if as != "rep.a" {
+				for _, path := range []string{"", "/history", "/followups"} {
+					get(as, "GET", "/api/v1/customers/"+o.ownedByA+path, "")
+				}
+			}
+			// A duplicate's error names the match, never its contacts.
+			get(as, "POST", "/api/v1/customers", `{"pool_id":"`+o.pool.ID+`","company":"重复","phone":"+86 138 1235 8000"}`)
+		}
+		get("mgr.east", "POST", "/api/v1/customers/"+o.inPool+"/assign", `{"user_id":"`+o.b.ID+`"}`)
+		get("rep.b", "POST", "/api/v1/customers/"+o.inPool+"/release", `{"reason":"暂无需求"}`)
+		get("admin", "POST", "/api/v1/customers/"+o.inPool+"/assign", `{"user_id":"`+o.a.ID+`"}`)
+		get("admin", "POST", "/api/v1/customers/"+o.ownedByA+"/transfer", `{"user_id":"`+o.b.ID+`"}`)
+		get("rep.a", "GET", "/api/v1/customers/"+o.ownedByA+"/followups", "")
+		if len(bodies) < 40 {
+			t.Fatalf("scanned only %d bodies", len(bodies))
+		}
+		for i, b := range bodies {
+			if m := fullContact.FindString(b); m != "" {
+				t.Errorf("a full contact %q left the server: %s: %s", m, requests[i], b)
 			}
 		}
 	})

@@ -19,11 +19,12 @@ type CustomerFields struct {
 	Stage       *string `json:"stage,omitempty" maxLength:"200"`
 	Phone       *string `json:"phone,omitempty" maxLength:"200" example:"13812348000"`
 	Email       *string `json:"email,omitempty" maxLength:"200"`
+	WeChat      *string `json:"wechat,omitempty" maxLength:"200" example:"wxid_zhangwei"`
 }
 
 func (f CustomerFields) patch() gonghai.CustomerPatch {
 	return gonghai.CustomerPatch{Name: f.Name, Company: f.Company, Category: f.Category, Industry: f.Industry, Region: f.Region,
-		ProductLine: f.ProductLine, Source: f.Source, Stage: f.Stage, Phone: f.Phone, Email: f.Email}
+		ProductLine: f.ProductLine, Source: f.Source, Stage: f.Stage, Phone: f.Phone, Email: f.Email, WeChat: f.WeChat}
 }
 
 type customerCreateIn struct {

@@ -29,6 +29,7 @@ type settingsJSON struct {
 	Stages                *[]string      `json:"stages,omitempty" maxItems:"50" doc:"The sales process in order; moving later is an advance. Omitted: unchanged"`
 	WebhookURL            *string        `json:"webhook_url,omitempty" maxLength:"2000" doc:"Receives reminders and recycle notices; empty for none. Shown to admins only. Omitted: unchanged"`
 	WebhookFormat         *string        `json:"webhook_format,omitempty" enum:"json,robot_text" doc:"json, or robot_text for DingTalk and WeCom group robots. Omitted: unchanged"`
+	RevealDailyQuota      *int           `json:"reveal_daily_quota,omitempty" minimum:"0" maximum:"100000" doc:"Reveals of masked contacts per user per day; 0 turns reveals off. Omitted: unchanged"`
 }
 
 func (s *Server) getSettings(ctx context.Context, _ *struct{}) (*body[settingsJSON], error) {
@@ -45,7 +46,7 @@ func settingsOut(st gonghai.Settings) settingsJSON {
 		st.LevelHoldingLimits = map[string]int{}
 	}
 	return settingsJSON{TimeZone: st.TimeZone, LevelHoldingLimits: st.LevelHoldingLimits, ExcludeWonFromHolding: st.ExcludeWonFromHolding,
-		Stages: &st.Stages, WebhookURL: &st.WebhookURL, WebhookFormat: &st.WebhookFormat}
+		Stages: &st.Stages, WebhookURL: &st.WebhookURL, WebhookFormat: &st.WebhookFormat, RevealDailyQuota: &st.RevealDailyQuota}
 }
 
 func (s *Server) putSettings(ctx context.Context, in *body[settingsJSON]) (*body[settingsJSON], error) {
@@ -54,7 +55,11 @@ func (s *Server) putSettings(ctx context.Context, in *body[settingsJSON]) (*body
 		return nil, err
 	}
 	next := gonghai.Settings{TimeZone: in.Body.TimeZone, LevelHoldingLimits: in.Body.LevelHoldingLimits,
-		ExcludeWonFromHolding: in.Body.ExcludeWonFromHolding, Stages: cur.Stages, WebhookURL: cur.WebhookURL, WebhookFormat: cur.WebhookFormat}
+		ExcludeWonFromHolding: in.Body.ExcludeWonFromHolding, Stages: cur.Stages, WebhookURL: cur.WebhookURL, WebhookFormat: cur.WebhookFormat,
+		RevealDailyQuota: cur.RevealDailyQuota}
+	if in.Body.RevealDailyQuota != nil {
+		next.RevealDailyQuota = *in.Body.RevealDailyQuota
+	}
 	for _, f := range []struct{ dst, src *string }{{&next.WebhookURL, in.Body.WebhookURL}, {&next.WebhookFormat, in.Body.WebhookFormat}} {
 		if f.src != nil {
 			*f.dst = *f.src

@@ -51,6 +51,7 @@ type poolJSON struct {
 	HoldingLimit        int              `json:"holding_limit" doc:"Customers of this pool one rep may own; 0 = no limit"`
 	ReturnPoolID        *string          `json:"return_pool_id" doc:"Where released and recycled customers go; null = this pool"`
 	Recycle             RecycleRulesJSON `json:"recycle" doc:"Recycle rules: how neglected customers come back"`
+	ContactMask         string           `json:"contact_mask" enum:"masked,hidden" doc:"What non-owners see of contact fields: masked (138****8000) or hidden (empty)"`
 	CreatedAt           time.Time        `json:"created_at"`
 	UpdatedAt           time.Time        `json:"updated_at"`
 }
@@ -107,7 +108,7 @@ func poolOut(p gonghai.Pool) poolJSON {
 		MemberDepartmentIDs: nonNil(p.MemberDepartmentIDs), AdminUserIDs: nonNil(p.AdminUserIDs),
 		DailyClaimLimit: p.DailyClaimLimit, ReclaimCooldownDays: p.ReclaimCooldownDays, ReleaseWaitHours: p.ReleaseWaitHours,
 		HoldingLimit: p.HoldingLimit, ReturnPoolID: optional(p.ReturnPoolID), Recycle: recycleRulesOut(p.Recycle),
-		CreatedAt: p.Created, UpdatedAt: p.Updated}
+		ContactMask: p.ContactMask, CreatedAt: p.Created, UpdatedAt: p.Updated}
 }
 
 type customerJSON struct {
@@ -121,8 +122,9 @@ type customerJSON struct {
 	Source      string     `json:"source"`
 	Stage       string     `json:"stage"`
 	Won         bool       `json:"won"`
-	Phone       string     `json:"phone" doc:"Masked (138****8000) unless you own the customer, manage its owner or are an admin"`
-	Email       string     `json:"email" doc:"Masked like the phone"`
+	Phone       string     `json:"phone" doc:"Full only to the owner; others get it masked (138****8000) or empty, as the pool says. Entitled viewers may reveal it."`
+	Email       string     `json:"email" doc:"Masked like the phone (z***@example.cn)"`
+	WeChat      string     `json:"wechat" doc:"Masked like the phone (wx***)"`
 	OwnerID     *string    `json:"owner_id" doc:"null while the customer is in a pool"`
 	PoolID      string     `json:"pool_id"`
 	OwnedSince  *time.Time `json:"owned_since"`
@@ -153,7 +155,7 @@ type countdownJSON struct {
 func customerOut(c gonghai.Customer) customerJSON {
 	j := customerJSON{ID: c.ID, Name: c.Name, Company: c.Company, Category: c.Category, Industry: c.Industry,
 		Region: c.Region, ProductLine: c.ProductLine, Source: c.Source, Stage: c.Stage, Won: c.Won, Phone: c.Phone,
-		Email: c.Email, OwnerID: optional(c.OwnerID), PoolID: c.PoolID, OwnedSince: c.OwnedSince, ClaimableAt: c.ClaimableAt,
+		Email: c.Email, WeChat: c.WeChat, OwnerID: optional(c.OwnerID), PoolID: c.PoolID, OwnedSince: c.OwnedSince, ClaimableAt: c.ClaimableAt,
 		CreatedAt: c.Created, UpdatedAt: c.Updated, Locked: c.Locked, WonAt: c.WonAt, LastFollowUpAt: c.LastFollowUp,
 		LastStageChangeAt: c.LastStageChange, LastOrderAt: c.LastOrder, LastOpportunityAt: c.LastOpportunity,
 		OpenOpportunities: c.OpenOpportunities}
@@ -193,10 +195,7 @@ type list[T any] struct {
 
 func listOf[T, S any](items []S, next string, out func(S) T) *list[T] {
 	l := &list[T]{}
-	l.Body.Items = make([]T, len(items))
-	for i, it := range items {
-		l.Body.Items[i] = out(it)
-	}
+	l.Body.Items = each(items, out)
 	l.Body.NextCursor = encodeCursor(next)
 	return l
 }

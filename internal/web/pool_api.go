@@ -20,6 +20,7 @@ type PoolFields struct {
 	HoldingLimit        *int              `json:"holding_limit,omitempty" minimum:"0"`
 	ReturnPoolID        *string           `json:"return_pool_id,omitempty"`
 	Recycle             *RecycleRulesJSON `json:"recycle,omitempty" doc:"Replaces the recycle rules whole; owned customers are rescheduled at once"`
+	ContactMask         *string           `json:"contact_mask,omitempty" enum:"masked,hidden" doc:"What non-owners see of contact fields (admin)"`
 }
 
 func (f PoolFields) input() gonghai.PoolInput {
@@ -30,7 +31,7 @@ func (f PoolFields) input() gonghai.PoolInput {
 	}
 	return gonghai.PoolInput{Name: f.Name, Hidden: f.Hidden, MemberUserIDs: f.MemberUserIDs, MemberDepartmentIDs: f.MemberDepartmentIDs,
 		AdminUserIDs: f.AdminUserIDs, DailyClaimLimit: f.DailyClaimLimit, ReclaimCooldownDays: f.ReclaimCooldownDays,
-		ReleaseWaitHours: f.ReleaseWaitHours, HoldingLimit: f.HoldingLimit, ReturnPoolID: f.ReturnPoolID, Recycle: recycle}
+		ReleaseWaitHours: f.ReleaseWaitHours, HoldingLimit: f.HoldingLimit, ReturnPoolID: f.ReturnPoolID, Recycle: recycle, ContactMask: f.ContactMask}
 }
 
 func (s *Server) createPool(ctx context.Context, in *body[PoolFields]) (*body[poolJSON], error) {

@@ -1,0 +1,156 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/gonghai/gonghai"
+)
+
+// Reveal shows customer id's contact fields in full to actor. Its owner sees
+// them anyway; the owner's managers and admins, and for a customer in a
+// pool its pool admins, may reveal them one customer at a time: each reveal
+// is counted against the organisation's daily quota per user and written
+// to the audit log, in one transaction. The count is one guarded upsert,
+// so concurrent reveals on several nodes never pass the quota.
+func (db *DB) Reveal(ctx context.Context, actor gonghai.User, id string) (gonghai.Contacts, error) {
+	var out gonghai.Contacts
+	err := db.inTx(ctx, func(c conn) error {
+		r, p, err := visibleCustomer(ctx, c, actor, id, getPoolRules)
+		if err != nil {
+			return err
+		}
+		out = gonghai.Contacts{Phone: r.Phone, Email: r.Email, WeChat: r.WeChat}
+		if gonghai.SeesContacts(actor, r.Customer) {
+			return nil
+		}
+		if !gonghai.MayReveal(actor, r.Customer, r.ownerDeptPath, p) {
+			return gonghai.Errorf(gonghai.EForbidden, "only the owner, the owner's managers and admins see customer %s's contacts; claim it first", id)
+		}
+		s, err := getSettings(ctx, c)
+		if err != nil {
+			return err
+		}
+		if s.RevealDailyQuota == 0 {
+			return gonghai.Errorf(gonghai.ERevealQuota, "reveals are turned off")
+		}
+		now := db.now()
+		day := gonghai.StartOfDay(now, s.Location()).In(s.Location()).Format(time.DateOnly)
+		var n int
+		err = c.queryRow(ctx, `INSERT INTO reveal_counts (user_id, day, n) VALUES (?, ?, 1)
+			ON CONFLICT (user_id, day) DO UPDATE SET n = reveal_counts.n + 1 WHERE reveal_counts.n < ?
+			RETURNING n`, actor.ID, day, s.RevealDailyQuota).Scan(&n)
+		if errors.Is(err, sql.ErrNoRows) {
+			return gonghai.Errorf(gonghai.ERevealQuota, "you have revealed %d customers' contacts today, the most allowed", s.RevealDailyQuota)
+		}
+		if err != nil {
+			return err
+		}
+		e := auditBy(&actor, gonghai.AuditReveal, "customer", id, now)
+		e.Detail = map[string]string{"today": strconv.Itoa(n), "quota": strconv.Itoa(s.RevealDailyQuota)}
+		return audit(ctx, c, e)
+	})
+	if err != nil {
+		return gonghai.Contacts{}, fmt.Errorf("reveal customer %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// adminFor reads customer id for what only admins do: others who see it
+// are forbidden, those who do not get not_found.
+func adminFor(ctx context.Context, c conn, actor gonghai.User, id, what string) (customerRow, error) {
+	r, _, err := visibleCustomer(ctx, c, actor, id, getPoolRules)
+	if err == nil && actor.Role != gonghai.RoleAdmin {
+		err = gonghai.Errorf(gonghai.EForbidden, "only an admin %s customers' personal data", what)
+	}
+	return r, err
+}
+
+// ExportCustomer returns everything held about customer id, for a data
+// subject request; admins only. The export is written to the audit log
+// before anything is read.
+func (db *DB) ExportCustomer(ctx context.Context, actor gonghai.User, id string) (gonghai.SubjectExport, error) {
+	out := gonghai.SubjectExport{Exported: db.now()}
+	err := db.inTx(ctx, func(c conn) error {
+		if _, err := adminFor(ctx, c, actor, id, "exports"); err != nil {
+			return err
+		}
+		return audit(ctx, c, auditBy(&actor, gonghai.AuditExport, "customer", id, out.Exported))
+	})
+	if err != nil {
+		return out, fmt.Errorf("export customer %s: %w", id, err)
+	}
+	c := db.reader()
+	r, err := getCustomer(ctx, c, id)
+	if err != nil {
+		return out, err
+	}
+	out.Customer = r.Customer
+	if out.FollowUps, err = collect(ctx, c, `SELECT `+followUpColumns+` FROM followups WHERE customer_id = ? ORDER BY at, id`,
+		[]any{id}, scanFollowUp); err != nil {
+		return out, err
+	}
+	if out.Opportunities, err = db.Opportunities(ctx, actor, id); err != nil {
+		return out, err
+	}
+	if out.Orders, err = db.Orders(ctx, actor, id); err != nil {
+		return out, err
+	}
+	if out.History, err = events(ctx, c, id); err != nil {
+		return out, err
+	}
+	if out.Notifications, err = collect(ctx, c, `SELECT `+notificationColumns+` FROM notifications n
+		LEFT JOIN customers c ON c.id = n.customer_id WHERE n.customer_id = ? ORDER BY n.id`, []any{id},
+		c.notificationScanner(db.location())); err != nil {
+		return out, err
+	}
+	out.Audit, err = collect(ctx, c, `SELECT id, at, actor_id, action, target_kind, target_id, address, detail FROM audit_log
+		WHERE target_kind = 'customer' AND target_id = ? ORDER BY id`, []any{id}, scanAudit)
+	return out, err
+}
+
+// EraseCustomer erases customer id's personal data; admins only. Its name,
+// phone, email and WeChat id and their blind indexes are cleared, so no
+// duplicate check matches them again, and the texts of its follow-ups are
+// emptied. What remains (company, category, region, stage, orders, the
+// ownership history) names no person: the history holds ids only.
+func (db *DB) EraseCustomer(ctx context.Context, actor gonghai.User, id string) (gonghai.Customer, error) {
+	var out gonghai.Customer
+	err := db.inTx(ctx, func(c conn) error {
+		r, err := adminFor(ctx, c, actor, id, "erases")
+		if err != nil {
+			return err
+		}
+		now := db.now()
+		empty := make([]*string, len(personalColumns))
+		for i := range empty {
+			empty[i] = new(string)
+		}
+		cols, args := c.sealed(id, empty)
+		args = append(args, micros(now), micros(now), id)
+		if _, err := c.exec(ctx, `UPDATE customers SET `+setList(cols)+`, erased_at = ?, updated_at = ? WHERE id = ?`, args...); err != nil {
+			return err
+		}
+		if _, err := c.exec(ctx, `UPDATE followups SET content = '' WHERE customer_id = ?`, id); err != nil {
+			return err
+		}
+		e := auditBy(&actor, gonghai.AuditErase, "customer", id, now)
+		e.Detail = map[string]string{"fields": "name,phone,email,wechat,followups"}
+		if err := audit(ctx, c, e); err != nil {
+			return err
+		}
+		if r, err = getCustomer(ctx, c, id); err != nil {
+			return err
+		}
+		out = db.view(r, actor)
+		return nil
+	})
+	if err != nil {
+		return out, fmt.Errorf("erase customer %s: %w", id, err)
+	}
+	return out, nil
+}
