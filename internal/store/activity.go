@@ -248,12 +248,13 @@ func (db *DB) Orders(ctx context.Context, viewer gonghai.User, id string) ([]gon
 func (db *DB) SetLocked(ctx context.Context, actor gonghai.User, id string, locked bool) (gonghai.Customer, error) {
 	var out gonghai.Customer
 	err := db.inTx(ctx, func(c conn) error {
-		r, p, err := forWork(ctx, c, actor, id)
+		// Pool admins protect their pool's key customers without working them.
+		r, p, err := visibleCustomer(ctx, c, actor, id, lockPoolRules)
 		if err != nil {
 			return err
 		}
 		if actor.Role != gonghai.RoleAdmin && !p.IsAdmin(actor.ID) && !actor.Manages(r.ownerDeptPath) {
-			return gonghai.Errorf(gonghai.EForbidden, "an admin or the owner's manager locks customers")
+			return gonghai.Errorf(gonghai.EForbidden, "an admin, the pool's admin or the owner's manager locks customers")
 		}
 		if err := db.touchFacts(ctx, c, &r, p, db.now(), `locked = ?`, locked); err != nil {
 			return err

@@ -204,8 +204,9 @@ func TestAssignPermissions(t *testing.T) {
 		f.refuseGive(gonghai.EventAssigned, o.rep1, o.rep2, ids[6], false, gonghai.EForbidden)
 		// Nor transfers: not their own customer away, nor someone else's to them.
 		f.refuseGive(gonghai.EventTransferred, o.rep1, o.rep1b, ids[0], false, gonghai.EForbidden)
-		f.refuseGive(gonghai.EventTransferred, o.rep1, o.rep1, ids[1], false, gonghai.EForbidden)
 		f.refuseGive(gonghai.EventTransferred, o.rep2, o.rep1b, ids[1], false, gonghai.EForbidden)
+		// Someone else's customer they do not even see.
+		f.refuseGive(gonghai.EventTransferred, o.rep1, o.rep1, ids[1], false, gonghai.ENotFound)
 	})
 }
 
@@ -225,8 +226,8 @@ func TestAssignToSelf(t *testing.T) {
 			codes  []string
 		}{
 			{"rep, open pool they belong to", o.rep1, open.ID, []string{gonghai.EForbidden}},
-			{"rep, pool they do not belong to", o.rep1, notMine.ID, []string{gonghai.EForbidden, gonghai.ENotPoolMember}},
-			{"rep, hidden pool", o.rep1, hidden.ID, []string{gonghai.EForbidden, gonghai.EPoolAssignOnly}},
+			{"rep, pool they do not belong to", o.rep1, notMine.ID, []string{gonghai.EForbidden, gonghai.ENotFound}},
+			{"rep, hidden pool", o.rep1, hidden.ID, []string{gonghai.EForbidden, gonghai.ENotFound}},
 			{"manager, hidden pool they do not administer", o.mgr1, hidden.ID, []string{gonghai.EForbidden, gonghai.ENotFound}},
 		} {
 			id := f.customers(tc.poolID, 1)[0]
@@ -252,10 +253,10 @@ func TestAssignHiddenPool(t *testing.T) {
 			AdminUserIDs: &[]string{hiddenAdmin.ID, o.mgr2.ID}})
 		ids := f.customers(h.ID, 4)
 
-		// Members may not claim from it.
+		// Members may not claim from it, nor learn that its customers exist.
 		before := f.snap(ids[0])
 		_, err := f.db.Claim(f.ctx, o.rep1, ids[0], h.ID)
-		wantCode(t, err, gonghai.EPoolAssignOnly)
+		wantCode(t, err, gonghai.ENotFound)
 		f.unchanged(ids[0], before)
 
 		f.refuseGive(gonghai.EventAssigned, o.salesMgr, o.rep1, ids[0], false, gonghai.EForbidden, gonghai.ENotFound)
@@ -338,7 +339,7 @@ func TestAssignTransferStates(t *testing.T) {
 
 		// Transfers by managers: they must manage the current owner and the new one.
 		f.assign(f.admin, o.rep2, ids[1], "")
-		f.refuseGive(gonghai.EventTransferred, o.mgr1, o.rep1, ids[1], false, gonghai.EForbidden)
+		f.refuseGive(gonghai.EventTransferred, o.mgr1, o.rep1, ids[1], false, gonghai.ENotFound) // not their team's: unseen
 		f.refuseGive(gonghai.EventTransferred, o.mgr2, o.rep1, ids[1], false, gonghai.EForbidden)
 		f.clock.Advance(24 * time.Hour)
 		f.transfer(o.salesMgr, o.rep1, ids[1], "调岗交接")
@@ -433,9 +434,10 @@ func TestRelease(t *testing.T) {
 		mustClaim(f, o.rep1, ids[0])
 		f.refuseRelease(o.rep1, ids[0], "", "", gonghai.EInvalid)
 		f.refuseRelease(o.rep1, ids[0], "  \t ", "", gonghai.EInvalid)
-		f.refuseRelease(o.rep1b, ids[0], "不要了", "", gonghai.ENotOwner)
-		f.refuseRelease(o.rep2, ids[0], "不要了", "", gonghai.ENotOwner)
-		f.refuseRelease(o.mgr2, ids[0], "不要了", "", gonghai.ENotOwner)
+		// Others' customers are unseen.
+		f.refuseRelease(o.rep1b, ids[0], "不要了", "", gonghai.ENotFound)
+		f.refuseRelease(o.rep2, ids[0], "不要了", "", gonghai.ENotFound)
+		f.refuseRelease(o.mgr2, ids[0], "不要了", "", gonghai.ENotFound)
 		f.refuseRelease(o.rep1, ids[0], "换个池子", foreign.ID, gonghai.EInvalid)
 		f.refuseRelease(o.rep1, ids[0], "换个池子", "no-such-pool", gonghai.EInvalid)
 		f.clock.Advance(time.Hour)

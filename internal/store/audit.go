@@ -9,9 +9,21 @@ import (
 	"github.com/gonghai/gonghai"
 )
 
+type addressKey struct{}
+
+// WithClientAddress returns ctx carrying the client's IP address, which
+// the audit entries of actions taken under ctx record.
+func WithClientAddress(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, addressKey{}, addr)
+}
+
 // audit writes entry e in the caller's transaction, so an action and its
-// record commit together or not at all.
+// record commit together or not at all. An entry without an address takes
+// the client's from ctx.
 func audit(ctx context.Context, c conn, e gonghai.AuditEntry) error {
+	if e.Address == "" {
+		e.Address, _ = ctx.Value(addressKey{}).(string)
+	}
 	detail := []byte("{}")
 	if len(e.Detail) > 0 {
 		var err error

@@ -251,7 +251,7 @@ func TestBatchClaim(t *testing.T) {
 		_, err = f.db.ClaimBatch(f.ctx, a, p.ID, []string{ids[1], ids[1]})
 		wantCode(t, err, gonghai.EInvalid)
 		_, err = f.db.ClaimBatch(f.ctx, b, other.ID, []string{elsewhere})
-		wantCode(t, err, gonghai.ENotPoolMember)
+		wantCode(t, err, gonghai.ENotFound)
 	})
 }
 

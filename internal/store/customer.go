@@ -367,7 +367,7 @@ func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID str
 		return nil, "", err
 	}
 	if !seesPool(ctx, c, viewer, p) {
-		return nil, "", gonghai.Errorf(gonghai.ENotPoolMember, "you are not a member of pool %s", p.Name)
+		return nil, "", gonghai.Errorf(gonghai.ENotFound, "pool %s not found", poolID)
 	}
 	where, args := []string{"c.pool_id = ?", "c.owner_id IS NULL"}, []any{poolID}
 	for _, eq := range []struct{ col, v string }{

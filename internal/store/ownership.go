@@ -207,9 +207,14 @@ func (db *DB) Claim(ctx context.Context, actor gonghai.User, id, poolID string) 
 	// keeps them off the write path; the conditional write in claim still
 	// decides between the attempts that get past this.
 	var owned bool
-	err := db.reader().queryRow(ctx, `SELECT owner_id IS NOT NULL FROM customers WHERE id = ?`, id).Scan(&owned)
+	var inPool string
+	c := db.reader()
+	err := c.queryRow(ctx, `SELECT owner_id IS NOT NULL, pool_id FROM customers WHERE id = ?`, id).Scan(&owned, &inPool)
 	if err == nil && owned {
-		err = gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s already has an owner", id)
+		var p gonghai.Pool
+		if p, err = getPoolRules(ctx, c, inPool); err == nil {
+			err = claimed(ctx, c, actor, p, id)
+		}
 	}
 	if err != nil {
 		return out, fmt.Errorf("claim customer %s: %w", id, notFound(err, "customer", id))
@@ -225,20 +230,38 @@ func (db *DB) Claim(ctx context.Context, actor gonghai.User, id, poolID string) 
 	return out, nil
 }
 
+// claimed is the answer to a claim of a customer that has an owner: a
+// claimer who could have seen it in its pool lost a race (already_claimed);
+// to anyone else it does not exist.
+func claimed(ctx context.Context, c conn, actor gonghai.User, p gonghai.Pool, id string) error {
+	could := actor.Role == gonghai.RoleAdmin || p.IsAdmin(actor.ID)
+	if !could && !p.Hidden {
+		member, err := isMember(ctx, c, p.ID, actor)
+		if err != nil {
+			return err
+		}
+		could = member
+	}
+	if !could {
+		return gonghai.Errorf(gonghai.ENotFound, "customer %s not found", id)
+	}
+	return gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s already has an owner", id)
+}
+
 func (db *DB) claim(ctx context.Context, c conn, actor gonghai.User, id, poolID string) (customerRow, error) {
 	now := db.now()
 	r, err := getCustomer(ctx, c, id)
+	if err != nil {
+		return r, err
+	}
+	p, err := lockPoolRules(ctx, c, r.PoolID)
 	switch {
 	case err != nil:
 		return r, err
 	case r.OwnerID != "":
-		return r, gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s already has an owner", id)
-	case poolID != "" && r.PoolID != poolID:
-		return r, gonghai.Errorf(gonghai.ENotFound, "customer %s is not in pool %s", id, poolID)
-	}
-	p, err := lockPoolRules(ctx, c, r.PoolID)
-	if err != nil {
-		return r, err
+		return r, claimed(ctx, c, actor, p, id)
+	case !seesCustomer(ctx, c, actor, r, p), poolID != "" && r.PoolID != poolID:
+		return r, gonghai.Errorf(gonghai.ENotFound, "customer %s not found in that pool", id)
 	}
 	if actor.Role != gonghai.RoleAdmin {
 		member, err := isMember(ctx, c, p.ID, actor)
@@ -326,7 +349,7 @@ func (db *DB) ClaimBatch(ctx context.Context, actor gonghai.User, poolID string,
 		return nil, err
 	}
 	if !seesPool(ctx, c, actor, p) {
-		return nil, gonghai.Errorf(gonghai.ENotPoolMember, "you are not a member of pool %s", p.Name)
+		return nil, gonghai.Errorf(gonghai.ENotFound, "pool %s not found", poolID)
 	}
 	out := make([]gonghai.ClaimResult, len(ids))
 	for i, id := range ids {
@@ -350,7 +373,7 @@ func (db *DB) Release(ctx context.Context, actor gonghai.User, id, reason, toPoo
 	}
 	err := db.inTx(ctx, func(c conn) error {
 		now := db.now()
-		r, err := getCustomer(ctx, c, id)
+		r, from, err := visibleCustomer(ctx, c, actor, id, getPoolRules)
 		if err != nil {
 			return err
 		}
@@ -359,10 +382,6 @@ func (db *DB) Release(ctx context.Context, actor gonghai.User, id, reason, toPoo
 		}
 		if r.OwnerID != actor.ID && actor.Role != gonghai.RoleAdmin && !actor.Manages(r.ownerDeptPath) {
 			return gonghai.Errorf(gonghai.ENotOwner, "customer %s is not yours to release", id)
-		}
-		from, err := getPoolRules(ctx, c, r.PoolID)
-		if err != nil {
-			return err
 		}
 		to := from.ReturnPool()
 		if toPoolID != "" && toPoolID != to {
@@ -436,7 +455,7 @@ func (db *DB) giveTo(ctx context.Context, actor gonghai.User, kind gonghai.Event
 // transaction.
 func (db *DB) give(ctx context.Context, c conn, s gonghai.Settings, actor gonghai.User, kind gonghai.EventKind, id, toID, reason string, force bool) (customerRow, error) {
 	now := db.now()
-	r, err := getCustomer(ctx, c, id)
+	r, p, err := visibleCustomer(ctx, c, actor, id, lockPoolRules)
 	if err != nil {
 		return r, err
 	}
@@ -448,11 +467,9 @@ func (db *DB) give(ctx context.Context, c conn, s gonghai.Settings, actor gongha
 	case r.OwnerID == toID:
 		return r, gonghai.Invalid("user_id", "already the owner")
 	}
-	p, err := lockPoolRules(ctx, c, r.PoolID)
-	if err != nil {
-		return r, err
-	}
-	if kind == gonghai.EventTransferred && actor.Role != gonghai.RoleAdmin && !p.IsAdmin(actor.ID) && !actor.Manages(r.ownerDeptPath) {
+	// Pool admins assign from their pool; only admins and the owner's
+	// managers move a rep's customer to another rep.
+	if kind == gonghai.EventTransferred && actor.Role != gonghai.RoleAdmin && !actor.Manages(r.ownerDeptPath) {
 		return r, gonghai.Errorf(gonghai.EForbidden, "you do not manage the owner of customer %s", id)
 	}
 	owner, err := db.takeOwner(ctx, c, s, actor, p, newOwner{id: toID, field: "user_id", force: force})
@@ -490,7 +507,10 @@ func (db *DB) HandOver(ctx context.Context, actor gonghai.User, fromID, toID, re
 		if _, err := getUser(ctx, c, toID); err != nil {
 			return invalidRef(err, "to_user_id")
 		}
-		if actor.Role != gonghai.RoleAdmin && !actor.Manages(from.DeptPath) {
+		switch {
+		case !seesUser(actor, from):
+			return gonghai.Errorf(gonghai.ENotFound, "user %s not found", fromID)
+		case actor.Role != gonghai.RoleAdmin && !actor.Manages(from.DeptPath):
 			return gonghai.Errorf(gonghai.EForbidden, "you do not manage %s", from.Login)
 		}
 		s, err := getSettings(ctx, c)
