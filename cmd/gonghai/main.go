@@ -32,10 +32,14 @@ Usage:
   gonghai user create --login L --name N --role admin|manager|rep [--department D] [--level V] [--holding-limit K] [--password P]
   gonghai user passwd --login L --password P
   gonghai token create --login L
+  gonghai keys rotate [--db DSN] [--batch 500]
+  gonghai keys new [--standby | --promote ID]
+  gonghai keys prune [--db DSN]
   gonghai bench claim-storm [--db DSN] [--postgres URL] [--reps 40] [--workers 200] [--few 50] [--rounds 10] [--many 5000] [--seconds N]
   gonghai bench recycle [--db DSN] [--postgres URL] [--owned 100000,1000000] [--due 10000] [--seconds N]
 
 DSN: sqlite:PATH (default sqlite:gonghai.db) or postgres://…; also GONGHAI_DB.
+Field keys: GONGHAI_KEYS, else the key file GONGHAI_KEY_FILE (default: PATH.keys beside a SQLite database).
 `
 
 // run is the whole program, with its surroundings passed in so that tests
@@ -58,6 +62,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.token(ctx, rest)
 	case "recycle":
 		return env.recycle(ctx, rest)
+	case "keys":
+		return env.keysCommand(ctx, rest)
 	case "bench":
 		return env.bench(ctx, rest)
 	case "help", "-h", "--help":
