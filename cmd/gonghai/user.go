@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/password"
@@ -83,17 +86,30 @@ func (e *environment) userCreate(ctx context.Context, args []string) error {
 	return nil
 }
 
+// userPasswd sets a user's password and records it in the audit log. The
+// password comes from --password, or else from the first line of standard
+// input, which keeps it out of the process list and shell history.
 func (e *environment) userPasswd(ctx context.Context, args []string) error {
 	var cfg config
 	fs := e.flags("user passwd", &cfg)
 	var login, pw string
 	fs.StringVar(&login, "login", "", "login name (required)")
-	fs.StringVar(&pw, "password", "", "the new password (required)")
+	fs.StringVar(&pw, "password", "", "the new password; omitted: read from the first line of standard input")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if login == "" || pw == "" {
-		return errors.New("user passwd: --login and --password are required")
+	if login == "" {
+		return errors.New("user passwd: --login is required")
+	}
+	if pw == "" {
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("user passwd: reading the password: %w", err)
+		}
+		pw = strings.TrimRight(line, "\r\n")
+	}
+	if pw == "" {
+		return errors.New("user passwd: give --password or the password on standard input")
 	}
 	h, err := password.Hash(pw)
 	if err != nil {
@@ -104,7 +120,7 @@ func (e *environment) userPasswd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return describe(db.SetPassword(ctx, login, h))
+	return describe(db.SetPassword(ctx, nil, login, h))
 }
 
 func (e *environment) token(ctx context.Context, args []string) error {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/gonghai/gonghai"
@@ -38,7 +39,15 @@ func (db *DB) CreateUser(ctx context.Context, actor *gonghai.User, in gonghai.Ne
 		if errors.Is(mapErr(err), errUnique) {
 			return gonghai.Errorf(gonghai.ELoginTaken, "login %s is taken", u.Login)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		e := auditBy(actor, gonghai.AuditUserChange, "user", u.ID, u.Created)
+		e.Detail = userChanges(nil, u)
+		if err := audit(ctx, c, e); err != nil || in.PasswordHash == "" {
+			return err
+		}
+		return audit(ctx, c, auditBy(actor, gonghai.AuditPasswordSet, "user", u.ID, u.Created))
 	})
 	if err != nil {
 		return u, fmt.Errorf("create user: %w", err)
@@ -116,25 +125,30 @@ func (db *DB) Users(ctx context.Context, viewer gonghai.User, p gonghai.Page) ([
 	return out, next, nil
 }
 
-// SetPassword stores a new password hash for login.
-func (db *DB) SetPassword(ctx context.Context, login, hash string) error {
-	return db.inTx(ctx, func(c conn) error {
-		res, err := c.exec(ctx, `UPDATE users SET password_hash = ? WHERE login = ?`, hash, login)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return gonghai.Errorf(gonghai.ENotFound, "user %s not found", login)
-		}
-		return nil
-	})
+// UserByID returns the user with id, active or not: for signing in, where
+// no viewer asks.
+func (db *DB) UserByID(ctx context.Context, id string) (gonghai.User, error) {
+	return getUser(ctx, db.reader(), id)
 }
 
-// PasswordHash returns the stored hash of an active user's password.
-func (db *DB) PasswordHash(ctx context.Context, login string) (string, error) {
-	var h string
-	err := db.reader().queryRow(ctx, `SELECT password_hash FROM users WHERE login = ? AND active`, login).Scan(&h)
-	return h, notFound(err, "user", login)
+// SetPassword stores a new password hash for login and records it. actor
+// is nil for the command line.
+func (db *DB) SetPassword(ctx context.Context, actor *gonghai.User, login, hash string) error {
+	if hash == "" {
+		return gonghai.Invalid("password", "empty")
+	}
+	err := db.inTx(ctx, func(c conn) error {
+		var id string
+		err := c.queryRow(ctx, `UPDATE users SET password_hash = ? WHERE login = ? RETURNING id`, hash, login).Scan(&id)
+		if err != nil {
+			return notFound(err, "user", login)
+		}
+		return audit(ctx, c, auditBy(actor, gonghai.AuditPasswordSet, "user", id, db.now()))
+	})
+	if err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	return nil
 }
 
 // likePrefix returns a LIKE pattern matching strings that start with s;
@@ -157,6 +171,7 @@ func (db *DB) UpdateUser(ctx context.Context, actor gonghai.User, id string, p g
 		if u, err = getUser(ctx, c, id); err != nil {
 			return err
 		}
+		before := u
 		if p.Name != nil {
 			u.Name = strings.TrimSpace(*p.Name)
 		}
@@ -189,8 +204,15 @@ func (db *DB) UpdateUser(ctx context.Context, actor gonghai.User, id string, p g
 		if err != nil {
 			return err
 		}
-		u, err = getUser(ctx, c, id)
-		return err
+		if u, err = getUser(ctx, c, id); err != nil {
+			return err
+		}
+		if changed := userChanges(&before, u); len(changed) > 0 {
+			e := auditBy(&actor, gonghai.AuditUserChange, "user", id, db.now())
+			e.Detail = changed
+			return audit(ctx, c, e)
+		}
+		return nil
 	})
 	if err != nil {
 		return u, fmt.Errorf("update user %s: %w", id, err)
@@ -215,4 +237,38 @@ func userProblems(u gonghai.User) map[string]string {
 		bad["holding_limit"] = "0 or more"
 	}
 	return bad
+}
+
+// userChanges is the audit detail of a user's change from before (nil for
+// a new user) to after: "old->new" for role, department, level, limit and
+// active flag, and only "changed" for the name, which is personal data. The
+// login never changes and is never logged.
+func userChanges(before *gonghai.User, after gonghai.User) map[string]string {
+	limit := func(u gonghai.User) string {
+		if u.HoldingLimit == nil {
+			return "none"
+		}
+		return strconv.Itoa(*u.HoldingLimit)
+	}
+	fields := func(u gonghai.User) [][2]string {
+		return [][2]string{{"role", string(u.Role)}, {"department_id", u.DepartmentID}, {"level", u.Level},
+			{"holding_limit", limit(u)}, {"active", strconv.FormatBool(u.Active)}}
+	}
+	out := map[string]string{}
+	if before == nil {
+		for _, f := range fields(after) {
+			out[f[0]] = f[1]
+		}
+		return out
+	}
+	old := fields(*before)
+	for i, f := range fields(after) {
+		if f[1] != old[i][1] {
+			out[f[0]] = old[i][1] + "->" + f[1]
+		}
+	}
+	if before.Name != after.Name {
+		out["name"] = "changed"
+	}
+	return out
 }
