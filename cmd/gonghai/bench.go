@@ -185,6 +185,9 @@ type storm struct {
 	deptID string
 	base   string
 	client *http.Client
+	// made counts the customers added, so each has a phone of its own:
+	// the store refuses a phone another customer has.
+	made int
 }
 
 // stormOn runs both scenarios, API and floor, on one database and prints
@@ -367,8 +370,9 @@ func (s *storm) newTeam(ctx context.Context, name string, tokens bool) (*team, e
 func (s *storm) addCustomers(ctx context.Context, t *team, n int) ([]string, error) {
 	in := make([]gonghai.NewCustomer, n)
 	for i := range in {
+		s.made++
 		in[i] = gonghai.NewCustomer{PoolID: t.poolID, CustomerFields: gonghai.CustomerFields{
-			Company: fmt.Sprintf("压测客户%d", i+1), Phone: fmt.Sprintf("138%08d", i+1)}}
+			Company: fmt.Sprintf("压测客户%d", i+1), Phone: fmt.Sprintf("138%08d", s.made)}}
 	}
 	if _, err := s.db.ImportCustomers(ctx, s.admin, in); err != nil {
 		return nil, describe(err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gonghai/gonghai"
+	"github.com/gonghai/gonghai/internal/crypt"
 	"github.com/gonghai/gonghai/internal/pgtest"
 	"github.com/gonghai/gonghai/internal/store"
 	"github.com/gonghai/gonghai/internal/vault"
@@ -24,7 +25,13 @@ func TestRecycleCommand(t *testing.T) {
 		// no-follow-up rule, and a sixth that was followed up yesterday.
 		now := time.Now().UTC()
 		clock := gonghai.NewManualClock(now.AddDate(0, 0, -20))
-		db, err := store.Open(ctx, dsn, clock, vault.Ephemeral())
+		// The commands below get the same keys through GONGHAI_KEYS.
+		list := crypt.Generate()
+		keys, err := vault.New(list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := store.Open(ctx, dsn, clock, keys)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +67,7 @@ func TestRecycleCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		env := map[string]string{"GONGHAI_DB": dsn}
+		env := map[string]string{"GONGHAI_DB": dsn, "GONGHAI_KEYS": list}
 		dry := cli(t, env, "recycle", "--dry-run", "--days", "3")
 		if !strings.Contains(dry, "华东公海") || !strings.Contains(dry, "5 customers would be recycled") ||
 			!strings.Contains(dry, "李娜: 5") || !strings.Contains(dry, "超期未跟进") {

@@ -61,6 +61,11 @@ func (c conn) openRows(rows []customerRow) error {
 // fields in personalColumns' order) of customer id: each sealed with the
 // primary key, each blind index, and pii_key.
 func (c conn) sealed(id string, values []*string) ([]string, []any) {
+	// The primary is read before sealing: should the keys take a new primary
+	// meanwhile, pii_key names the older key and the next rotation re-seals
+	// the row. Read after, it could name a key a value was not sealed with,
+	// and the rotation would skip the row.
+	primary := c.keys.Primary()
 	cols := make([]string, 0, 2*len(personalColumns)+1)
 	args := make([]any, 0, cap(cols))
 	for i, col := range personalColumns {
@@ -69,7 +74,7 @@ func (c conn) sealed(id string, values []*string) ([]string, []any) {
 	for i, col := range personalColumns {
 		cols, args = append(cols, col+"_key"), append(args, nullString(c.keys.MatchKey(col, *values[i])))
 	}
-	return append(cols, "pii_key"), append(args, c.keys.Primary())
+	return append(cols, "pii_key"), append(args, primary)
 }
 
 // setList turns columns into "a = ?, b = ?".
