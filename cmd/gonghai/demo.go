@@ -111,7 +111,7 @@ func loadDemo(ctx context.Context, db *store.DB) (gonghai.User, error) {
 		customers[i] = gonghai.NewCustomer{PoolID: pools[c.PoolKey], OwnerID: users[c.OwnerLogin],
 			CustomerFields: gonghai.CustomerFields{Name: c.Name, Company: c.Company, Category: c.Category,
 				Industry: c.Industry, Region: c.Region, ProductLine: c.ProductLine, Source: c.Source, Stage: c.Stage,
-				Phone: c.Phone, Email: c.Email}}
+				Phone: c.Phone, Email: c.Email, WeChat: c.WeChat}}
 	}
 	_, err = db.ImportCustomers(ctx, admin, customers)
 	return admin, err

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 )
 
 // Org is a whole generated demo organisation, deterministic for a given seed.
@@ -64,6 +65,7 @@ type Customer struct {
 	Stage       string
 	Phone       string // 11-digit mobile number, unique within the Org
 	Email       string // "" for about 40% of customers, unique otherwise
+	WeChat      string // "" for about half of the customers, unique otherwise
 }
 
 // Roles and levels, spelled as the User fields carry them.
@@ -153,6 +155,9 @@ const ownedPercent = 25
 // what Chinese sales teams live on.
 const emailPercent = 60
 
+// wechatPercent of customers have given a WeChat id.
+const wechatPercent = 50
+
 var (
 	categoryPicker = newChoices([]choice{{"A", 15}, {"B", 35}, {"C", 50}})
 
@@ -195,6 +200,7 @@ type generator struct {
 	domains   map[string]bool
 	phones    map[string]bool
 	emails    map[string]bool
+	wechats   map[string]bool
 }
 
 // Generate builds the demo organisation with the given number of customers
@@ -211,6 +217,7 @@ func Generate(seed uint64, customers int) Org {
 		domains:   map[string]bool{},
 		phones:    make(map[string]bool, customers),
 		emails:    make(map[string]bool, customers),
+		wechats:   make(map[string]bool, customers),
 	}
 	var org Org
 	org.Departments = append([]Department(nil), departments...)
@@ -418,6 +425,9 @@ func (g *generator) customers(n int, specs []poolSpec, users []User) []Customer 
 		if g.r.IntN(100) < emailPercent {
 			cust.Email = g.email(contact, trade, word)
 		}
+		if g.r.IntN(100) < wechatPercent {
+			cust.WeChat = g.wechat(contact)
+		}
 		out = append(out, cust)
 	}
 	return out
@@ -451,6 +461,30 @@ func (g *generator) phone() string {
 		if !g.phones[p] {
 			g.phones[p] = true
 			return p
+		}
+	}
+}
+
+// wechat draws a WeChat id not used before in this Org: the system's
+// wxid_ form, or one the person chose from their surname's pinyin.
+func (g *generator) wechat(p person) string {
+	const alnum = "abcdefghijklmnopqrstuvwxyz0123456789"
+	for {
+		var b strings.Builder
+		if g.r.IntN(2) == 0 {
+			b.WriteString("wxid_")
+			for range 12 {
+				b.WriteByte(alnum[g.r.IntN(len(alnum))])
+			}
+		} else {
+			b.WriteString(p.surnamePinyin)
+			for range 3 + g.r.IntN(4) {
+				b.WriteByte(alnum[26+g.r.IntN(10)])
+			}
+		}
+		if id := b.String(); !g.wechats[id] {
+			g.wechats[id] = true
+			return id
 		}
 	}
 }

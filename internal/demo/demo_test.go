@@ -248,8 +248,10 @@ func TestCustomers(t *testing.T) {
 	phones := map[string]bool{}
 	companies := map[string]bool{}
 	emails := map[string]bool{}
+	wechatRE := regexp.MustCompile(`^(wxid_[a-z0-9]{12}|[a-z]+[0-9]{3,6})$`)
+	wechats := map[string]bool{}
 	count := map[string]map[string]int{}
-	owned, withEmail := 0, 0
+	owned, withEmail, withWeChat := 0, 0, 0
 	holding := map[[2]string]int{}
 	for i, c := range org.Customers {
 		if !phoneRE.MatchString(c.Phone) {
@@ -275,6 +277,13 @@ func TestCustomers(t *testing.T) {
 				t.Errorf("customer %d: duplicate email %s", i, c.Email)
 			}
 			emails[c.Email] = true
+		}
+		if c.WeChat != "" {
+			withWeChat++
+			if !wechatRE.MatchString(c.WeChat) || wechats[c.WeChat] {
+				t.Errorf("customer %d: WeChat id %q malformed or taken twice", i, c.WeChat)
+			}
+			wechats[c.WeChat] = true
 		}
 		if n := len([]rune(c.Name)); n < 2 || n > 5 {
 			t.Errorf("customer %d: contact name %q", i, c.Name)
@@ -343,6 +352,7 @@ func TestCustomers(t *testing.T) {
 	}
 	share("owned", owned, 20, 30)
 	share("with e-mail", withEmail, 55, 65)
+	share("with WeChat", withWeChat, 45, 55)
 	share("category A", count["Category"]["A"], 12, 18)
 	share("category B", count["Category"]["B"], 31, 39)
 	share("category C", count["Category"]["C"], 45, 55)
