@@ -19,6 +19,13 @@ import (
 // session's data holds is the web layer's business; the store keeps it,
 // with the expiry the web layer sets, and never returns an expired one.
 
+// ClientContext returns ctx carrying the client's address, which the audit
+// entries of actions taken under it record: WithClientAddress, as a method
+// so that the web layer reaches it through its interface to the store.
+func (db *DB) ClientContext(ctx context.Context, address string) context.Context {
+	return WithClientAddress(ctx, address)
+}
+
 // FindSession returns the data of session token, unless it has ended or
 // expired.
 func (db *DB) FindSession(ctx context.Context, token string) ([]byte, bool, error) {

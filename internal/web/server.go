@@ -5,9 +5,14 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"math"
 	"net/http"
+	"net/netip"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -62,16 +67,21 @@ type Store interface {
 
 // Server holds what the handlers share.
 type Server struct {
-	store Store
-	log   *slog.Logger
-	api   huma.API
+	store    Store
+	log      *slog.Logger
+	api      huma.API
+	clock    gonghai.Clock
+	idle     time.Duration // a session ends this long after its last request
+	lifetime time.Duration // and this long after sign-in at the latest
+	secure   bool          // session cookies only over HTTPS
+	proxies  []netip.Prefix
 }
 
 // Version is reported in the OpenAPI document.
 var Version = "0.1.0"
 
 // NewServer returns the HTTP handler for the whole API.
-func NewServer(st Store, log *slog.Logger) http.Handler {
+func NewServer(st Store, log *slog.Logger, opts ...Option) http.Handler {
 	mux := http.NewServeMux()
 	config := huma.DefaultConfig("gonghai", Version)
 	config.Info.Description = "Lead-pool CRM engine: pools (公海), private pools (私海), race-free claims."
@@ -81,37 +91,63 @@ func NewServer(st Store, log *slog.Logger) http.Handler {
 	config.CreateHooks = nil
 	config.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "A token from `gonghai token create --login L`."},
+		"session": {Type: "apiKey", In: "cookie", Name: SessionCookie,
+			Description: "The cookie POST /api/v1/auth/login sets. Writes carrying it must come from this site."},
 	}
-	s := &Server{store: st, log: log, api: humago.New(mux, config)}
+	s := &Server{store: st, log: log, api: humago.New(mux, config), clock: gonghai.SystemClock{},
+		idle: DefaultIdleTimeout, lifetime: DefaultLifetime}
+	for _, o := range opts {
+		o(s)
+	}
 	s.api.UseMiddleware(s.authenticate)
 	s.routes()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, problemFor(gonghai.Errorf(gonghai.ENotFound, "no such route: %s %s", r.Method, r.URL.Path)))
 	})
-	return mux
+	go dummyHash() // the first unknown login should not take longer than the rest
+	return s.guard(mux)
 }
 
 type userKey struct{}
 
-// authenticate resolves the bearer token of every /api/v1 request to its
-// user. Tokens come only from the Authorization header, never a query
-// string or cookie, so they stay out of logs and cross-site requests.
+// authenticate resolves every /api/v1 request that needs it to its user:
+// by the bearer token when there is an Authorization header, else by the
+// session cookie. Tokens come only from the Authorization header, never a
+// query string or cookie, so they stay out of logs and cross-site
+// requests. Operations without security (sign-in) are open.
 func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
-	if !strings.HasPrefix(ctx.Operation().Path, "/api/v1/") {
+	if len(ctx.Operation().Security) == 0 {
 		next(ctx)
 		return
 	}
-	token, ok := strings.CutPrefix(ctx.Header("Authorization"), "Bearer ")
-	if !ok || token == "" {
-		s.writeErr(ctx, gonghai.Errorf(gonghai.EUnauthenticated, "send Authorization: Bearer <token>"))
+	if h := ctx.Header("Authorization"); h != "" {
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || token == "" {
+			s.writeErr(ctx, gonghai.Errorf(gonghai.EUnauthenticated, "send Authorization: Bearer <token>"))
+			return
+		}
+		u, err := s.store.Authenticate(ctx.Context(), token)
+		if err != nil {
+			s.writeErr(ctx, err)
+			return
+		}
+		next(huma.WithValue(ctx, userKey{}, u))
 		return
 	}
-	u, err := s.store.Authenticate(ctx.Context(), token)
+	r := requestOf(ctx.Context())
+	if r.session == "" {
+		s.writeErr(ctx, gonghai.Errorf(gonghai.EUnauthenticated, "sign in, or send Authorization: Bearer <token>"))
+		return
+	}
+	u, err := s.sessionUser(ctx.Context(), r.session)
 	if err != nil {
+		if gonghai.ErrorCode(err) == gonghai.EUnauthenticated {
+			ctx.AppendHeader("Set-Cookie", s.cookie(r, "").String())
+		}
 		s.writeErr(ctx, err)
 		return
 	}
-	next(huma.WithValue(ctx, userKey{}, u))
+	next(huma.WithValue(huma.WithValue(ctx, userKey{}, u), sessionKey{}, r.session))
 }
 
 func (s *Server) writeErr(ctx huma.Context, err error) {
@@ -127,16 +163,32 @@ func actor(ctx context.Context) gonghai.User {
 	return u
 }
 
-// register adds an operation whose errors all pass through s.problem.
+// openOperations need no authentication although they are under /api/v1.
+var openOperations = map[string]bool{"login": true}
+
+// register adds an operation whose errors all pass through s.problem. The
+// operation's security in the OpenAPI document is what authenticate
+// enforces.
 func register[I, O any](s *Server, op huma.Operation, h func(context.Context, *I) (*O, error)) {
-	if strings.HasPrefix(op.Path, "/api/v1/") {
-		op.Security = []map[string][]string{{"bearer": {}}}
+	if strings.HasPrefix(op.Path, "/api/v1/") && !openOperations[op.OperationID] {
+		op.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
 	}
 	huma.Register(s.api, op, func(ctx context.Context, in *I) (*O, error) {
 		out, err := h(ctx, in)
 		if err != nil {
-			return nil, s.problem(ctx, err)
+			return nil, withRetryAfter(s.problem(ctx, err), err)
 		}
 		return out, nil
 	})
+}
+
+// withRetryAfter adds a Retry-After header to problem p when cause says
+// how long to wait.
+func withRetryAfter(p *Problem, cause error) error {
+	var limited interface{ RetryAfter() time.Duration }
+	if !errors.As(cause, &limited) {
+		return p
+	}
+	secs := max(1, int(math.Ceil(limited.RetryAfter().Seconds())))
+	return huma.ErrorWithHeaders(p, http.Header{"Retry-After": {strconv.Itoa(secs)}})
 }
