@@ -161,6 +161,10 @@ func likePrefix(s string) string { return s + "%" }
 func (db *DB) UpdateUser(ctx context.Context, actor gonghai.User, id string, p gonghai.UserPatch) (gonghai.User, error) {
 	var u gonghai.User
 	if actor.Role != gonghai.RoleAdmin {
+		// Who may not see the user learns nothing of them.
+		if _, err := db.User(ctx, actor, id); err != nil {
+			return u, err
+		}
 		return u, gonghai.Errorf(gonghai.EForbidden, "only an admin changes users")
 	}
 	if id == actor.ID && ((p.Role != nil && *p.Role != gonghai.RoleAdmin) || (p.Active != nil && !*p.Active)) {

@@ -402,7 +402,8 @@ func TestDeactivate(t *testing.T) {
 			status       int
 			code         string
 		}{
-			{"rep.a", o.b.ID, `{"active":false}`, 403, "forbidden"},
+			{"rep.a", o.b.ID, `{"active":false}`, 404, "not_found"}, // a colleague rep.a may not see
+			{"rep.a", o.a.ID, `{"active":false}`, 403, "forbidden"},
 			{"mgr.east", o.b.ID, `{"active":false}`, 403, "forbidden"},
 			{"admin", o.admin.ID, `{"active":false}`, 403, "forbidden"},
 			{"admin", o.admin.ID, `{"role":"rep"}`, 403, "forbidden"},
