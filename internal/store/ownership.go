@@ -206,15 +206,18 @@ func (db *DB) Claim(ctx context.Context, actor gonghai.User, id, poolID string) 
 	// In a storm nearly every attempt loses. Turning losers away with a read
 	// keeps them off the write path; the conditional write in claim still
 	// decides between the attempts that get past this.
-	var owned bool
-	var inPool string
-	c := db.reader()
-	err := c.queryRow(ctx, `SELECT owner_id IS NOT NULL, pool_id FROM customers WHERE id = ?`, id).Scan(&owned, &inPool)
-	if err == nil && owned {
-		var p gonghai.Pool
-		if p, err = getPoolRules(ctx, c, inPool); err == nil {
-			err = claimed(ctx, c, actor, p, id)
-		}
+	// The same read tells a loser who could have seen the customer in its
+	// pool (already_claimed) from a caller probing ids (not_found).
+	var owned, could bool
+	err := db.reader().queryRow(ctx, `SELECT c.owner_id IS NOT NULL,
+		? OR EXISTS (SELECT 1 FROM pool_admins a WHERE a.pool_id = p.id AND a.user_id = ?) OR (NOT p.hidden AND `+memberOf("p.id")+`)
+		FROM customers c JOIN pools p ON p.id = c.pool_id WHERE c.id = ?`,
+		append([]any{actor.Role == gonghai.RoleAdmin, actor.ID}, append(memberArgs(actor), id)...)...).Scan(&owned, &could)
+	switch {
+	case err == nil && owned && could:
+		err = gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s already has an owner", id)
+	case err == nil && owned:
+		err = gonghai.Errorf(gonghai.ENotFound, "customer %s not found", id)
 	}
 	if err != nil {
 		return out, fmt.Errorf("claim customer %s: %w", id, notFound(err, "customer", id))
