@@ -26,11 +26,11 @@ func main() {
 const usage = `gonghai — lead-pool CRM engine (公海)
 
 Usage:
-  gonghai serve [--addr 127.0.0.1:8080] [--db DSN] [--demo] [--recycle-interval 1m]
+  gonghai serve [--addr 127.0.0.1:8080] [--db DSN] [--demo] [--recycle-interval 1m] [--session-idle 30m] [--session-lifetime 12h] [--secure-cookies] [--trusted-proxies CIDR,…]
   gonghai migrate [--db DSN]
   gonghai recycle [--db DSN] [--dry-run [--days 7] [--pool P]]
   gonghai user create --login L --name N --role admin|manager|rep [--department D] [--level V] [--holding-limit K] [--password P]
-  gonghai user passwd --login L --password P
+  gonghai user passwd --login L [--password P]    (without --password: the first line of standard input)
   gonghai token create --login L
   gonghai keys rotate [--db DSN] [--batch 500]
   gonghai keys new [--standby | --promote ID]

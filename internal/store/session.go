@@ -118,7 +118,14 @@ func (db *DB) Login(ctx context.Context, login, address string, verify func(hash
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return gonghai.User{}, fmt.Errorf("login: %w", err)
 	}
-	if err := loginLimited(ctx, db.reader(), id, address, db.now()); err != nil {
+	// An unknown login is counted under a keyed hash of its name, so that
+	// the account limit answers alike whether the login exists or not, and
+	// the log keeps no attempted name (a mistyped password, often).
+	target, kind := id, "user"
+	if id == "" {
+		target, kind = "login:"+db.keys.MatchKey("login", strings.ToLower(login)), "login"
+	}
+	if err := loginLimited(ctx, db.reader(), target, address, db.now()); err != nil {
 		return gonghai.User{}, err
 	}
 	// The slow check runs outside any transaction, so a burst of sign-ins
@@ -130,10 +137,10 @@ func (db *DB) Login(ctx context.Context, login, address string, verify func(hash
 		now := db.now()
 		// Check again under a lock: of concurrent attempts no more than the
 		// limit learn whether their password was right.
-		if err := lockLogin(ctx, c, id, address); err != nil {
+		if err := lockLogin(ctx, c, target, address); err != nil {
 			return err
 		}
-		if err := loginLimited(ctx, c, id, address, now); err != nil {
+		if err := loginLimited(ctx, c, target, address, now); err != nil {
 			return err
 		}
 		ok = passed
@@ -145,7 +152,7 @@ func (db *DB) Login(ctx context.Context, login, address string, verify func(hash
 			ok = u.Active // deactivated while the password was checked
 		}
 		if !ok {
-			e := gonghai.AuditEntry{At: now, Action: gonghai.AuditLoginFailed, TargetKind: "user", TargetID: id, Address: address}
+			e := gonghai.AuditEntry{At: now, Action: gonghai.AuditLoginFailed, TargetKind: kind, TargetID: target, Address: address}
 			return audit(ctx, c, e)
 		}
 		token, data, expiry := start(id)

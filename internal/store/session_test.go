@@ -138,6 +138,14 @@ func TestLoginFailures(t *testing.T) {
 			}
 			es := f.auditOf(gonghai.AuditLoginFailed)
 			want := gonghai.AuditEntry{At: start, Action: gonghai.AuditLoginFailed, TargetKind: "user", TargetID: c.target, Address: "10.0.0.9"}
+			if c.target == "" {
+				// An unknown login is named by a keyed hash, never by itself.
+				got := es[len(es)-1].TargetID
+				if !strings.HasPrefix(got, "login:") || len(got) != len("login:")+32 || strings.Contains(got, c.login) {
+					t.Errorf("%s: unknown login recorded as %q, want login:<hash>", c.login, got)
+				}
+				want.TargetKind, want.TargetID = "login", got
+			}
 			if d := cmp.Diff(want, es[len(es)-1], ignoreID); d != "" {
 				t.Errorf("%s: audit entry (-want +got):\n%s", c.login, d)
 			}
@@ -188,6 +196,27 @@ func TestLoginLimitAccount(t *testing.T) {
 		if got, err := f.db.Login(f.ctx, "wang.fang", "10.0.1.1", pw("s3cret"), f.session("tok")); err != nil || got.ID != u.ID {
 			t.Fatalf("login after the window: %v", err)
 		}
+	})
+}
+
+// TestLoginLimitUnknown: an unknown login reaches the account limit as a
+// real one does, so the limit does not tell which logins exist.
+func TestLoginLimitUnknown(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		f.withPassword("wang.fang", "s3cret")
+		for _, login := range []string{"wang.fang", "ghost"} {
+			for i := range 6 {
+				_, err := f.db.Login(f.ctx, login, fmt.Sprintf("10.2.0.%d", i), pw("wrong"), f.session("x"))
+				if i < 5 {
+					wantCode(t, err, gonghai.EUnauthenticated)
+				} else {
+					wantCode(t, err, gonghai.ETooManyAttempts)
+				}
+			}
+		}
+		// Another unknown login has its own count.
+		_, err := f.db.Login(f.ctx, "ghost2", "10.2.1.1", pw("wrong"), f.session("x"))
+		wantCode(t, err, gonghai.EUnauthenticated)
 	})
 }
 

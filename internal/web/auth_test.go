@@ -532,8 +532,9 @@ func TestAuthAudit(t *testing.T) {
 			}
 		}
 		failed := got[gonghai.AuditLoginFailed]
-		if len(failed) != 2 || failed[0].TargetID != "" || failed[1].TargetID != id || failed[0].Address != "127.0.0.1" {
-			t.Errorf("login_failed entries %+v: want the unknown login's with no target, then the user's", failed)
+		if len(failed) != 2 || failed[0].TargetKind != "login" || !strings.HasPrefix(failed[0].TargetID, "login:") ||
+			failed[1].TargetID != id || failed[0].Address != "127.0.0.1" {
+			t.Errorf("login_failed entries %+v: want the unknown login's under a hash of it, then the user's", failed)
 		}
 		if change := got[gonghai.AuditUserChange][0]; change.Detail["role"] != "rep->manager" || change.Detail["name"] != "changed" ||
 			change.Detail["active"] != "" || change.Address != "127.0.0.1" || change.ActorID != o.admin.ID {
