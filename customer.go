@@ -105,6 +105,13 @@ func (f CustomerFields) Validate() error {
 	if f.WeChat != "" && strings.ContainsAny(f.WeChat, " \t\r\n") {
 		bad["wechat"] = "a WeChat id has no spaces"
 	}
+	// A form that sends back what it was shown must not overwrite the
+	// contact with its mask.
+	for field, v := range map[string]string{"email": f.Email, "wechat": f.WeChat} {
+		if strings.Contains(v, "*") {
+			bad[field] = "looks masked: send the whole value, or leave the field out"
+		}
+	}
 	if len(bad) > 0 {
 		return &Error{Code: EInvalid, Message: "invalid customer", Fields: bad}
 	}

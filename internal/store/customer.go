@@ -222,12 +222,13 @@ func insertCustomer(ctx context.Context, c conn, actorID string, in gonghai.NewC
 	r := customerRow{Customer: gonghai.Customer{ID: newID(), Name: in.Name, Company: in.Company, Category: in.Category,
 		Industry: in.Industry, Region: in.Region, ProductLine: in.ProductLine, Source: in.Source, Stage: in.Stage,
 		Phone: in.Phone, Email: in.Email, WeChat: in.WeChat, OwnerID: in.OwnerID, PoolID: in.PoolID, Created: now, Updated: now},
-		mask: p.ContactMask, piiKey: c.keys.Primary(), opened: true}
+		mask: p.ContactMask, opened: true}
 	var ownedSince any
 	if in.OwnerID != "" {
 		r.OwnedSince, ownedSince = &now, micros(now)
 	}
 	cols, args := c.sealed(r.ID, personalOf(&r.Customer))
+	r.piiKey = args[len(args)-1].(string)
 	cols = append(cols, "id", "company", "category", "industry", "region", "product_line", "source", "stage",
 		"owner_id", "pool_id", "owned_since", "event_seq", "created_at", "updated_at")
 	args = append(args, r.ID, r.Company, r.Category, r.Industry, r.Region, r.ProductLine, r.Source, r.Stage,

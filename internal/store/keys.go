@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gonghai/gonghai"
 )
@@ -62,6 +64,13 @@ func (db *DB) reseal(ctx context.Context, where string, args []any, batch int, p
 					return err
 				}
 				cols, vals := c.sealed(r.ID, personalOf(&r.Customer))
+				if r.piiKey == "" {
+					// Rows from before the duplicate check may share a contact:
+					// the first keeps its blind index, the others go without.
+					if err := dropTakenKeys(ctx, c, r.ID, cols, vals); err != nil {
+						return err
+					}
+				}
 				if _, err := c.exec(ctx, `UPDATE customers SET `+setList(cols)+` WHERE id = ?`, append(vals, r.ID)...); err != nil {
 					return mapErr(err)
 				}
@@ -80,6 +89,27 @@ func (db *DB) reseal(ctx context.Context, where string, args []any, batch int, p
 			progress(total)
 		}
 	}
+}
+
+// dropTakenKeys sets to NULL, in vals, the unique blind indexes among cols
+// that a customer other than id already has.
+func dropTakenKeys(ctx context.Context, c conn, id string, cols []string, vals []any) error {
+	for i, col := range cols {
+		base, isKey := strings.CutSuffix(col, "_key")
+		key, set := vals[i].(string)
+		if !isKey || !set || !slices.Contains(duplicateColumns, base) {
+			continue
+		}
+		var one int
+		err := c.queryRow(ctx, `SELECT 1 FROM customers WHERE `+col+` = ? AND id <> ? LIMIT 1`, key, id).Scan(&one)
+		switch {
+		case err == nil:
+			vals[i] = nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+	}
+	return nil
 }
 
 // KeyUse counts the customers whose personal fields each key sealed; ""

@@ -588,6 +588,11 @@ func TestCreateCustomer(t *testing.T) {
 		wantField(t, err, "name")
 		err = refuse(o.rep1, gonghai.NewCustomer{PoolID: p.ID, CustomerFields: gonghai.CustomerFields{Company: "坏电话", Phone: "call me"}}, gonghai.EInvalid)
 		wantField(t, err, "phone")
+		// A masked value sent back as it was shown.
+		err = refuse(o.rep1, gonghai.NewCustomer{PoolID: p.ID, CustomerFields: gonghai.CustomerFields{Company: "回填", Email: "z***@example.cn"}}, gonghai.EInvalid)
+		wantField(t, err, "email")
+		err = refuse(o.rep1, gonghai.NewCustomer{PoolID: p.ID, CustomerFields: gonghai.CustomerFields{Company: "回填", WeChat: "wx***"}}, gonghai.EInvalid)
+		wantField(t, err, "wechat")
 		err = refuse(o.rep1, gonghai.NewCustomer{PoolID: "no-such-pool", CustomerFields: fields}, gonghai.EInvalid)
 		wantField(t, err, "pool_id")
 		// The request names the owner owner_id (as the API does), so the error must too.

@@ -123,7 +123,7 @@ func (db *DB) Login(ctx context.Context, login, address string, verify func(hash
 	// the log keeps no attempted name (a mistyped password, often).
 	target, kind := id, "user"
 	if id == "" {
-		target, kind = "login:"+db.keys.MatchKey("login", strings.ToLower(login)), "login"
+		target, kind = "login:"+db.keys.MatchKey("login", login), "login"
 	}
 	if err := loginLimited(ctx, db.reader(), target, address, db.now()); err != nil {
 		return gonghai.User{}, err

@@ -52,7 +52,7 @@ type Problem struct {
 type duplicateJSON struct {
 	CustomerID string `json:"customer_id"`
 	Field      string `json:"field" enum:"phone,email,wechat" doc:"Which contact field matched"`
-	Display    string `json:"display,omitempty" doc:"Company or name, when the caller may see the customer"`
+	Display    string `json:"display,omitempty" doc:"The company; or its name, when the caller may see the customer"`
 	PoolID     string `json:"pool_id,omitempty"`
 	Owned      bool   `json:"owned" doc:"Whether a rep owns it"`
 	OwnerID    string `json:"owner_id,omitempty" doc:"Set when the caller may know the owner"`

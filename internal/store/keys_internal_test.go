@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"testing"
+
+	"github.com/gonghai/gonghai"
+	"github.com/gonghai/gonghai/internal/pgtest"
+	"github.com/gonghai/gonghai/internal/vault"
+)
+
+// TestSealLegacyDuplicates: a database from before sealing may hold two
+// customers with one phone. Sealing them keeps both, readable; the first
+// keeps its blind index and the other goes without, so the upgrade does not
+// stop at the unique index.
+func TestSealLegacyDuplicates(t *testing.T) {
+	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		db, err := Open(ctx, dsn, gonghai.SystemClock{}, vault.Ephemeral())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		admin, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: "admin", Name: "admin", Role: gonghai.RoleAdmin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "公海"
+		p, err := db.CreatePool(ctx, admin, gonghai.PoolInput{Name: &name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Rows as an older version wrote them: plaintext, no pii_key.
+		c := conn{q: db.write, dialect: db.dialect, keys: db.keys}
+		for _, id := range []string{"legacy-1", "legacy-2"} {
+			if _, err := c.exec(ctx, `INSERT INTO customers (id, name, company, phone, email, pool_id, event_seq, created_at, updated_at)
+				VALUES (?, '张伟', ?, '138 1234 8000', 'zw@example.cn', ?, 0, 1, 1)`, id, "公司"+id, p.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatalf("migrating a database with duplicate contacts: %v", err)
+		}
+		for _, id := range []string{"legacy-1", "legacy-2"} {
+			r, err := getCustomer(ctx, db.reader(), id)
+			if err != nil || r.piiKey == "" || r.Phone != "138 1234 8000" || r.Name != "张伟" {
+				t.Fatalf("%s after sealing: %+v (%v)", id, r.Customer, err)
+			}
+		}
+		var keyed int
+		if err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM customers WHERE phone_key IS NOT NULL`).Scan(&keyed); err != nil || keyed != 1 {
+			t.Fatalf("%d customers keep the phone's blind index (%v), want 1", keyed, err)
+		}
+		_, err = db.CreateCustomer(ctx, admin, gonghai.NewCustomer{PoolID: p.ID, CustomerFields: gonghai.CustomerFields{Company: "新", Phone: "13812348000"}})
+		if gonghai.ErrorCode(err) != gonghai.EDuplicate {
+			t.Fatalf("a new customer with the phone: %v, want duplicate", err)
+		}
+	})
+}
