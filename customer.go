@@ -234,6 +234,28 @@ func (c Customer) For(viewer User, mode string) Customer {
 	return c.Masked(mode)
 }
 
+// ContactLookupDailyQuota is how many look-ups by phone or email one user
+// may make per calendar day: searches for one, and creates or edits that
+// meet a customer who has it. A masked phone (138****8000) leaves 10,000
+// candidates; the quota keeps anyone from trying them all to unmask it.
+const ContactLookupDailyQuota = 200
+
+// ContactShaped reports whether a search text may be a phone number (7
+// digits or more, half- or full-width) or an email address: such a search
+// is a contact look-up.
+func ContactShaped(q string) bool {
+	if strings.ContainsAny(q, "@＠") {
+		return true
+	}
+	digits := 0
+	for _, r := range q {
+		if unicode.IsDigit(r) {
+			digits++
+		}
+	}
+	return digits >= 7
+}
+
 // Contacts are a customer's contact fields, as a reveal shows them.
 type Contacts struct {
 	Phone  string
@@ -243,7 +265,7 @@ type Contacts struct {
 
 var (
 	textEmail = regexp.MustCompile(`[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}`)
-	textPhone = regexp.MustCompile(`\+?[0-9０-９][0-9０-９ ()（）-]{5,}[0-9０-９]`)
+	textPhone = regexp.MustCompile(`\+?[0-9０-９][0-9０-９ .()（）-]{5,}[0-9０-９]`)
 )
 
 // MaskText masks what looks like a phone number or an email address in

@@ -31,6 +31,7 @@ const (
 	ERevealQuota      = "reveal_quota_exceeded" // the day's reveals are used up
 	ETooManyAttempts  = "too_many_attempts"     // too many failed logins: wait and retry
 	ECrossOrigin      = "cross_origin"          // a cookie-authenticated write from another site
+	ELookupQuota      = "lookup_quota_exceeded" // the day's look-ups by phone or email are used up
 )
 
 // Error is a failure a user can act on. Code is stable; Message is safe to

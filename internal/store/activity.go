@@ -183,11 +183,18 @@ func (db *DB) CloseOpportunity(ctx context.Context, actor gonghai.User, id, stat
 
 // Opportunities lists a customer's opportunities, newest first.
 func (db *DB) Opportunities(ctx context.Context, viewer gonghai.User, id string) ([]gonghai.Opportunity, error) {
-	if _, err := db.Customer(ctx, viewer, id); err != nil {
+	cust, err := db.Customer(ctx, viewer, id)
+	if err != nil {
 		return nil, err
 	}
-	return collect(ctx, db.reader(), `SELECT `+opportunityColumns+` FROM opportunities WHERE customer_id = ? ORDER BY id DESC`,
+	out, err := collect(ctx, db.reader(), `SELECT `+opportunityColumns+` FROM opportunities WHERE customer_id = ? ORDER BY id DESC`,
 		[]any{id}, scanOpportunity)
+	if !gonghai.SeesContacts(viewer, cust) {
+		for i := range out {
+			out[i].Title = gonghai.MaskText(out[i].Title)
+		}
+	}
+	return out, err
 }
 
 // CreateOrder records an order of customer id on the calendar day on

@@ -65,22 +65,48 @@ type Keys interface {
 // It is read again after zoneTTL (another node may have changed it) and at
 // once after this node changes the settings.
 type zoneCache struct {
-	mu   sync.Mutex
-	loc  *time.Location
-	read time.Time // wall time: this is a cache, not the domain's clock
+	mu         sync.Mutex
+	loc        *time.Location
+	read       time.Time // wall time: this is a cache, not the domain's clock
+	refreshing bool
 }
 
 const zoneTTL = 30 * time.Second
 
+// location returns the organisation's time zone. It is called inside
+// transactions, which on PostgreSQL hold a connection of the one pool: it
+// must never wait for another connection while one is cached. So a stale
+// zone is refreshed in the background while the cached one serves, and
+// only the first read waits, for at most zoneWait, falling back to the
+// default zone.
 func (db *DB) location() *time.Location {
 	db.zone.mu.Lock()
+	loc := db.zone.loc
+	if loc != nil && time.Since(db.zone.read) > zoneTTL && !db.zone.refreshing {
+		db.zone.refreshing = true
+		go db.readZone()
+	}
+	db.zone.mu.Unlock()
+	if loc != nil {
+		return loc
+	}
+	return db.readZone()
+}
+
+const zoneWait = 2 * time.Second
+
+func (db *DB) readZone() *time.Location {
+	ctx, cancel := context.WithTimeout(context.Background(), zoneWait)
+	defer cancel()
+	s, err := getSettings(ctx, db.reader())
+	db.zone.mu.Lock()
 	defer db.zone.mu.Unlock()
-	if db.zone.loc == nil || time.Since(db.zone.read) > zoneTTL {
-		s, err := getSettings(context.Background(), db.reader())
-		if err != nil {
-			return s.Location() // the default zone, until the database answers
-		}
+	db.zone.refreshing = false
+	switch {
+	case err == nil:
 		db.zone.loc, db.zone.read = s.Location(), time.Now()
+	case db.zone.loc == nil:
+		return s.Location() // the default zone, until the database answers
 	}
 	return db.zone.loc
 }

@@ -24,10 +24,18 @@ func insertEvent(ctx context.Context, c conn, e gonghai.Event) error {
 // History returns a customer's ownership events, oldest first, to a viewer
 // who may see the customer.
 func (db *DB) History(ctx context.Context, viewer gonghai.User, customerID string) ([]gonghai.Event, error) {
-	if _, err := db.Customer(ctx, viewer, customerID); err != nil {
+	cust, err := db.Customer(ctx, viewer, customerID)
+	if err != nil {
 		return nil, err
 	}
-	return events(ctx, db.reader(), customerID)
+	out, err := events(ctx, db.reader(), customerID)
+	if !gonghai.SeesContacts(viewer, cust) {
+		// A reason is typed by hand: a number in it is a contact too.
+		for i := range out {
+			out[i].Reason = gonghai.MaskText(out[i].Reason)
+		}
+	}
+	return out, err
 }
 
 func events(ctx context.Context, c conn, customerID string) ([]gonghai.Event, error) {

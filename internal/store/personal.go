@@ -154,13 +154,21 @@ func duplicateOf(ctx context.Context, c conn, viewer gonghai.User, f gonghai.Cus
 
 // raced turns the unique-index failure of a write that lost a race with a
 // concurrent create of the same contact into the duplicate it met, read
-// after the winner committed.
+// after the winner committed; and counts every duplicate answered as a
+// look-up, which past the day's quota is refused instead.
 func (db *DB) raced(ctx context.Context, err error, viewer gonghai.User, f gonghai.CustomerFields, exceptID string) error {
+	if gonghai.ErrorCode(err) == gonghai.EDuplicate {
+		// A duplicate tells that a contact exists: it is a look-up.
+		if quota := db.lookedUp(ctx, viewer); quota != nil {
+			return quota
+		}
+		return err
+	}
 	if !isUnique(err) {
 		return err
 	}
 	if dup := duplicateOf(ctx, db.reader(), viewer, f, exceptID); dup != nil {
-		return dup
+		return db.raced(ctx, dup, viewer, f, exceptID)
 	}
 	return gonghai.Errorf(gonghai.EConflict, "another customer was being saved with the same contact; try again")
 }

@@ -39,11 +39,7 @@ func (db *DB) Reveal(ctx context.Context, actor gonghai.User, id string) (gongha
 			return gonghai.Errorf(gonghai.ERevealQuota, "reveals are turned off")
 		}
 		now := db.now()
-		day := gonghai.StartOfDay(now, s.Location()).In(s.Location()).Format(time.DateOnly)
-		var n int
-		err = c.queryRow(ctx, `INSERT INTO reveal_counts (user_id, day, n) VALUES (?, ?, 1)
-			ON CONFLICT (user_id, day) DO UPDATE SET n = reveal_counts.n + 1 WHERE reveal_counts.n < ?
-			RETURNING n`, actor.ID, day, s.RevealDailyQuota).Scan(&n)
+		n, err := countToday(ctx, c, actor.ID, "", s.RevealDailyQuota, s.Location(), now)
 		if errors.Is(err, sql.ErrNoRows) {
 			return gonghai.Errorf(gonghai.ERevealQuota, "you have revealed %d customers' contacts today, the most allowed", s.RevealDailyQuota)
 		}
@@ -58,6 +54,32 @@ func (db *DB) Reveal(ctx context.Context, actor gonghai.User, id string) (gongha
 		return gonghai.Contacts{}, fmt.Errorf("reveal customer %s: %w", id, err)
 	}
 	return out, nil
+}
+
+// countToday counts one more of what kind names ("" for reveals) for user
+// today, in the organisation's zone, unless that would pass quota: then it
+// returns sql.ErrNoRows. It is one guarded upsert, so concurrent counts on
+// several nodes never pass the quota.
+func countToday(ctx context.Context, c conn, userID, kind string, quota int, loc *time.Location, now time.Time) (int, error) {
+	day := gonghai.StartOfDay(now, loc).In(loc).Format(time.DateOnly) + kind
+	var n int
+	err := c.queryRow(ctx, `INSERT INTO reveal_counts (user_id, day, n) VALUES (?, ?, 1)
+		ON CONFLICT (user_id, day) DO UPDATE SET n = reveal_counts.n + 1 WHERE reveal_counts.n < ?
+		RETURNING n`, userID, day, quota).Scan(&n)
+	return n, err
+}
+
+// lookedUp counts a look-up by phone or email for actor, in its own
+// transaction, and refuses one past the day's quota.
+func (db *DB) lookedUp(ctx context.Context, actor gonghai.User) error {
+	loc := db.location()
+	return db.inTx(ctx, func(c conn) error {
+		_, err := countToday(ctx, c, actor.ID, " lookup", gonghai.ContactLookupDailyQuota, loc, db.now())
+		if errors.Is(err, sql.ErrNoRows) {
+			return gonghai.Errorf(gonghai.ELookupQuota, "you have looked up %d phones or emails today, the most allowed", gonghai.ContactLookupDailyQuota)
+		}
+		return err
+	})
 }
 
 // adminFor reads customer id for what only admins do: others who see it
@@ -138,8 +160,11 @@ func (db *DB) EraseCustomer(ctx context.Context, actor gonghai.User, id string) 
 		if _, err := c.exec(ctx, `UPDATE followups SET content = '' WHERE customer_id = ?`, id); err != nil {
 			return err
 		}
+		if _, err := c.exec(ctx, `UPDATE opportunities SET title = '' WHERE customer_id = ?`, id); err != nil {
+			return err
+		}
 		e := auditBy(&actor, gonghai.AuditErase, "customer", id, now)
-		e.Detail = map[string]string{"fields": "name,phone,email,wechat,followups"}
+		e.Detail = map[string]string{"fields": "name,phone,email,wechat,followups,opportunity_titles"}
 		if err := audit(ctx, c, e); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/crypt"
@@ -224,6 +225,46 @@ func TestRotateKeys(t *testing.T) {
 		log, _, err := db.Audit(ctx, admin, gonghai.AuditFilter{Action: gonghai.AuditKeyRotation}, gonghai.Page{})
 		if err != nil || len(log) != 1 {
 			t.Fatalf("audit holds %d rotations (%v), want the run that finished", len(log), err)
+		}
+	})
+}
+
+// TestContactLookupQuota: searches by phone or email, and duplicates met,
+// count against a daily quota, so that nobody unmasks 138****8000 by trying
+// its 10,000 forms; searches by company do not count.
+func TestContactLookupQuota(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		rep := f.user("rep", gonghai.RoleRep, "", nil)
+		p := f.pool("公海", gonghai.PoolInput{MemberUserIDs: &[]string{rep.ID}})
+		target := f.newCustomer(f.admin, p.ID, gonghai.CustomerFields{Company: "目标公司", Phone: "13812348000"})
+		search := func(q string) ([]gonghai.Customer, error) {
+			cs, _, err := f.db.PoolCustomers(f.ctx, rep, p.ID, gonghai.CustomerFilter{Q: q}, gonghai.Page{})
+			return cs, err
+		}
+		// The first try of a duplicate counts too.
+		_, err := f.db.CreateCustomer(f.ctx, rep, gonghai.NewCustomer{PoolID: p.ID, CustomerFields: gonghai.CustomerFields{Company: "重复", Phone: "13812348000"}})
+		wantCode(t, err, gonghai.EDuplicate)
+		found := 0
+		for i := range gonghai.ContactLookupDailyQuota - 1 {
+			cs, err := search(fmt.Sprintf("1381%03d8000", 134+i))
+			if err != nil {
+				t.Fatalf("look-up %d: %v", i+2, err)
+			}
+			found += len(cs)
+		}
+		if found != 1 {
+			t.Fatalf("the tries found %d customers, want the one", found)
+		}
+		_, err = search("13812348000")
+		wantCode(t, err, gonghai.ELookupQuota)
+		_, err = f.db.CreateCustomer(f.ctx, rep, gonghai.NewCustomer{PoolID: p.ID, CustomerFields: gonghai.CustomerFields{Company: "重复", Phone: "13812348000"}})
+		wantCode(t, err, gonghai.ELookupQuota)
+		if cs, err := search("目标"); err != nil || len(cs) != 1 || cs[0].ID != target.ID {
+			t.Fatalf("a search by company after the quota: %+v (%v)", cs, err)
+		}
+		f.clock.Advance(24 * time.Hour)
+		if cs, err := search("+86 138 1234 8000"); err != nil || len(cs) != 1 {
+			t.Fatalf("the next day's look-up: %+v (%v)", cs, err)
 		}
 	})
 }

@@ -31,6 +31,7 @@ var statuses = map[string]int{
 	gonghai.EDailyClaimLimit:  http.StatusTooManyRequests,
 	gonghai.EDuplicate:        http.StatusConflict,
 	gonghai.ERevealQuota:      http.StatusTooManyRequests,
+	gonghai.ELookupQuota:      http.StatusTooManyRequests,
 	gonghai.ETooManyAttempts:  http.StatusTooManyRequests,
 	gonghai.ECrossOrigin:      http.StatusForbidden,
 	gonghai.EMethodNotAllowed: http.StatusMethodNotAllowed,
