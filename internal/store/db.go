@@ -43,6 +43,8 @@ type DB struct {
 	clock   gonghai.Clock
 	keys    Keys
 	zone    zoneCache
+	// claimLoss caches, per claimer and pool, how a lost claim is answered.
+	claimLoss sync.Map
 }
 
 // Keys seal personal fields (DESIGN.md invariant 7) and compute the blind

@@ -169,7 +169,11 @@ func (db *DB) takeOwner(ctx context.Context, c conn, s gonghai.Settings, actor g
 		return owner, invalidRef(err, o.field)
 	}
 	if !(o.forSelf && o.id == actor.ID) && !canAssign(ctx, c, actor, p, owner) {
-		return owner, gonghai.Errorf(gonghai.EForbidden, "you may not give customers of pool %s to %s", p.Name, owner.Login)
+		who := "that user" // a user one may not see is not named
+		if seesUser(actor, owner) {
+			who = owner.Login
+		}
+		return owner, gonghai.Errorf(gonghai.EForbidden, "you may not give customers of pool %s to %s", p.Name, who)
 	}
 	if o.force && actor.Role != gonghai.RoleAdmin {
 		return owner, gonghai.Errorf(gonghai.EForbidden, "only an admin may force past a holding limit")
@@ -206,18 +210,11 @@ func (db *DB) Claim(ctx context.Context, actor gonghai.User, id, poolID string) 
 	// In a storm nearly every attempt loses. Turning losers away with a read
 	// keeps them off the write path; the conditional write in claim still
 	// decides between the attempts that get past this.
-	// The same read tells a loser who could have seen the customer in its
-	// pool (already_claimed) from a caller probing ids (not_found).
-	var owned, could bool
-	err := db.reader().queryRow(ctx, `SELECT c.owner_id IS NOT NULL,
-		? OR EXISTS (SELECT 1 FROM pool_admins a WHERE a.pool_id = p.id AND a.user_id = ?) OR (NOT p.hidden AND `+memberOf("p.id")+`)
-		FROM customers c JOIN pools p ON p.id = c.pool_id WHERE c.id = ?`,
-		append([]any{actor.Role == gonghai.RoleAdmin, actor.ID}, append(memberArgs(actor), id)...)...).Scan(&owned, &could)
-	switch {
-	case err == nil && owned && could:
-		err = gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s already has an owner", id)
-	case err == nil && owned:
-		err = gonghai.Errorf(gonghai.ENotFound, "customer %s not found", id)
+	var owned bool
+	var inPool string
+	err := db.reader().queryRow(ctx, `SELECT owner_id IS NOT NULL, pool_id FROM customers WHERE id = ?`, id).Scan(&owned, &inPool)
+	if err == nil && owned {
+		err = db.lostClaim(ctx, actor, inPool, id)
 	}
 	if err != nil {
 		return out, fmt.Errorf("claim customer %s: %w", id, notFound(err, "customer", id))
@@ -249,6 +246,42 @@ func claimed(ctx context.Context, c conn, actor gonghai.User, p gonghai.Pool, id
 		return gonghai.Errorf(gonghai.ENotFound, "customer %s not found", id)
 	}
 	return gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s already has an owner", id)
+}
+
+// lostClaim is claimed for the pre-read of a claim storm, where nearly
+// every attempt meets an owner: whether the claimer could see the pool is
+// kept per node for claimLossTTL, so that losers cost one read, as they did
+// before the answer depended on it. A membership change shows after at
+// most that long, and then only in which of the two refusals a loser gets.
+func (db *DB) lostClaim(ctx context.Context, actor gonghai.User, poolID, id string) error {
+	key := actor.ID + "\x00" + poolID
+	if v, ok := db.claimLoss.Load(key); ok && time.Since(v.(claimLoss).at) < claimLossTTL {
+		return v.(claimLoss).err(id)
+	}
+	c := db.reader()
+	p, err := getPoolRules(ctx, c, poolID)
+	if err != nil {
+		return err
+	}
+	err = claimed(ctx, c, actor, p, id)
+	if code := gonghai.ErrorCode(err); code == gonghai.EAlreadyClaimed || code == gonghai.ENotFound {
+		db.claimLoss.Store(key, claimLoss{could: code == gonghai.EAlreadyClaimed, at: time.Now()})
+	}
+	return err
+}
+
+const claimLossTTL = 10 * time.Second
+
+type claimLoss struct {
+	could bool
+	at    time.Time // wall time: a cache, not the domain's clock
+}
+
+func (l claimLoss) err(id string) error {
+	if l.could {
+		return gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s already has an owner", id)
+	}
+	return gonghai.Errorf(gonghai.ENotFound, "customer %s not found", id)
 }
 
 func (db *DB) claim(ctx context.Context, c conn, actor gonghai.User, id, poolID string) (customerRow, error) {

@@ -156,8 +156,8 @@ func (db *DB) Login(ctx context.Context, login, address string, verify func(hash
 			return audit(ctx, c, e)
 		}
 		token, data, expiry := start(id)
-		if _, err := c.exec(ctx, `INSERT INTO sessions (token_hash, data, expires_at) VALUES (?, ?, ?)`,
-			hashToken(token), data, micros(expiry)); err != nil {
+		if _, err := c.exec(ctx, `INSERT INTO sessions (token_hash, user_id, data, expires_at) VALUES (?, ?, ?, ?)`,
+			hashToken(token), id, data, micros(expiry)); err != nil {
 			return err
 		}
 		e := auditBy(&u, gonghai.AuditLogin, "user", id, now)

@@ -143,6 +143,10 @@ func (db *DB) SetPassword(ctx context.Context, actor *gonghai.User, login, hash 
 		if err != nil {
 			return notFound(err, "user", login)
 		}
+		// Whoever knew the old password is signed out everywhere.
+		if _, err := c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+			return err
+		}
 		return audit(ctx, c, auditBy(actor, gonghai.AuditPasswordSet, "user", id, db.now()))
 	})
 	if err != nil {

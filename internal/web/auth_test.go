@@ -225,6 +225,30 @@ func TestLoginSession(t *testing.T) {
 	})
 }
 
+// TestPasswordChangeEndsSessions: a new password signs the user out of
+// every session; their API tokens stay, and others' sessions too.
+func TestPasswordChangeEndsSessions(t *testing.T) {
+	eachSignIn(t, func(t *testing.T, o *signIn) {
+		o.person("wang.fang", "old-pw", gonghai.RoleRep)
+		laptop, phone := o.session("wang.fang", "old-pw"), o.session("wang.fang", "old-pw")
+		boss := o.session("boss", "admin-pw")
+		if err := o.db.SetPassword(o.ctx, nil, "wang.fang", cheapHash("new-pw")); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []*http.Cookie{laptop, phone} {
+			if status, _ := o.me(c); status != 401 {
+				t.Errorf("a session from before the new password answers %d", status)
+			}
+		}
+		if status, _ := o.me(boss); status != 200 {
+			t.Errorf("another user's session answers %d after the change", status)
+		}
+		if status, _ := o.me(o.session("wang.fang", "new-pw")); status != 200 {
+			t.Errorf("a session with the new password answers %d", status)
+		}
+	})
+}
+
 // TestCookieFlags: the session cookie is HttpOnly, SameSite=Lax, for the
 // whole site, and Secure when configured.
 func TestCookieFlags(t *testing.T) {

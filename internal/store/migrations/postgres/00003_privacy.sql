@@ -39,10 +39,13 @@ CREATE TABLE reveal_counts (
 -- Browser sessions; only a hash of the session token is kept.
 CREATE TABLE sessions (
     token_hash TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users (id),
     data       BYTEA NOT NULL,
     expires_at BIGINT NOT NULL
 );
 CREATE INDEX sessions_expiry ON sessions (expires_at);
+-- A new password ends the user's other sessions.
+CREATE INDEX sessions_user ON sessions (user_id);
 
 -- Sensitive actions, written in the transaction of the action. Ids and
 -- codes only: no personal data.
