@@ -210,10 +210,15 @@ func (db *DB) Claim(ctx context.Context, actor gonghai.User, id, poolID string) 
 	// In a storm nearly every attempt loses. Turning losers away with a read
 	// keeps them off the write path; the conditional write in claim still
 	// decides between the attempts that get past this.
-	var owned bool
-	var inPool string
-	err := db.reader().queryRow(ctx, `SELECT owner_id IS NOT NULL, pool_id FROM customers WHERE id = ?`, id).Scan(&owned, &inPool)
-	if err == nil && owned {
+	var owner, inPool, ownerPath string
+	err := db.reader().queryRow(ctx, `SELECT COALESCE(c.owner_id, ''), c.pool_id, COALESCE(od.path, '')`+customerFrom+`WHERE c.id = ?`, id).
+		Scan(&owner, &inPool, &ownerPath)
+	switch {
+	case err != nil, owner == "":
+	case owner == actor.ID || actor.Manages(ownerPath):
+		// They see it as it is: taken.
+		err = gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s already has an owner", id)
+	default:
 		err = db.lostClaim(ctx, actor, inPool, id)
 	}
 	if err != nil {
@@ -294,6 +299,8 @@ func (db *DB) claim(ctx context.Context, c conn, actor gonghai.User, id, poolID 
 	switch {
 	case err != nil:
 		return r, err
+	case r.OwnerID != "" && (r.OwnerID == actor.ID || actor.Manages(r.ownerDeptPath)):
+		return r, gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s already has an owner", id)
 	case r.OwnerID != "":
 		return r, claimed(ctx, c, actor, p, id)
 	case !seesCustomer(ctx, c, actor, r, p), poolID != "" && r.PoolID != poolID:

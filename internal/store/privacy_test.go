@@ -268,3 +268,33 @@ func TestContactLookupQuota(t *testing.T) {
 		}
 	})
 }
+
+// TestClaimOfTakenCustomer: a claim of a customer that has an owner answers
+// already_claimed to whoever may know it is taken (its owner, the owner's
+// managers, members of its open pool) and not_found to anyone else, from
+// the pre-read and from inside the transaction alike.
+func TestClaimOfTakenCustomer(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		o := newSalesTree(f)
+		// Only rep1b is a member; the admin assigns to rep1 from outside.
+		p := f.pool("华北公海", gonghai.PoolInput{MemberUserIDs: &[]string{o.rep1b.ID}})
+		id := f.customers(p.ID, 1)[0]
+		f.assign(f.admin, o.rep1, id, "")
+		for _, c := range []struct {
+			who  gonghai.User
+			code string
+		}{
+			{o.rep1, gonghai.EAlreadyClaimed},     // its owner, not a member
+			{o.mgr1, gonghai.EAlreadyClaimed},     // the owner's manager, not a member
+			{o.salesMgr, gonghai.EAlreadyClaimed}, // above them
+			{o.rep1b, gonghai.EAlreadyClaimed},    // a member: lost a race
+			{o.rep2, gonghai.ENotFound},           // none of these
+			{o.mgr2, gonghai.ENotFound},
+		} {
+			for range 2 { // the second answer comes from the cache
+				_, err := f.db.Claim(f.ctx, c.who, id, "")
+				wantCode(t, err, c.code)
+			}
+		}
+	})
+}
