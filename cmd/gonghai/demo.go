@@ -7,6 +7,7 @@ import (
 
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/demo"
+	"github.com/gonghai/gonghai/internal/password"
 	"github.com/gonghai/gonghai/internal/store"
 )
 
@@ -41,7 +42,7 @@ func (e *environment) seedDemo(ctx context.Context, db *store.DB, base string) e
 		return errors.New("this database has a user named admin who is not an admin: use --demo on an empty database")
 	}
 	fmt.Fprintf(e.stdout, "\nSign in to the API with one of these bearer tokens (new ones on every start):\n")
-	for _, login := range []string{demo.AdminLogin, "mgr.east", "rep01"} {
+	for _, login := range demoLogins {
 		tok, err := db.CreateToken(ctx, login)
 		if err != nil {
 			return err
@@ -55,9 +56,12 @@ Try, as rep01 (a rep of 华北一组):
   curl -X POST -H "Authorization: Bearer <rep01 token>" %[1]s/api/v1/customers/<customer id>/claim
 As admin, who the recycle rules would take back over the next 14 days:
   curl -H "Authorization: Bearer <admin token>" "%[1]s/api/v1/pools/<pool id>/recycle-preview?days=14"
+Or sign in with a password (%[2]s, for this demo only) and use the session cookie:
+  curl -c jar -H 'Content-Type: application/json' -d '{"login":"rep01","password":"%[2]s"}' %[1]s/api/v1/auth/login
+  curl -b jar %[1]s/api/v1/me/customers
 The OpenAPI document: %[1]s/api/openapi.json
 
-`, base)
+`, base, demoPassword)
 	return nil
 }
 
@@ -113,9 +117,28 @@ func loadDemo(ctx context.Context, db *store.DB) (gonghai.User, error) {
 				Industry: c.Industry, Region: c.Region, ProductLine: c.ProductLine, Source: c.Source, Stage: c.Stage,
 				Phone: c.Phone, Email: c.Email, WeChat: c.WeChat}}
 	}
-	_, err = db.ImportCustomers(ctx, admin, customers)
-	return admin, err
+	if _, err = db.ImportCustomers(ctx, admin, customers); err != nil {
+		return admin, err
+	}
+	// The printed users also sign in with a password, to try the session
+	// cookie; a demo password is no secret, and says so.
+	hash, err := password.Hash(demoPassword)
+	if err != nil {
+		return admin, err
+	}
+	for _, login := range demoLogins {
+		if err := db.SetPassword(ctx, &admin, login, hash); err != nil {
+			return admin, err
+		}
+	}
+	return admin, nil
 }
+
+// demoLogins are the demo users whose tokens are printed.
+var demoLogins = []string{demo.AdminLogin, "mgr.east", "rep01"}
+
+// demoPassword is the demo users' password: for a demo on one's own machine only.
+const demoPassword = "gonghai-demo"
 
 func pick(ids map[string]string, keys []string) []string {
 	out := make([]string, len(keys))
