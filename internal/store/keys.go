@@ -50,10 +50,10 @@ func (db *DB) reseal(ctx context.Context, where string, args []any, batch int, p
 			if c.dialect == Postgres {
 				lock = ` FOR UPDATE`
 			}
-			rows, err := collect(ctx, c, `SELECT id, name, phone, email, wechat, COALESCE(pii_key, '') FROM customers WHERE `+where+
+			rows, err := collect(ctx, c, `SELECT `+personalSelect+`, COALESCE(pii_key, '') FROM customers WHERE `+where+
 				` ORDER BY id LIMIT ?`+lock, append(append([]any{}, args...), batch), func(s scanner) (customerRow, error) {
 				var r customerRow
-				return r, s.Scan(&r.ID, &r.Name, &r.Phone, &r.Email, &r.WeChat, &r.piiKey)
+				return r, s.Scan(append(personalDest(&r), &r.piiKey)...)
 			})
 			if err != nil {
 				return err
@@ -89,6 +89,18 @@ func (db *DB) reseal(ctx context.Context, where string, args []any, batch int, p
 			progress(total)
 		}
 	}
+}
+
+// personalSelect reads a customer's id and sealed fields, into
+// personalDest.
+var personalSelect = "id, " + strings.Join(personalColumns, ", ")
+
+func personalDest(r *customerRow) []any {
+	dest := []any{&r.ID}
+	for _, v := range personalOf(&r.Customer) {
+		dest = append(dest, v)
+	}
+	return dest
 }
 
 // dropTakenKeys sets to NULL, in vals, the unique blind indexes among cols
@@ -147,9 +159,9 @@ func (db *DB) CheckKeys(ctx context.Context) error {
 			continue
 		}
 		var r customerRow
-		err := c.queryRow(ctx, `SELECT id, name, phone, email, wechat FROM customers
+		err := c.queryRow(ctx, `SELECT `+personalSelect+` FROM customers
 			WHERE pii_key = ? AND (name <> '' OR phone <> '' OR email <> '' OR wechat <> '') LIMIT 1`, key).
-			Scan(&r.ID, &r.Name, &r.Phone, &r.Email, &r.WeChat)
+			Scan(personalDest(&r)...)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
