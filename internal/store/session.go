@@ -59,13 +59,23 @@ func (db *DB) TouchSession(ctx context.Context, token string, data []byte, expir
 // DeleteSession ends session token; ending one that has gone is no error.
 func (db *DB) DeleteSession(ctx context.Context, token string) error {
 	err := db.inTx(ctx, func(c conn) error {
-		_, err := c.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hashToken(token))
+		_, err := deleteSession(ctx, c, token)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil
+}
+
+// deleteSession removes session token and reports whether it was there.
+func deleteSession(ctx context.Context, c conn, token string) (bool, error) {
+	res, err := c.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hashToken(token))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // DeleteExpiredSessions removes the sessions past their expiry and returns
@@ -181,11 +191,7 @@ func (db *DB) Login(ctx context.Context, login, address string, verify func(hash
 // Logout ends actor's session token and records it.
 func (db *DB) Logout(ctx context.Context, actor gonghai.User, token, address string) error {
 	err := db.inTx(ctx, func(c conn) error {
-		res, err := c.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hashToken(token))
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
+		if there, err := deleteSession(ctx, c, token); err != nil || !there {
 			return errors.Join(err, gonghai.Errorf(gonghai.EUnauthenticated, "the session has ended"))
 		}
 		e := auditBy(&actor, gonghai.AuditLogout, "user", actor.ID, db.now())
