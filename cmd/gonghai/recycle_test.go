@@ -10,7 +10,7 @@ import (
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/crypt"
 	"github.com/gonghai/gonghai/internal/pgtest"
-	"github.com/gonghai/gonghai/internal/store"
+	"github.com/gonghai/gonghai/internal/storetest"
 	"github.com/gonghai/gonghai/internal/vault"
 )
 
@@ -31,14 +31,7 @@ func TestRecycleCommand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		db, err := store.Open(ctx, dsn, clock, keys)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		if err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+		db := storetest.Open(t, dsn, clock, keys)
 		admin, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: "boss", Name: "王总", Role: gonghai.RoleAdmin})
 		if err != nil {
 			t.Fatal(err)

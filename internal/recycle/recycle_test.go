@@ -19,7 +19,7 @@ import (
 	"github.com/gonghai/gonghai/internal/pgtest"
 	"github.com/gonghai/gonghai/internal/recycle"
 	"github.com/gonghai/gonghai/internal/store"
-	"github.com/gonghai/gonghai/internal/vault"
+	"github.com/gonghai/gonghai/internal/storetest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -109,19 +109,13 @@ func newFixture(t *testing.T, dsn, format string) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	clock := gonghai.NewManualClock(monday)
-	db, err := store.Open(ctx, dsn, clock, vault.Ephemeral())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, dsn, clock, nil)
 	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, hook: newReceiver(t)}
 	f.admin = f.must2(db.CreateUser(ctx, nil, gonghai.NewUser{Login: "admin", Name: "管理员", Role: gonghai.RoleAdmin}))
 	team := f.mustDept(db.CreateDepartment(ctx, f.admin, "华东组", ""))
 	f.rep = f.must2(db.CreateUser(ctx, nil, gonghai.NewUser{Login: "rep.li", Name: "李娜", Role: gonghai.RoleRep, DepartmentID: team.ID}))
 	name := "华东公海"
+	var err error
 	f.pool, err = db.CreatePool(ctx, f.admin, gonghai.PoolInput{Name: &name, MemberDepartmentIDs: &[]string{team.ID},
 		Recycle: &gonghai.RecycleRules{WarnDays: 3, Rules: []gonghai.RecycleRule{{Kind: gonghai.RuleNoFollowUp, Enabled: true, Days: 7}}}})
 	if err != nil {

@@ -26,14 +26,7 @@ func TestOwnershipEventsAppendOnly(t *testing.T) {
 			}
 			ctx := context.Background()
 			clock := gonghai.NewManualClock(time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC))
-			db, err := Open(ctx, dsn, clock, vault.Ephemeral())
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			db := openMigrated(t, dsn, clock)
 			admin, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: "admin", Name: "admin", Role: gonghai.RoleAdmin})
 			if err != nil {
 				t.Fatal(err)
@@ -102,4 +95,19 @@ func TestOwnershipEventsAppendOnly(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openMigrated is storetest.Open for the store's own tests, which that
+// package cannot serve: it imports this one.
+func openMigrated(t testing.TB, dsn string, clock gonghai.Clock) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), dsn, clock, vault.Ephemeral())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/pgtest"
-	"github.com/gonghai/gonghai/internal/vault"
 )
 
 // TestSealLegacyDuplicates: a database from before sealing may hold two
@@ -16,14 +15,7 @@ import (
 func TestSealLegacyDuplicates(t *testing.T) {
 	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		db, err := Open(ctx, dsn, gonghai.SystemClock{}, vault.Ephemeral())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		if err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+		db := openMigrated(t, dsn, gonghai.SystemClock{})
 		admin, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: "admin", Name: "admin", Role: gonghai.RoleAdmin})
 		if err != nil {
 			t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/pgtest"
 	"github.com/gonghai/gonghai/internal/store"
-	"github.com/gonghai/gonghai/internal/vault"
+	"github.com/gonghai/gonghai/internal/storetest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -40,14 +40,7 @@ func newFixture(t testing.TB, dsn string) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	clock := gonghai.NewManualClock(start)
-	db, err := store.Open(ctx, dsn, clock, vault.Ephemeral())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, dsn, clock, nil)
 	f := &fixture{t: t, ctx: ctx, db: db, clock: clock}
 	f.admin = f.user("admin", gonghai.RoleAdmin, "", nil)
 	return f

@@ -12,6 +12,7 @@ import (
 	"github.com/gonghai/gonghai/internal/crypt"
 	"github.com/gonghai/gonghai/internal/pgtest"
 	"github.com/gonghai/gonghai/internal/store"
+	"github.com/gonghai/gonghai/internal/storetest"
 	"github.com/gonghai/gonghai/internal/vault"
 )
 
@@ -146,17 +147,9 @@ func TestRotateKeys(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			db, err := store.Open(ctx, dsn, gonghai.SystemClock{}, v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db
+			return storetest.Open(t, dsn, gonghai.SystemClock{}, v)
 		}
 		old := open(list)
-		if err := old.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
 		admin, err := old.CreateUser(ctx, nil, gonghai.NewUser{Login: "admin", Name: "admin", Role: gonghai.RoleAdmin})
 		if err != nil {
 			t.Fatal(err)

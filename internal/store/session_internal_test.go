@@ -9,7 +9,6 @@ import (
 
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/pgtest"
-	"github.com/gonghai/gonghai/internal/vault"
 )
 
 // TestSessionTokenHashed: the sessions table holds a SHA-256 of each token,
@@ -17,14 +16,7 @@ import (
 func TestSessionTokenHashed(t *testing.T) {
 	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		db, err := Open(ctx, dsn, gonghai.NewManualClock(time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)), vault.Ephemeral())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+		db := openMigrated(t, dsn, gonghai.NewManualClock(time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)))
 		if _, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: "a", Name: "a", Role: gonghai.RoleRep, PasswordHash: "h"}); err != nil {
 			t.Fatal(err)
 		}

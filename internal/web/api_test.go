@@ -17,7 +17,7 @@ import (
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/pgtest"
 	"github.com/gonghai/gonghai/internal/store"
-	"github.com/gonghai/gonghai/internal/vault"
+	"github.com/gonghai/gonghai/internal/storetest"
 	"github.com/gonghai/gonghai/internal/web"
 )
 
@@ -42,14 +42,7 @@ func forEachDB(t *testing.T, test func(t *testing.T, o *org)) {
 
 func newOrg(t *testing.T, dsn string) *org {
 	ctx := context.Background()
-	db, err := store.Open(ctx, dsn, gonghai.SystemClock{}, vault.Ephemeral())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, dsn, gonghai.SystemClock{}, nil)
 	o := &org{t: t, db: db, tokens: map[string]string{}, ids: map[string]string{}}
 	must := func(err error) {
 		t.Helper()

@@ -21,7 +21,7 @@ import (
 	"github.com/gonghai/gonghai/internal/password"
 	"github.com/gonghai/gonghai/internal/pgtest"
 	"github.com/gonghai/gonghai/internal/store"
-	"github.com/gonghai/gonghai/internal/vault"
+	"github.com/gonghai/gonghai/internal/storetest"
 	"github.com/gonghai/gonghai/internal/web"
 	"golang.org/x/crypto/argon2"
 )
@@ -64,16 +64,10 @@ func eachSignIn(t *testing.T, test func(t *testing.T, o *signIn), opts ...web.Op
 func newSignIn(t *testing.T, dsn string, opts ...web.Option) *signIn {
 	ctx := context.Background()
 	clock := gonghai.NewManualClock(time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC))
-	db, err := store.Open(ctx, dsn, clock, vault.Ephemeral())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, dsn, clock, nil)
 	o := &signIn{t: t, ctx: ctx, db: db, clock: clock, log: &syncBuffer{}}
 	o.admin = o.person("boss", "admin-pw", gonghai.RoleAdmin)
+	var err error
 	if o.token, err = db.CreateToken(ctx, "boss"); err != nil {
 		t.Fatal(err)
 	}

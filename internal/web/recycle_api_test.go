@@ -18,8 +18,7 @@ import (
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/pgtest"
 	"github.com/gonghai/gonghai/internal/recycle"
-	"github.com/gonghai/gonghai/internal/store"
-	"github.com/gonghai/gonghai/internal/vault"
+	"github.com/gonghai/gonghai/internal/storetest"
 	"github.com/gonghai/gonghai/internal/web"
 )
 
@@ -69,14 +68,7 @@ func newRig(t *testing.T, dsn string) *rig {
 	t.Helper()
 	ctx := context.Background()
 	clock := gonghai.NewManualClock(monday)
-	db, err := store.Open(ctx, dsn, clock, vault.Ephemeral())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, dsn, clock, nil)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
