@@ -382,14 +382,14 @@ func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID str
 		where = append(where, `(c.region = ? OR c.region LIKE ? ESCAPE '\')`)
 		args = append(args, f.Region, escapeLike(f.Region)+"/%")
 	}
-	if q := strings.TrimSpace(f.Q); gonghai.ContactShaped(q) {
-		// A phone or email matches whole, and each try is counted: a
-		// masked phone must not be unmasked by trying its 10,000 forms.
-		if err := db.lookedUp(ctx, viewer); err != nil {
-			return nil, "", err
-		}
-	}
 	if q := strings.TrimSpace(f.Q); q != "" {
+		if gonghai.ContactShaped(q) {
+			// A phone or email matches whole, and each try is counted: a
+			// masked phone must not be unmasked by trying its 10,000 forms.
+			if err := db.lookedUp(ctx, viewer); err != nil {
+				return nil, "", err
+			}
+		}
 		// Names and contacts are sealed: they match whole, through their
 		// blind indexes; companies match in part.
 		where = append(where, `(c.company LIKE ? ESCAPE '\' OR c.name_key = ? OR c.phone_key = ? OR c.email_key = ? OR c.wechat_key = ?)`)

@@ -281,25 +281,19 @@ func queryStrings(ctx context.Context, c conn, query string, args ...any) ([]str
 	})
 }
 
-// memberOf is the SQL condition that a user belongs to the pool whose id
-// is the expression pool: named as a member, or in a member department or
-// one of its sub-departments. Its arguments are memberArgs.
-func memberOf(pool string) string {
-	return `(EXISTS (SELECT 1 FROM pool_member_users mu WHERE mu.pool_id = ` + pool + ` AND mu.user_id = ?)
-		OR EXISTS (SELECT 1 FROM pool_member_departments md JOIN departments d ON d.id = md.department_id
-			WHERE md.pool_id = ` + pool + ` AND ? LIKE d.path || '%'))`
-}
-
-func memberArgs(u gonghai.User) []any { return []any{u.ID, u.DeptPath} }
-
-// isMember reports whether u belongs to pool p (memberOf).
+// isMember reports whether u belongs to pool p: named as a member, or in a
+// member department or one of its sub-departments.
 func isMember(ctx context.Context, c conn, poolID string, u gonghai.User) (bool, error) {
-	var member bool
-	err := c.queryRow(ctx, `SELECT `+memberOf("p.id")+` FROM pools p WHERE p.id = ?`, append(memberArgs(u), poolID)...).Scan(&member)
+	var one int
+	err := c.queryRow(ctx, `SELECT 1 FROM pool_member_users WHERE pool_id = ? AND user_id = ?
+		UNION ALL
+		SELECT 1 FROM pool_member_departments m JOIN departments d ON d.id = m.department_id
+		WHERE m.pool_id = ? AND ? LIKE d.path || '%'
+		LIMIT 1`, poolID, u.ID, poolID, u.DeptPath).Scan(&one)
 	if err == sql.ErrNoRows {
 		return false, nil
 	}
-	return member, err
+	return err == nil, err
 }
 
 // seesPool reports whether u may see pool p at all: admins see every pool,
