@@ -268,8 +268,10 @@ func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string,
 		if f.Stage != r.Stage && f.Stage != "" && len(s.Stages) > 0 && !slices.Contains(s.Stages, f.Stage) {
 			return gonghai.Invalid("stage", "one of the organisation's stages: "+strings.Join(s.Stages, ", "))
 		}
-		if err := duplicateOf(ctx, c, actor, f, r.ID); err != nil {
-			return err
+		if f.Phone != r.Phone || f.Email != r.Email || f.WeChat != r.WeChat {
+			if err := duplicateOf(ctx, c, actor, f, r.ID); err != nil {
+				return err
+			}
 		}
 		now := db.now()
 		cols, args := c.sealed(r.ID, personalOfFields(&f))
