@@ -291,3 +291,22 @@ func TestClaimOfTakenCustomer(t *testing.T) {
 		}
 	})
 }
+
+// TestEditToDuplicate: an edit that gives a customer another's phone, in
+// any format, is refused as duplicate and changes nothing; an edit that
+// leaves the contacts alone is not checked against them.
+func TestEditToDuplicate(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		p := f.pool("公海", gonghai.PoolInput{})
+		f.newCustomer(f.admin, p.ID, gonghai.CustomerFields{Company: "甲", Phone: "13600000001"})
+		b := f.newCustomer(f.admin, p.ID, gonghai.CustomerFields{Company: "乙", Phone: "13600000002"})
+		_, err := f.db.UpdateCustomer(f.ctx, f.admin, b.ID, gonghai.CustomerPatch{Phone: ptr("+86 136 0000 0001")})
+		wantCode(t, err, gonghai.EDuplicate)
+		if _, err := f.db.UpdateCustomer(f.ctx, f.admin, b.ID, gonghai.CustomerPatch{Company: ptr("乙公司")}); err != nil {
+			t.Fatalf("an edit of the company: %v", err)
+		}
+		if x, err := f.db.ExportCustomer(f.ctx, f.admin, b.ID); err != nil || x.Customer.Phone != "13600000002" || x.Customer.Company != "乙公司" {
+			t.Fatalf("after the refused edit: %+v (%v)", x.Customer, err)
+		}
+	})
+}
