@@ -44,6 +44,26 @@ func (f NewFollowUp) Validate(now time.Time) error {
 	return nil
 }
 
+// CheckDate refuses a follow-up dated before the calendar day (in loc)
+// that customer c was created on: it cannot have happened with a customer
+// we did not have. The same day is accepted, so that a call logged right
+// after the customer was entered keeps the time it happened.
+func (f NewFollowUp) CheckDate(c Customer, loc *time.Location) error {
+	if f.At != nil && f.At.Before(StartOfDay(c.Created, loc)) {
+		return Invalid("at", "before the customer was created")
+	}
+	return nil
+}
+
+// CheckOrderAmount refuses an order of nothing: an order marks its
+// customer won, which exempts it from rules and holding counts.
+func CheckOrderAmount(m Money) error {
+	if m <= 0 {
+		return Invalid("amount", "more than 0")
+	}
+	return nil
+}
+
 // Opportunity statuses.
 const (
 	OpportunityOpen = "open"

@@ -15,6 +15,9 @@ const (
 	AuditUserChange    = "user_change"     // a user created, or their role, department, limits or active flag changed
 	AuditSettingChange = "settings_change" // organisation settings changed
 	AuditKeyRotation   = "key_rotation"    // personal fields sealed again under a new key
+	AuditTokenCreated  = "token_created"   // an API token made
+	AuditTokenRevoked  = "token_revoked"   // API tokens ended: revoked, or their user deactivated or given a new password
+	AuditContactChange = "contact_change"  // a customer's contact cleared, or changed by someone other than its owner
 )
 
 // AuditEntry is one sensitive action: who did what to which object, from

@@ -91,7 +91,15 @@ func (p CustomerPatch) Apply(f *CustomerFields) {
 // or any place below it ("广东省" matches "广东省/深圳市/南山区").
 type CustomerFilter struct {
 	Q, Category, Industry, Region, ProductLine, Source string
+	// Sort orders a private pool: SortNewest (the default) or SortUrgent.
+	Sort string
 }
+
+// Orders of a private pool.
+const (
+	SortNewest = "created"    // newest first
+	SortUrgent = "recycle_at" // the nearest recycle deadline first; customers no rule takes back last
+)
 
 // NewUser is what it takes to create a user.
 type NewUser struct {
@@ -108,6 +116,19 @@ type NewUser struct {
 type ClaimResult struct {
 	CustomerID string
 	Customer   *Customer
+	Err        error
+}
+
+// HandOverResult is what a hand-over moved, and the customers it left with
+// the leaver because the actor may not move them.
+type HandOverResult struct {
+	Moved int
+	Left  []Refusal
+}
+
+// Refusal is one item of a batch that was refused, and why.
+type Refusal struct {
+	CustomerID string
 	Err        error
 }
 
@@ -140,5 +161,8 @@ type UserPatch struct {
 	DepartmentID *string
 	Level        *string
 	HoldingLimit *int
-	Active       *bool
+	// ClearHoldingLimit drops the personal limit: the user's level's
+	// limit applies again.
+	ClearHoldingLimit bool
+	Active            *bool
 }

@@ -30,17 +30,7 @@ import (
 // measured"): a figure on its own says more about the machine than about
 // gonghai, the ratio says what gonghai adds.
 func (e *environment) bench(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return errors.New("bench: want a scenario: claim-storm, recycle")
-	}
-	switch args[0] {
-	case "claim-storm":
-		return e.claimStorm(ctx, args[1:])
-	case "recycle":
-		return e.benchRecycle(ctx, args[1:])
-	default:
-		return fmt.Errorf("bench: unknown scenario %q (built so far: claim-storm, recycle)", args[0])
-	}
+	return e.dispatch(ctx, "bench", args, subcommand{"claim-storm", e.claimStorm}, subcommand{"recycle", e.benchRecycle})
 }
 
 // benchTargets returns the databases a bench runs on: db, or a fresh

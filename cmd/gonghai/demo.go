@@ -93,8 +93,11 @@ func loadDemo(ctx context.Context, db *store.DB) (gonghai.User, error) {
 		}
 		users[u.Login] = made.ID
 	}
-	_, err = db.UpdateSettings(ctx, admin, gonghai.Settings{TimeZone: gonghai.DefaultTimeZone,
-		LevelHoldingLimits: map[string]int{demo.LevelJunior: 200, demo.LevelSenior: 400}, ExcludeWonFromHolding: true})
+	// Only what the demo sets differently: every other setting keeps the
+	// documented default.
+	_, err = db.UpdateSettings(ctx, admin, gonghai.SettingsPatch{
+		LevelHoldingLimits:    &map[string]int{demo.LevelJunior: 200, demo.LevelSenior: 400},
+		ExcludeWonFromHolding: ptr(true)})
 	if err != nil {
 		return admin, err
 	}
@@ -147,3 +150,5 @@ func pick(ids map[string]string, keys []string) []string {
 	}
 	return out
 }
+
+func ptr[T any](v T) *T { return &v }

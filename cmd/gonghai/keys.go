@@ -73,19 +73,9 @@ func (e *environment) keys(cfg config) (fieldKeys, error) {
 
 // keysCommand runs `gonghai keys rotate|new|prune`.
 func (e *environment) keysCommand(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return errors.New("keys: want rotate, new or prune")
-	}
-	switch args[0] {
-	case "rotate":
-		return e.keysRotate(ctx, args[1:])
-	case "new":
-		return e.keysNew(args[1:])
-	case "prune":
-		return e.keysPrune(ctx, args[1:])
-	default:
-		return fmt.Errorf("keys: unknown subcommand %q", args[0])
-	}
+	return e.dispatch(ctx, "keys", args, subcommand{"rotate", e.keysRotate},
+		subcommand{"new", func(_ context.Context, args []string) error { return e.keysNew(args) }},
+		subcommand{"prune", e.keysPrune})
 }
 
 // keyJob is what rotate and prune start from: the key file's lock, so

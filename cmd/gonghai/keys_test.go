@@ -133,7 +133,7 @@ func ownerView(t *testing.T, db *store.DB, owner gonghai.User) map[string]gongha
 	out := map[string]gonghai.Customer{}
 	pg := gonghai.Page{Limit: 100}
 	for {
-		page, next, err := db.MyCustomers(context.Background(), owner, pg)
+		page, next, err := db.MyCustomers(context.Background(), owner, gonghai.CustomerFilter{}, pg)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -31,7 +32,9 @@ Usage:
   gonghai recycle [--db DSN] [--dry-run [--days 7] [--pool P]]
   gonghai user create --login L --name N --role admin|manager|rep [--department D] [--level V] [--holding-limit K] [--password P]
   gonghai user passwd --login L [--password P]    (without --password: the first line of standard input)
-  gonghai token create --login L
+  gonghai token create --login L [--name N] [--expires-in-days D]
+  gonghai token list --login L
+  gonghai token revoke --id ID | --login L --all
   gonghai keys rotate [--db DSN] [--batch 500]
   gonghai keys new [--standby | --promote ID]
   gonghai keys prune [--db DSN]
@@ -73,4 +76,44 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
+}
+
+// subcommand is one verb of a command with verbs (user, token, keys, bench).
+type subcommand struct {
+	name string
+	run  func(context.Context, []string) error
+}
+
+// dispatch runs the verb args[0] of command name. Help (help, -h, --help)
+// prints the usage lines of the command and succeeds; a missing or
+// unknown verb prints them and fails.
+func (e *environment) dispatch(ctx context.Context, name string, args []string, verbs ...subcommand) error {
+	var lines []string
+	for _, l := range strings.Split(usage, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "gonghai "+name+" ") {
+			lines = append(lines, l)
+		}
+	}
+	help := "Usage:\n" + strings.Join(lines, "\n") + "\n"
+	if len(args) > 0 {
+		switch args[0] {
+		case "help", "-h", "-help", "--help":
+			fmt.Fprint(e.stdout, help)
+			return nil
+		}
+		for _, v := range verbs {
+			if v.name == args[0] {
+				return v.run(ctx, args[1:])
+			}
+		}
+	}
+	fmt.Fprint(e.stderr, help)
+	names := make([]string, len(verbs))
+	for i, v := range verbs {
+		names[i] = v.name
+	}
+	if len(args) == 0 {
+		return fmt.Errorf("%s: want %s", name, strings.Join(names, ", "))
+	}
+	return fmt.Errorf("%s: unknown subcommand %q: want %s", name, args[0], strings.Join(names, ", "))
 }

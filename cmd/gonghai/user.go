@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/password"
@@ -14,17 +15,7 @@ import (
 )
 
 func (e *environment) user(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return errors.New("user: want create or passwd")
-	}
-	switch args[0] {
-	case "create":
-		return e.userCreate(ctx, args[1:])
-	case "passwd":
-		return e.userPasswd(ctx, args[1:])
-	default:
-		return fmt.Errorf("user: unknown subcommand %q", args[0])
-	}
+	return e.dispatch(ctx, "user", args, subcommand{"create", e.userCreate}, subcommand{"passwd", e.userPasswd})
 }
 
 // limitFlag is an optional integer flag: unset means no personal limit.
@@ -124,13 +115,20 @@ func (e *environment) userPasswd(ctx context.Context, args []string) error {
 }
 
 func (e *environment) token(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		return errors.New("token: want create")
-	}
+	return e.dispatch(ctx, "token", args, subcommand{"create", e.tokenCreate}, subcommand{"list", e.tokenList},
+		subcommand{"revoke", e.tokenRevoke})
+}
+
+// tokenCreate prints a new token for a user, and nothing else, so that a
+// script can read it.
+func (e *environment) tokenCreate(ctx context.Context, args []string) error {
 	var cfg config
 	fs := e.flags("token create", &cfg)
 	login := fs.String("login", "", "the user the token acts as (required)")
-	if err := fs.Parse(args[1:]); err != nil {
+	var in gonghai.NewToken
+	fs.StringVar(&in.Name, "name", "", "what the token is for, shown in token lists")
+	fs.IntVar(&in.ExpiresInDays, "expires-in-days", 0, "the token ends this many days from now; 0: until revoked")
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *login == "" {
@@ -141,11 +139,78 @@ func (e *environment) token(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	tok, err := db.CreateToken(ctx, *login)
+	_, tok, err := db.IssueToken(ctx, nil, *login, in)
 	if err != nil {
 		return describe(err)
 	}
 	fmt.Fprintln(e.stdout, tok)
+	return nil
+}
+
+// tokenList prints a user's tokens, one a line: id, made, expiry, name.
+func (e *environment) tokenList(ctx context.Context, args []string) error {
+	var cfg config
+	fs := e.flags("token list", &cfg)
+	login := fs.String("login", "", "whose tokens (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *login == "" {
+		return errors.New("token list: --login is required")
+	}
+	db, err := e.open(ctx, cfg, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.UserByLogin(ctx, *login)
+	if err != nil {
+		return describe(err)
+	}
+	tokens, err := db.Tokens(ctx, gonghai.User{Role: gonghai.RoleAdmin}, u.ID)
+	if err != nil {
+		return describe(err)
+	}
+	for _, t := range tokens {
+		expires := "never"
+		if t.Expires != nil {
+			expires = t.Expires.Format(time.RFC3339)
+		}
+		fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\n", t.ID, t.Created.Format(time.RFC3339), expires, t.Name)
+	}
+	return nil
+}
+
+// tokenRevoke ends one token by id, or all of a user's.
+func (e *environment) tokenRevoke(ctx context.Context, args []string) error {
+	var cfg config
+	fs := e.flags("token revoke", &cfg)
+	id := fs.String("id", "", "the token to end (from token list)")
+	login := fs.String("login", "", "with --all: whose tokens")
+	all := fs.Bool("all", false, "end every token of --login")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if (*id == "") == (*login == "" || !*all) {
+		return errors.New("token revoke: give --id ID, or --login L --all")
+	}
+	db, err := e.open(ctx, cfg, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *id != "" {
+		if err := db.RevokeToken(ctx, nil, *id); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintln(e.stdout, "revoked 1 token")
+		return nil
+	}
+	n, err := db.RevokeTokens(ctx, *login)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(e.stdout, "revoked %d tokens\n", n)
 	return nil
 }
 

@@ -121,12 +121,8 @@ func newFixture(t *testing.T, dsn, format string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := db.Settings(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.WebhookURL, s.WebhookFormat = f.hook.srv.URL+"/robot/send?access_token=test", format
-	if _, err := db.UpdateSettings(ctx, f.admin, s); err != nil {
+	hook := f.hook.srv.URL + "/robot/send?access_token=test"
+	if _, err := db.UpdateSettings(ctx, f.admin, gonghai.SettingsPatch{WebhookURL: &hook, WebhookFormat: &format}); err != nil {
 		t.Fatal(err)
 	}
 	f.sweeper = &recycle.Sweeper{Store: db, Client: &http.Client{Timeout: 5 * time.Second}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
@@ -397,15 +393,13 @@ func TestNoWebhook(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		url := s.WebhookURL
-		s.WebhookURL = ""
-		if _, err := f.db.UpdateSettings(f.ctx, f.admin, s); err != nil {
+		url, none := s.WebhookURL, ""
+		if _, err := f.db.UpdateSettings(f.ctx, f.admin, gonghai.SettingsPatch{WebhookURL: &none}); err != nil {
 			t.Fatal(err)
 		}
 		f.owned()
 		f.sweep(firstReminder.Add(time.Hour), recycle.Report{Reminded: 1})
-		s.WebhookURL = url
-		if _, err := f.db.UpdateSettings(f.ctx, f.admin, s); err != nil {
+		if _, err := f.db.UpdateSettings(f.ctx, f.admin, gonghai.SettingsPatch{WebhookURL: &url}); err != nil {
 			t.Fatal(err)
 		}
 		f.sweep(firstReminder.Add(2*time.Hour), recycle.Report{})

@@ -31,6 +31,9 @@ func (db *DB) AddFollowUp(ctx context.Context, actor gonghai.User, id string, in
 		if err != nil {
 			return err
 		}
+		if err := in.CheckDate(r.Customer, db.location()); err != nil {
+			return err
+		}
 		_, err = c.exec(ctx, `INSERT INTO followups (id, customer_id, user_id, kind, content, at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			f.ID, id, actor.ID, f.Kind, f.Content, micros(f.At), micros(now))
 		if err != nil {
@@ -202,6 +205,9 @@ func (db *DB) Opportunities(ctx context.Context, viewer gonghai.User, id string)
 // later ones are repurchases. Either restarts the repurchase rule's clock.
 func (db *DB) CreateOrder(ctx context.Context, actor gonghai.User, id string, amount gonghai.Money, on string) (gonghai.Order, error) {
 	o := gonghai.Order{ID: newID(), CustomerID: id, Amount: amount, OrderedOn: on, CreatedBy: actor.ID}
+	if err := gonghai.CheckOrderAmount(amount); err != nil {
+		return o, err
+	}
 	err := db.inTx(ctx, func(c conn) error {
 		now := db.now()
 		o.Created = now

@@ -296,7 +296,7 @@ func TestAssignHoldingLimits(t *testing.T) {
 		f.clock.Advance(time.Hour)
 		f.give(gonghai.EventAssigned, f.admin, limited, ids[2], "重点客户，特批", true)
 		f.give(gonghai.EventTransferred, f.admin, limited, ids[3], "交接", true)
-		mine, _, err := f.db.MyCustomers(f.ctx, limited, gonghai.Page{})
+		mine, _, err := f.db.MyCustomers(f.ctx, limited, gonghai.CustomerFilter{}, gonghai.Page{})
 		if err != nil || len(mine) != 4 {
 			t.Fatalf("limited rep owns %d customers (%v), want 4", len(mine), err)
 		}

@@ -98,10 +98,10 @@ func TestCapStorm(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				if tc.levelLimit > 0 {
-					if _, err := f.db.UpdateSettings(f.ctx, f.admin, gonghai.Settings{LevelHoldingLimits: map[string]int{"junior": tc.levelLimit}}); err != nil {
+					if _, err := f.db.UpdateSettings(f.ctx, f.admin, gonghai.SettingsPatch{LevelHoldingLimits: &map[string]int{"junior": tc.levelLimit}}); err != nil {
 						t.Fatal(err)
 					}
-					defer f.db.UpdateSettings(f.ctx, f.admin, gonghai.Settings{})
+					defer f.db.UpdateSettings(f.ctx, f.admin, gonghai.SettingsPatch{LevelHoldingLimits: &map[string]int{}})
 				}
 				rep := f.user(fmtLogin("cap", int(f.n.Add(1))), gonghai.RoleRep, "", tc.personal)
 				p := f.pool("cap "+tc.name, gonghai.PoolInput{MemberUserIDs: &[]string{rep.ID}, HoldingLimit: &tc.poolLimit})
@@ -114,7 +114,7 @@ func TestCapStorm(t *testing.T) {
 				if counts[""] != 1 || counts[gonghai.EHoldingLimit] != 29 {
 					t.Fatalf("outcomes %v, want 1 success and 29 %s", counts, gonghai.EHoldingLimit)
 				}
-				mine, _, err := f.db.MyCustomers(f.ctx, rep, gonghai.Page{})
+				mine, _, err := f.db.MyCustomers(f.ctx, rep, gonghai.CustomerFilter{}, gonghai.Page{})
 				if err != nil || len(mine) != 5 {
 					t.Fatalf("rep owns %d customers (%v), want 5", len(mine), err)
 				}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,7 +71,12 @@ func (db *DB) view(r customerRow, viewer gonghai.User) gonghai.Customer {
 	if !r.opened {
 		r.Name, r.Phone, r.Email, r.WeChat = "", "", "", ""
 	}
-	c := r.Customer.For(viewer, r.mask)
+	return db.counted(r.Customer.For(viewer, r.mask))
+}
+
+// counted returns c with its countdown as of now: every customer that
+// leaves the store, masked or in full, counts its days here.
+func (db *DB) counted(c gonghai.Customer) gonghai.Customer {
 	if c.Recycle != nil {
 		c.DaysLeft = gonghai.DaysLeft(db.now(), c.Recycle.At, db.location())
 	}
@@ -143,7 +149,8 @@ func (db *DB) CreateCustomer(ctx context.Context, actor gonghai.User, in gonghai
 			return invalidRef(err, "pool_id")
 		}
 		if !seesPool(ctx, c, actor, p) {
-			return gonghai.Errorf(gonghai.ENotPoolMember, "you are not a member of pool %s", p.Name)
+			// A pool one may not see is answered as one that does not exist.
+			return invalidRef(gonghai.Errorf(gonghai.ENotFound, "no such pool"), "pool_id")
 		}
 		s, err := getSettings(ctx, c)
 		if err != nil {
@@ -260,7 +267,16 @@ func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string,
 		if err != nil {
 			return err
 		}
-		f := fieldsOf(r.Customer)
+		now := db.now()
+		full, err := seenInFull(ctx, c, actor, r.Customer, now)
+		if err != nil {
+			return err
+		}
+		if patch, err = patch.ForCaller(r.Customer, full, r.mask); err != nil {
+			return err
+		}
+		before := fieldsOf(r.Customer)
+		f := before
 		patch.Apply(&f)
 		if err := f.Validate(); err != nil {
 			return err
@@ -273,7 +289,13 @@ func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string,
 				return err
 			}
 		}
-		now := db.now()
+		if changed := gonghai.ContactChanges(before, f, gonghai.SeesContacts(actor, r.Customer)); len(changed) > 0 {
+			e := auditBy(&actor, gonghai.AuditContactChange, "customer", r.ID, now)
+			e.Detail = changed
+			if err := audit(ctx, c, e); err != nil {
+				return err
+			}
+		}
 		cols, args := c.sealed(r.ID, personalOfFields(&f))
 		set := setList(append(cols, "company", "category", "industry", "region", "product_line", "source", "stage"))
 		args = append(args, f.Company, f.Category, f.Industry, f.Region, f.ProductLine, f.Source, f.Stage)
@@ -290,6 +312,18 @@ func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string,
 		return out, fmt.Errorf("update customer %s: %w", id, db.raced(ctx, err, actor, patched(patch), id))
 	}
 	return out, nil
+}
+
+// seenInFull reports whether actor has seen customer cust's contacts in
+// full: its owner, or someone who revealed them within the window.
+func seenInFull(ctx context.Context, c conn, actor gonghai.User, cust gonghai.Customer, now time.Time) (bool, error) {
+	if gonghai.SeesContacts(actor, cust) {
+		return true, nil
+	}
+	var n int
+	err := c.queryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'reveal' AND target_id = ? AND actor_id = ? AND at > ?`,
+		cust.ID, actor.ID, micros(now.Add(-gonghai.RevealEditWindow))).Scan(&n)
+	return n > 0, err
 }
 
 // forWork reads customer id and its pool for actor to work on: to change
@@ -372,7 +406,75 @@ func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID str
 	if !seesPool(ctx, c, viewer, p) {
 		return nil, "", gonghai.Errorf(gonghai.ENotFound, "pool %s not found", poolID)
 	}
-	where, args := []string{"c.pool_id = ?", "c.owner_id IS NULL"}, []any{poolID}
+	f.Sort = gonghai.SortNewest
+	return db.listCustomers(ctx, viewer, []string{"c.pool_id = ?", "c.owner_id IS NULL"}, []any{poolID}, f, pg)
+}
+
+// MyCustomers lists the viewer's private pool, filtered like a pool
+// listing, newest or most urgent first.
+func (db *DB) MyCustomers(ctx context.Context, viewer gonghai.User, f gonghai.CustomerFilter, pg gonghai.Page) ([]gonghai.Customer, string, error) {
+	return db.listCustomers(ctx, viewer, []string{"c.owner_id = ?"}, []any{viewer.ID}, f, pg)
+}
+
+// noDeadline stands for "no rule takes it back" in the urgent order, so
+// that those customers come last.
+const noDeadline = int64(1<<63 - 1)
+
+// listCustomers lists the customers that match where and filter f, a page
+// at a time in f's order.
+func (db *DB) listCustomers(ctx context.Context, viewer gonghai.User, where []string, args []any, f gonghai.CustomerFilter, pg gonghai.Page) ([]gonghai.Customer, string, error) {
+	where, args, err := db.filter(ctx, viewer, where, args, f)
+	if err != nil {
+		return nil, "", err
+	}
+	order, key := `c.id DESC`, func(c gonghai.Customer) string { return c.ID }
+	switch f.Sort {
+	case gonghai.SortNewest, "":
+		if pg.After != "" {
+			where, args = append(where, "c.id < ?"), append(args, pg.After)
+		}
+	case gonghai.SortUrgent:
+		due := `COALESCE(c.recycle_at, ` + strconv.FormatInt(noDeadline, 10) + `)`
+		order = due + `, c.id`
+		key = func(c gonghai.Customer) string {
+			at := noDeadline
+			if c.Recycle != nil {
+				at = micros(c.Recycle.At)
+			}
+			return strconv.FormatInt(at, 10) + ":" + c.ID
+		}
+		if pg.After != "" {
+			at, id, ok := strings.Cut(pg.After, ":")
+			n, err := strconv.ParseInt(at, 10, 64)
+			if !ok || err != nil {
+				return nil, "", gonghai.Invalid("cursor", "not a cursor of this order")
+			}
+			where, args = append(where, `(`+due+` > ? OR (`+due+` = ? AND c.id > ?))`), append(args, n, n, id)
+		}
+	default:
+		return nil, "", gonghai.Invalid("sort", "created or recycle_at")
+	}
+	c := db.reader()
+	rows, err := collect(ctx, c, `SELECT `+customerColumns+customerFrom+`WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY `+order+` LIMIT ?`, append(args, pg.Size()+1), scanCustomer)
+	if err == nil {
+		err = c.openRows(rows)
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("list customers: %w", err)
+	}
+	out := make([]gonghai.Customer, len(rows))
+	for i, r := range rows {
+		out[i] = db.view(r, viewer)
+	}
+	out, next := pageOf(out, pg, key)
+	return out, next, nil
+}
+
+// filter adds the conditions of filter f to where. A search text shaped
+// like a phone or email is a contact look-up, counted against the
+// viewer's daily quota.
+func (db *DB) filter(ctx context.Context, viewer gonghai.User, where []string, args []any, f gonghai.CustomerFilter) ([]string, []any, error) {
 	for _, eq := range []struct{ col, v string }{
 		{"c.category", f.Category}, {"c.industry", f.Industry}, {"c.product_line", f.ProductLine}, {"c.source", f.Source},
 	} {
@@ -384,49 +486,25 @@ func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID str
 		where = append(where, `(c.region = ? OR c.region LIKE ? ESCAPE '\')`)
 		args = append(args, f.Region, escapeLike(f.Region)+"/%")
 	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		if gonghai.ContactShaped(q) {
-			// A phone or email matches whole, and each try is counted: a
-			// masked phone must not be unmasked by trying its 10,000 forms.
-			if err := db.lookedUp(ctx, viewer); err != nil {
-				return nil, "", err
-			}
-		}
-		// Names and contacts are sealed: they match whole, through their
-		// blind indexes; companies match in part.
-		where = append(where, `(c.company LIKE ? ESCAPE '\' OR c.name_key = ? OR c.phone_key = ? OR c.email_key = ? OR c.wechat_key = ?)`)
-		args = append(args, "%"+escapeLike(q)+"%")
-		for _, col := range personalColumns {
-			args = append(args, c.keys.MatchKey(col, q))
+	q := strings.TrimSpace(f.Q)
+	if q == "" {
+		return where, args, nil
+	}
+	if gonghai.ContactShaped(q) {
+		// A phone or email matches whole, and each try is counted: a
+		// masked phone must not be unmasked by trying its 10,000 forms.
+		if err := db.lookedUp(ctx, viewer); err != nil {
+			return nil, nil, err
 		}
 	}
-	return db.listCustomers(ctx, viewer, where, args, pg)
-}
-
-// MyCustomers lists the viewer's private pool, newest first.
-func (db *DB) MyCustomers(ctx context.Context, viewer gonghai.User, pg gonghai.Page) ([]gonghai.Customer, string, error) {
-	return db.listCustomers(ctx, viewer, []string{"c.owner_id = ?"}, []any{viewer.ID}, pg)
-}
-
-func (db *DB) listCustomers(ctx context.Context, viewer gonghai.User, where []string, args []any, pg gonghai.Page) ([]gonghai.Customer, string, error) {
-	if pg.After != "" {
-		where, args = append(where, "c.id < ?"), append(args, pg.After)
+	// Names and contacts are sealed: they match whole, through their
+	// blind indexes; companies match in part.
+	where = append(where, `(c.company LIKE ? ESCAPE '\' OR c.name_key = ? OR c.phone_key = ? OR c.email_key = ? OR c.wechat_key = ?)`)
+	args = append(args, "%"+escapeLike(q)+"%")
+	for _, col := range personalColumns {
+		args = append(args, db.keys.MatchKey(col, q))
 	}
-	c := db.reader()
-	rows, err := collect(ctx, c, `SELECT `+customerColumns+customerFrom+`WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY c.id DESC LIMIT ?`, append(args, pg.Size()+1), scanCustomer)
-	if err == nil {
-		err = c.openRows(rows)
-	}
-	if err != nil {
-		return nil, "", fmt.Errorf("list customers: %w", err)
-	}
-	out := make([]gonghai.Customer, len(rows))
-	for i, r := range rows {
-		out[i] = db.view(r, viewer)
-	}
-	out, next := pageOf(out, pg, func(c gonghai.Customer) string { return c.ID })
-	return out, next, nil
+	return where, args, nil
 }
 
 // escapeLike makes s match itself literally in a LIKE pattern.

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -152,9 +153,18 @@ func openSQLite(path string, clock gonghai.Clock) (*DB, error) {
 		return nil, gonghai.Errorf(gonghai.EInvalid, "sqlite: empty path")
 	}
 	if dir := filepath.Dir(path); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("sqlite: %w", err)
 		}
+	}
+	// The database holds sealed personal data and password hashes: only
+	// its owner reads it, like the key file. SQLite gives its -wal and
+	// -shm files the database file's mode, so creating it 0600 here, before
+	// SQLite would create it under the umask, covers all three.
+	if f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + sqlitePragmas
 	w, err := sql.Open("sqlite", base+"&_txlock=immediate")

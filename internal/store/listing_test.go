@@ -28,7 +28,7 @@ func (f *fixture) myIDs(viewer gonghai.User) []string {
 	var ids []string
 	page := gonghai.Page{}
 	for i := 0; ; i++ {
-		cs, next, err := f.db.MyCustomers(f.ctx, viewer, page)
+		cs, next, err := f.db.MyCustomers(f.ctx, viewer, gonghai.CustomerFilter{}, page)
 		if err != nil {
 			f.t.Fatalf("%s lists their customers: %v", viewer.Login, err)
 		}
@@ -275,7 +275,7 @@ func TestMasking(t *testing.T) {
 			t.Fatal(err)
 		}
 		contacts("claim result", c, full)
-		mine, _, err := f.db.MyCustomers(f.ctx, o.rep1, gonghai.Page{})
+		mine, _, err := f.db.MyCustomers(f.ctx, o.rep1, gonghai.CustomerFilter{}, gonghai.Page{})
 		if err != nil || len(mine) != 1 {
 			t.Fatalf("owner lists %d customers (%v), want 1", len(mine), err)
 		}
@@ -341,12 +341,7 @@ func TestRevealQuota(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
 		o := newSalesTree(f)
 		p := f.pool("华北公海", gonghai.PoolInput{MemberDepartmentIDs: &[]string{o.sales.ID}})
-		s, err := f.db.Settings(f.ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s.RevealDailyQuota = 2
-		if _, err := f.db.UpdateSettings(f.ctx, f.admin, s); err != nil {
+		if _, err := f.db.UpdateSettings(f.ctx, f.admin, gonghai.SettingsPatch{RevealDailyQuota: ptr(2)}); err != nil {
 			t.Fatal(err)
 		}
 		ids := f.customers(p.ID, 3)
@@ -365,8 +360,7 @@ func TestRevealQuota(t *testing.T) {
 		if err != nil || len(log) != 3 {
 			t.Fatalf("audit holds %d reveals (%v), want 3: a refused reveal is not one", len(log), err)
 		}
-		s.RevealDailyQuota = 0
-		if _, err := f.db.UpdateSettings(f.ctx, f.admin, s); err != nil {
+		if _, err := f.db.UpdateSettings(f.ctx, f.admin, gonghai.SettingsPatch{RevealDailyQuota: ptr(0)}); err != nil {
 			t.Fatal(err)
 		}
 		_, err = f.db.Reveal(f.ctx, f.admin, ids[0])
@@ -558,7 +552,15 @@ func TestCreateCustomer(t *testing.T) {
 
 		// Never to someone else, nor into a pool they do not belong to.
 		refuse(o.rep1, gonghai.NewCustomer{PoolID: p.ID, OwnerID: o.rep1b.ID, CustomerFields: next()}, gonghai.EForbidden)
-		refuse(o.rep2, gonghai.NewCustomer{PoolID: p.ID, CustomerFields: next()}, gonghai.ENotPoolMember)
+		// A pool one may not see is answered as an unknown one: it does not
+		// tell its name, nor that it exists.
+		for _, id := range []string{p.ID, "no-such-pool"} {
+			err = refuse(o.rep2, gonghai.NewCustomer{PoolID: id, CustomerFields: next()}, gonghai.EInvalid)
+			wantField(t, err, "pool_id")
+			if strings.Contains(err.Error(), p.Name) {
+				t.Fatalf("the refusal names the pool: %v", err)
+			}
+		}
 		// The same phone in another format is a duplicate, named to whoever
 		// may know its owner.
 		dup := fields

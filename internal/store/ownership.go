@@ -158,6 +158,9 @@ type newOwner struct {
 	// a customer they found. Assign and transfer never set it.
 	forSelf bool
 	force   bool // past holding limits; admins only
+	// transfer moves a rep's customer: the actor needs authority over the
+	// new owner as over the old one, which a pool admin does not have.
+	transfer bool
 }
 
 // takeOwner checks that actor may give a customer of pool p to the new
@@ -168,7 +171,13 @@ func (db *DB) takeOwner(ctx context.Context, c conn, s gonghai.Settings, actor g
 	if err != nil {
 		return owner, invalidRef(err, o.field)
 	}
-	if !(o.forSelf && o.id == actor.ID) && !canAssign(ctx, c, actor, p, owner) {
+	may := o.forSelf && o.id == actor.ID
+	if !may {
+		if may, err = canAssign(ctx, c, actor, p, owner, o.transfer); err != nil {
+			return owner, err
+		}
+	}
+	if !may {
 		who := "that user" // a user one may not see is not named
 		if seesUser(actor, owner) {
 			who = owner.Login
@@ -192,14 +201,20 @@ func (db *DB) takeOwner(ctx context.Context, c conn, s gonghai.Settings, actor g
 }
 
 // canAssign reports whether actor may give customers of pool p to target:
-// admins may, the pool's admins may, and managers may to the users of
-// their department subtree from the pools they see.
-func canAssign(ctx context.Context, c conn, actor gonghai.User, p gonghai.Pool, target gonghai.User) bool {
+// admins may; managers to the users of their department subtree, from the
+// pools they see; the pool's admins to the pool's members, and only from
+// the pool (transfer false): a pool admin has no authority over a rep's
+// customers, nor over people outside the pool.
+func canAssign(ctx context.Context, c conn, actor gonghai.User, p gonghai.Pool, target gonghai.User, transfer bool) (bool, error) {
 	switch {
-	case actor.Role == gonghai.RoleAdmin, p.IsAdmin(actor.ID):
-		return true
+	case actor.Role == gonghai.RoleAdmin:
+		return true, nil
+	case actor.Manages(target.DeptPath) && seesPool(ctx, c, actor, p):
+		return true, nil
+	case transfer || !p.IsAdmin(actor.ID):
+		return false, nil
 	default:
-		return actor.Manages(target.DeptPath) && seesPool(ctx, c, actor, p)
+		return isMember(ctx, c, p.ID, target)
 	}
 }
 
@@ -515,7 +530,8 @@ func (db *DB) give(ctx context.Context, c conn, s gonghai.Settings, actor gongha
 	if kind == gonghai.EventTransferred && actor.Role != gonghai.RoleAdmin && !actor.Manages(r.ownerDeptPath) {
 		return r, gonghai.Errorf(gonghai.EForbidden, "you do not manage the owner of customer %s", id)
 	}
-	owner, err := db.takeOwner(ctx, c, s, actor, p, newOwner{id: toID, field: "user_id", force: force})
+	owner, err := db.takeOwner(ctx, c, s, actor, p, newOwner{id: toID, field: "user_id", force: force,
+		transfer: kind == gonghai.EventTransferred})
 	if err != nil {
 		return r, err
 	}
@@ -529,25 +545,28 @@ func (db *DB) give(ctx context.Context, c conn, s gonghai.Settings, actor gongha
 }
 
 // HandOver transfers every customer user fromID owns to user toID in one
-// transaction: all of them, each with its event and a fresh deadline under
-// the new owner, or, on any refusal, none. It is how a leaver's private
-// pool changes hands. Admins, and managers who manage both users, may.
-func (db *DB) HandOver(ctx context.Context, actor gonghai.User, fromID, toID, reason string, force bool) (int, error) {
+// transaction, each with its event and a fresh deadline under the new
+// owner. It is how a leaver's private pool changes hands. Admins, and
+// managers who manage both users, may. A customer the actor may not move
+// (a manager's customer of a pool he does not see) stays and is reported;
+// any other refusal (the receiver's holding limit) moves none.
+func (db *DB) HandOver(ctx context.Context, actor gonghai.User, fromID, toID, reason string, force bool) (gonghai.HandOverResult, error) {
+	var out gonghai.HandOverResult
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len([]rune(reason)) > 500 {
-		return 0, gonghai.Invalid("reason", "say why, in 1 to 500 characters")
+		return out, gonghai.Invalid("reason", "say why, in 1 to 500 characters")
 	}
 	if fromID == toID {
-		return 0, gonghai.Invalid("to_user_id", "the same user")
+		return out, gonghai.Invalid("to_user_id", "the same user")
 	}
-	n := 0
 	err := db.inTx(ctx, func(c conn) error {
-		n = 0
+		out = gonghai.HandOverResult{}
 		from, err := getUser(ctx, c, fromID)
 		if err != nil {
 			return err
 		}
-		if _, err := getUser(ctx, c, toID); err != nil {
+		to, err := getUser(ctx, c, toID)
+		if err != nil {
 			return invalidRef(err, "to_user_id")
 		}
 		switch {
@@ -555,6 +574,10 @@ func (db *DB) HandOver(ctx context.Context, actor gonghai.User, fromID, toID, re
 			return gonghai.Errorf(gonghai.ENotFound, "user %s not found", fromID)
 		case actor.Role != gonghai.RoleAdmin && !actor.Manages(from.DeptPath):
 			return gonghai.Errorf(gonghai.EForbidden, "you do not manage %s", from.Login)
+		case !seesUser(actor, to):
+			return gonghai.Invalid("to_user_id", "no such id")
+		case actor.Role != gonghai.RoleAdmin && !actor.Manages(to.DeptPath):
+			return gonghai.Errorf(gonghai.EForbidden, "you do not manage %s", to.Login)
 		}
 		s, err := getSettings(ctx, c)
 		if err != nil {
@@ -565,15 +588,30 @@ func (db *DB) HandOver(ctx context.Context, actor gonghai.User, fromID, toID, re
 			return err
 		}
 		for _, id := range ids {
-			if _, err := db.give(ctx, c, s, actor, gonghai.EventTransferred, id, toID, reason, force); err != nil {
+			// Each customer in a savepoint: one left behind leaves nothing
+			// of it written.
+			if _, err := c.exec(ctx, `SAVEPOINT hand_over`); err != nil {
+				return err
+			}
+			_, err := db.give(ctx, c, s, actor, gonghai.EventTransferred, id, toID, reason, force)
+			switch code := gonghai.ErrorCode(err); code {
+			case "":
+				out.Moved++
+				_, err = c.exec(ctx, `RELEASE SAVEPOINT hand_over`)
+			case gonghai.EForbidden, gonghai.ENotFound:
+				out.Left = append(out.Left, gonghai.Refusal{CustomerID: id, Err: err})
+				_, err = c.exec(ctx, `ROLLBACK TO SAVEPOINT hand_over`)
+			default:
 				return fmt.Errorf("customer %s: %w", id, err)
 			}
-			n++
+			if err != nil {
+				return err
+			}
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("hand over the customers of %s: %w", fromID, err)
+		return gonghai.HandOverResult{}, fmt.Errorf("hand over the customers of %s: %w", fromID, err)
 	}
-	return n, nil
+	return out, nil
 }

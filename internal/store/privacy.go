@@ -111,7 +111,7 @@ func (db *DB) ExportCustomer(ctx context.Context, actor gonghai.User, id string)
 	if err != nil {
 		return out, err
 	}
-	out.Customer = r.Customer
+	out.Customer = db.counted(r.Customer)
 	if out.FollowUps, err = collect(ctx, c, `SELECT `+followUpColumns+` FROM followups WHERE customer_id = ? ORDER BY at, id`,
 		[]any{id}, scanFollowUp); err != nil {
 		return out, err

@@ -187,7 +187,7 @@ func TestRotateKeys(t *testing.T) {
 		}
 		check := func(db *store.DB) {
 			t.Helper()
-			mine, _, err := db.MyCustomers(ctx, admin, gonghai.Page{})
+			mine, _, err := db.MyCustomers(ctx, admin, gonghai.CustomerFilter{}, gonghai.Page{})
 			if err != nil || len(mine) != 25 {
 				t.Fatalf("owner reads %d customers (%v)", len(mine), err)
 			}

@@ -707,8 +707,8 @@ func TestHandOverResetsClocks(t *testing.T) {
 		f.wantDeadline(b2, dayStart(14), gonghai.RuleNoFollowUp)
 
 		f.clock.Set(dayAt(4, 10))
-		n, err := f.db.HandOver(f.ctx, f.admin, a.ID, b.ID, "离职交接", false)
-		if err != nil || n != 3 {
+		res, err := f.db.HandOver(f.ctx, f.admin, a.ID, b.ID, "离职交接", false)
+		if n := res.Moved; err != nil || n != 3 || len(res.Left) != 0 {
 			t.Fatalf("hand over a's customers: %d, %v; want 3", n, err)
 		}
 		for _, id := range as {
@@ -725,9 +725,9 @@ func TestHandOverResetsClocks(t *testing.T) {
 		for _, id := range append(ds, c1) {
 			before[id] = f.snap(id)
 		}
-		n, err = f.db.HandOver(f.ctx, f.admin, d.ID, c.ID, "调岗", false)
+		res, err = f.db.HandOver(f.ctx, f.admin, d.ID, c.ID, "调岗", false)
 		wantCode(t, err, gonghai.EHoldingLimit)
-		if n != 0 {
+		if n := res.Moved; n != 0 {
 			t.Errorf("a refused handover reports %d customers moved", n)
 		}
 		for id, s := range before {
@@ -738,8 +738,8 @@ func TestHandOverResetsClocks(t *testing.T) {
 
 		// An admin may force it: both move, each forced, each with a fresh clock.
 		f.clock.Set(dayAt(5, 10))
-		if n, err := f.db.HandOver(f.ctx, f.admin, d.ID, c.ID, "调岗", true); err != nil || n != 3 {
-			t.Fatalf("forced handover: %d, %v; want 3", n, err)
+		if res, err := f.db.HandOver(f.ctx, f.admin, d.ID, c.ID, "调岗", true); err != nil || res.Moved != 3 {
+			t.Fatalf("forced handover: %d, %v; want 3", res.Moved, err)
 		}
 		for _, id := range append(slices.Clone(ds), b2) {
 			f.wantDeadline(id, dayStart(16), gonghai.RuleNoFollowUp)
@@ -1064,12 +1064,7 @@ func TestRuleZoneChange(t *testing.T) {
 		id := f.claimed(rep, p.ID, "", 1)[0]
 		f.wantDeadline(id, dayStart(11), gonghai.RuleNoFollowUp)
 
-		s, err := f.db.Settings(f.ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s.TimeZone = "Europe/London"
-		if _, err := f.db.UpdateSettings(f.ctx, f.admin, s); err != nil {
+		if _, err := f.db.UpdateSettings(f.ctx, f.admin, gonghai.SettingsPatch{TimeZone: ptr("Europe/London")}); err != nil {
 			t.Fatal(err)
 		}
 		london, _ := time.LoadLocation("Europe/London")

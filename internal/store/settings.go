@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"time"
 
 	"github.com/gonghai/gonghai"
 )
@@ -31,56 +29,37 @@ func getSettings(ctx context.Context, c conn) (gonghai.Settings, error) {
 	return s, nil
 }
 
-// UpdateSettings replaces the organisation's settings; admins only.
-func (db *DB) UpdateSettings(ctx context.Context, actor gonghai.User, s gonghai.Settings) (gonghai.Settings, error) {
+// UpdateSettings changes the organisation's settings that patch sets,
+// validated whole with the rest as they are; admins only. A new time zone
+// moves every countdown in the same transaction.
+func (db *DB) UpdateSettings(ctx context.Context, actor gonghai.User, patch gonghai.SettingsPatch) (gonghai.Settings, error) {
+	var s gonghai.Settings
 	if actor.Role != gonghai.RoleAdmin {
 		return s, gonghai.Errorf(gonghai.EForbidden, "only an admin changes organisation settings")
 	}
-	if s.TimeZone == "" {
-		s.TimeZone = gonghai.DefaultTimeZone
-	}
-	if _, err := time.LoadLocation(s.TimeZone); err != nil {
-		return s, gonghai.Invalid("time_zone", "unknown time zone")
-	}
-	for level, n := range s.LevelHoldingLimits {
-		if n < 0 || level == "" {
-			return s, gonghai.Invalid("level_holding_limits", "levels need a name and a limit of 0 or more")
-		}
-	}
-	if s.LevelHoldingLimits == nil {
-		s.LevelHoldingLimits = map[string]int{}
-	}
-	if err := validateStages(s.Stages); err != nil {
-		return s, err
-	}
-	if s.Stages == nil {
-		s.Stages = []string{}
-	}
-	if s.WebhookFormat == "" {
-		s.WebhookFormat = gonghai.WebhookJSON
-	}
-	if s.WebhookFormat != gonghai.WebhookJSON && s.WebhookFormat != gonghai.WebhookRobotText {
-		return s, gonghai.Invalid("webhook_format", "json or robot_text")
-	}
-	if s.RevealDailyQuota < 0 || s.RevealDailyQuota > 100_000 {
-		return s, gonghai.Invalid("reveal_daily_quota", "0 to 100000")
-	}
-	if u, err := url.Parse(s.WebhookURL); s.WebhookURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
-		return s, gonghai.Invalid("webhook_url", "an http or https URL, or empty for none")
-	}
-	limits, err := json.Marshal(s.LevelHoldingLimits)
-	if err != nil {
-		return s, err
-	}
-	stages, err := json.Marshal(s.Stages)
-	if err != nil {
-		return s, err
-	}
-	err = db.inTx(ctx, func(c conn) error {
+	err := db.inTx(ctx, func(c conn) error {
 		if err := lockRow(ctx, c, "organisation", "1"); err != nil {
 			return err
 		}
 		old, err := getSettings(ctx, c)
+		if err != nil {
+			return err
+		}
+		s = patch.Apply(old)
+		if s.LevelHoldingLimits == nil {
+			s.LevelHoldingLimits = map[string]int{}
+		}
+		if s.Stages == nil {
+			s.Stages = []string{}
+		}
+		if err := s.Validate(); err != nil {
+			return err
+		}
+		limits, err := json.Marshal(s.LevelHoldingLimits)
+		if err != nil {
+			return err
+		}
+		stages, err := json.Marshal(s.Stages)
 		if err != nil {
 			return err
 		}
@@ -104,20 +83,6 @@ func (db *DB) UpdateSettings(ctx context.Context, actor gonghai.User, s gonghai.
 		return s, fmt.Errorf("update settings: %w", err)
 	}
 	return s, nil
-}
-
-func validateStages(stages []string) error {
-	seen := map[string]bool{}
-	for _, st := range stages {
-		if st == "" || len([]rune(st)) > 50 || seen[st] {
-			return gonghai.Invalid("stages", "each stage named once, in 1 to 50 characters")
-		}
-		seen[st] = true
-	}
-	if len(stages) > 50 {
-		return gonghai.Invalid("stages", "at most 50 stages")
-	}
-	return nil
 }
 
 // MarkDemoSeeded records that demo data was loaded, and reports false when

@@ -392,7 +392,7 @@ func TestThreeSweepers(t *testing.T) {
 			t.Errorf("the pool lists %d customers after the sweep, want %d", len(inPool), customers)
 		}
 		for _, o := range owners {
-			mine, _, err := f.db.MyCustomers(f.ctx, o, gonghai.Page{})
+			mine, _, err := f.db.MyCustomers(f.ctx, o, gonghai.CustomerFilter{}, gonghai.Page{})
 			if err != nil || len(mine) != 0 {
 				t.Errorf("%s still owns %d customers after the sweep (%v)", o.Login, len(mine), err)
 			}

@@ -143,8 +143,12 @@ func (db *DB) SetPassword(ctx context.Context, actor *gonghai.User, login, hash 
 		if err != nil {
 			return notFound(err, "user", login)
 		}
-		// Whoever knew the old password is signed out everywhere.
+		// Whoever knew the old password is signed out everywhere, and the
+		// tokens they may have made with it end too.
 		if _, err := c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+			return err
+		}
+		if _, err := endTokens(ctx, c, actor, id, "password_set", db.now()); err != nil {
 			return err
 		}
 		return audit(ctx, c, auditBy(actor, gonghai.AuditPasswordSet, "user", id, db.now()))
@@ -189,6 +193,9 @@ func (db *DB) UpdateUser(ctx context.Context, actor gonghai.User, id string, p g
 		if p.HoldingLimit != nil {
 			u.HoldingLimit = p.HoldingLimit
 		}
+		if p.ClearHoldingLimit {
+			u.HoldingLimit = nil
+		}
 		bad := userProblems(u)
 		if p.DepartmentID != nil {
 			u.DepartmentID = *p.DepartmentID
@@ -214,6 +221,16 @@ func (db *DB) UpdateUser(ctx context.Context, actor gonghai.User, id string, p g
 		}
 		if u, err = getUser(ctx, c, id); err != nil {
 			return err
+		}
+		if before.Active && !u.Active {
+			// Deactivation ends sessions and tokens for good: reactivating
+			// brings none back.
+			if _, err := c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+				return err
+			}
+			if _, err := endTokens(ctx, c, &actor, id, "deactivated", db.now()); err != nil {
+				return err
+			}
 		}
 		if changed := userChanges(&before, u); len(changed) > 0 {
 			e := auditBy(&actor, gonghai.AuditUserChange, "user", id, db.now())

@@ -187,6 +187,11 @@ func tempPattern(path string) string { return "." + filepath.Base(path) + ".tmp-
 
 // writeTemp writes list to a new file, mode 0600, beside path and syncs it.
 func writeTemp(path, list string) (string, error) {
+	// The first run may name a database in a folder that does not exist
+	// yet; the store makes it the same way.
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", fmt.Errorf("write key file: %w", err)
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), tempPattern(path))
 	if err != nil {
 		return "", fmt.Errorf("write key file: %w", err)

@@ -316,7 +316,7 @@ func (o *authzOrg) owned(u gonghai.User) []string {
 	var ids []string
 	pg := gonghai.Page{Limit: gonghai.MaxPageSize}
 	for {
-		cs, next, err := o.db.MyCustomers(o.ctx, u, pg)
+		cs, next, err := o.db.MyCustomers(o.ctx, u, gonghai.CustomerFilter{}, pg)
 		if err != nil {
 			o.t.Fatal(err)
 		}

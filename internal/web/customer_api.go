@@ -54,12 +54,20 @@ func (s *Server) updateCustomer(ctx context.Context, in *customerPatchIn) (*body
 	return reply(customerOut)(s.store.UpdateCustomer(ctx, actor(ctx), in.ID, in.Body.patch()))
 }
 
-func (s *Server) listMyCustomers(ctx context.Context, in *PageParams) (*list[customerJSON], error) {
+type myCustomersIn struct {
+	PageParams
+	CustomerFilterParams
+	Sort string `query:"sort" enum:"created,recycle_at" default:"created" doc:"created: newest first; recycle_at: the nearest recycle deadline first, customers no rule takes back last"`
+}
+
+func (s *Server) listMyCustomers(ctx context.Context, in *myCustomersIn) (*list[customerJSON], error) {
 	pg, err := in.page()
 	if err != nil {
 		return nil, err
 	}
-	return replyList(customerOut)(s.store.MyCustomers(ctx, actor(ctx), pg))
+	f := in.filter()
+	f.Sort = in.Sort
+	return replyList(customerOut)(s.store.MyCustomers(ctx, actor(ctx), f, pg))
 }
 
 func (s *Server) customerHistory(ctx context.Context, in *IDPath) (*list[eventJSON], error) {

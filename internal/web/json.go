@@ -2,8 +2,10 @@ package web
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"time"
 
+	"github.com/danielgtaylor/huma/v2"
 	"github.com/gonghai/gonghai"
 )
 
@@ -278,4 +280,29 @@ func replyAll[S, T any](out func(S) T) func([]S, error) (*list[T], error) {
 	return func(items []S, err error) (*list[T], error) {
 		return replyList(out)(items, "", err)
 	}
+}
+
+// nullableInt is a patch field that is left out, set to a whole number of 0
+// or more, or set to null to remove the value.
+type nullableInt struct {
+	set bool
+	v   *int
+}
+
+// UnmarshalJSON is called for a field that is present, null included.
+func (n *nullableInt) UnmarshalJSON(b []byte) error {
+	n.set, n.v = true, nil
+	if string(b) == "null" {
+		return nil
+	}
+	return json.Unmarshal(b, &n.v)
+}
+
+// null reports whether the field was sent as null.
+func (n nullableInt) null() bool { return n.set && n.v == nil }
+
+// Schema declares the field to the OpenAPI document.
+func (nullableInt) Schema(huma.Registry) *huma.Schema {
+	zero := 0.0
+	return &huma.Schema{Type: huma.TypeInteger, Nullable: true, Minimum: &zero}
 }

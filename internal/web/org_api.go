@@ -58,8 +58,8 @@ type userPatchIn struct {
 		Role         *string `json:"role,omitempty" enum:"admin,manager,rep"`
 		DepartmentID *string `json:"department_id,omitempty" doc:"Empty string: no department"`
 		Level        *string `json:"level,omitempty" maxLength:"32"`
-		HoldingLimit *int    `json:"holding_limit,omitempty" minimum:"0"`
-		Active       *bool   `json:"active,omitempty" doc:"false ends the user's tokens at once"`
+		HoldingLimit nullableInt `json:"holding_limit,omitempty" doc:"Personal limit; null: the level's limit applies again"`
+		Active       *bool       `json:"active,omitempty" doc:"false ends the user's sessions and tokens for good"`
 	}
 }
 
@@ -71,5 +71,6 @@ func (s *Server) updateUser(ctx context.Context, in *userPatchIn) (*body[userJSO
 		role = &r
 	}
 	return reply(userOut)(s.store.UpdateUser(ctx, actor(ctx), in.ID, gonghai.UserPatch{Name: b.Name, Role: role,
-		DepartmentID: b.DepartmentID, Level: b.Level, HoldingLimit: b.HoldingLimit, Active: b.Active}))
+		DepartmentID: b.DepartmentID, Level: b.Level, HoldingLimit: b.HoldingLimit.v, ClearHoldingLimit: b.HoldingLimit.null(),
+		Active: b.Active}))
 }

@@ -58,10 +58,10 @@ func (s *Server) updatePool(ctx context.Context, in *poolPatchIn) (*body[poolJSO
 	return reply(poolOut)(s.store.UpdatePool(ctx, actor(ctx), in.ID, in.Body.input()))
 }
 
-type poolCustomersIn struct {
-	IDPath
-	PageParams
-	Q           string `query:"q" maxLength:"100" doc:"Part of the name or company"`
+// CustomerFilterParams narrow a listing of customers: a pool's, or one's
+// own private pool.
+type CustomerFilterParams struct {
+	Q           string `query:"q" maxLength:"100" doc:"Part of the company; or a whole name, phone, email or WeChat id (a look-up, counted daily)"`
 	Category    string `query:"category" enum:"A,B,C"`
 	Industry    string `query:"industry" maxLength:"100"`
 	Region      string `query:"region" maxLength:"200" doc:"A region path or its start: 广东省 matches 广东省/深圳市/南山区"`
@@ -69,13 +69,23 @@ type poolCustomersIn struct {
 	Source      string `query:"source" maxLength:"100"`
 }
 
+func (p CustomerFilterParams) filter() gonghai.CustomerFilter {
+	return gonghai.CustomerFilter{Q: p.Q, Category: p.Category, Industry: p.Industry, Region: p.Region,
+		ProductLine: p.ProductLine, Source: p.Source}
+}
+
+type poolCustomersIn struct {
+	IDPath
+	PageParams
+	CustomerFilterParams
+}
+
 func (s *Server) listPoolCustomers(ctx context.Context, in *poolCustomersIn) (*list[customerJSON], error) {
 	pg, err := in.page()
 	if err != nil {
 		return nil, err
 	}
-	return replyList(customerOut)(s.store.PoolCustomers(ctx, actor(ctx), in.ID, gonghai.CustomerFilter{Q: in.Q, Category: in.Category,
-		Industry: in.Industry, Region: in.Region, ProductLine: in.ProductLine, Source: in.Source}, pg))
+	return replyList(customerOut)(s.store.PoolCustomers(ctx, actor(ctx), in.ID, in.filter(), pg))
 }
 
 type claimBatchIn struct {

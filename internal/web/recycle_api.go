@@ -137,6 +137,29 @@ type handOverIn struct {
 	}
 }
 
-func (s *Server) handOver(ctx context.Context, in *handOverIn) (*countOut, error) {
-	return counted(s.store.HandOver(ctx, actor(ctx), in.ID, in.Body.ToUserID, in.Body.Reason, in.Body.Force))
+type refusalJSON struct {
+	CustomerID string `json:"customer_id"`
+	Code       string `json:"code" doc:"Why this one was not moved"`
+	Detail     string `json:"detail"`
+}
+
+type handOverOut struct {
+	Body struct {
+		Count   int           `json:"count" doc:"Customers moved"`
+		Refused []refusalJSON `json:"refused" doc:"Customers left with their owner because you may not move them"`
+	}
+}
+
+func (s *Server) handOver(ctx context.Context, in *handOverIn) (*handOverOut, error) {
+	res, err := s.store.HandOver(ctx, actor(ctx), in.ID, in.Body.ToUserID, in.Body.Reason, in.Body.Force)
+	if err != nil {
+		return nil, err
+	}
+	out := &handOverOut{}
+	out.Body.Count, out.Body.Refused = res.Moved, make([]refusalJSON, len(res.Left))
+	for i, r := range res.Left {
+		p := s.problem(ctx, r.Err)
+		out.Body.Refused[i] = refusalJSON{CustomerID: r.CustomerID, Code: p.Code, Detail: p.Detail}
+	}
+	return out, nil
 }

@@ -696,7 +696,7 @@ func TestSettingsStagesAndWebhook(t *testing.T) {
 		stages := `["初步接触","需求确认","方案报价","赢单"]`
 		put := `{"time_zone":"Asia/Shanghai","level_holding_limits":{},"exclude_won_from_holding":false,"stages":` + stages +
 			`,"webhook_url":"` + hook + `","webhook_format":"robot_text"}`
-		for _, got := range []map[string]any{r.want("admin", "PUT", "/api/v1/settings", put, 200), r.want("admin", "GET", "/api/v1/settings", "", 200)} {
+		for _, got := range []map[string]any{r.want("admin", "PATCH", "/api/v1/settings", put, 200), r.want("admin", "GET", "/api/v1/settings", "", 200)} {
 			if jsonOf(got["stages"]) != stages || got["webhook_url"] != hook || got["webhook_format"] != "robot_text" || got["time_zone"] != "Asia/Shanghai" {
 				t.Fatalf("settings as the admin reads them: %v", got)
 			}
@@ -712,11 +712,11 @@ func TestSettingsStagesAndWebhook(t *testing.T) {
 		}
 
 		// Omitted stages and webhook stay as they are.
-		r.want("admin", "PUT", "/api/v1/settings", `{"time_zone":"Asia/Shanghai","level_holding_limits":{"junior":30},"exclude_won_from_holding":true}`, 200)
+		r.want("admin", "PATCH", "/api/v1/settings", `{"time_zone":"Asia/Shanghai","level_holding_limits":{"junior":30},"exclude_won_from_holding":true}`, 200)
 		got := r.want("admin", "GET", "/api/v1/settings", "", 200)
 		if jsonOf(got["stages"]) != stages || got["webhook_url"] != hook || got["webhook_format"] != "robot_text" ||
 			got["exclude_won_from_holding"] != true || jsonOf(got["level_holding_limits"]) != `{"junior":30}` {
-			t.Fatalf("settings after a PUT without stages or webhook: %v", got)
+			t.Fatalf("settings after a PATCH without stages or webhook: %v", got)
 		}
 		before := jsonOf(got)
 		base := `{"time_zone":"Asia/Shanghai","level_holding_limits":{},"exclude_won_from_holding":false,`
@@ -727,12 +727,12 @@ func TestSettingsStagesAndWebhook(t *testing.T) {
 			{base + `"stages":["初步接触","初步接触"]}`, "stages"},
 			{base + `"stages":[""]}`, "stages"},
 		} {
-			r.refused("admin", "PUT", "/api/v1/settings", sc.body, 422, "invalid", sc.field)
+			r.refused("admin", "PATCH", "/api/v1/settings", sc.body, 422, "invalid", sc.field)
 			if after := jsonOf(r.want("admin", "GET", "/api/v1/settings", "", 200)); after != before {
 				t.Fatalf("refused settings %s were written:\nbefore %s\nafter  %s", sc.body, before, after)
 			}
 		}
-		r.refused("rep.a", "PUT", "/api/v1/settings", put, 403, "forbidden", "")
+		r.refused("rep.a", "PATCH", "/api/v1/settings", put, 403, "forbidden", "")
 
 		r.claim("rep.a", r.c1)
 		r.refused("rep.a", "PATCH", cust(r.c1), `{"stage":"谈判"}`, 422, "invalid", "stage")
@@ -747,7 +747,7 @@ func TestSettingsStagesAndWebhook(t *testing.T) {
 		wantAt(t, "last_stage_change_at", c["last_stage_change_at"], r.clock.Now())
 
 		// An empty URL turns the webhook off.
-		r.want("admin", "PUT", "/api/v1/settings", base+`"webhook_url":"","webhook_format":"json"}`, 200)
+		r.want("admin", "PATCH", "/api/v1/settings", base+`"webhook_url":"","webhook_format":"json"}`, 200)
 		if got := r.want("admin", "GET", "/api/v1/settings", "", 200); got["webhook_url"] != "" || got["webhook_format"] != "json" {
 			t.Fatalf("settings after clearing the webhook: %v", got)
 		}
@@ -876,7 +876,7 @@ func TestOpenAPIRecycleRoutes(t *testing.T) {
 	}
 	for _, route := range []string{
 		"get /api/v1/me/notifications", "post /api/v1/me/notifications/read",
-		"get /api/v1/settings", "put /api/v1/settings",
+		"get /api/v1/settings", "patch /api/v1/settings",
 		"post /api/v1/users/{id}/handover",
 		"get /api/v1/pools/{id}/recycle-preview", "post /api/v1/pools/{id}/recycle-preview",
 		"post /api/v1/customers/{id}/followups", "get /api/v1/customers/{id}/followups",

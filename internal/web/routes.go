@@ -20,8 +20,12 @@ func (s *Server) routes() {
 	register(s, op(http.MethodGet, "/api/v1/me/notifications", "list-my-notifications", "Reminders and recycle notices, newest first"), s.listNotifications)
 	register(s, op(http.MethodPost, "/api/v1/me/notifications/read", "read-my-notifications", "Mark notifications read"), s.readNotifications)
 
+	register(s, created(op(http.MethodPost, "/api/v1/tokens", "create-token", "Make an API token for yourself; needs a signed-in session")), s.createToken)
+	register(s, op(http.MethodGet, "/api/v1/tokens", "list-tokens", "Your API tokens (admins: any user's), newest first; never their secrets"), s.listTokens)
+	register(s, noContent(op(http.MethodDelete, "/api/v1/tokens/{id}", "revoke-token", "End an API token for good (its holder, admins)")), s.revokeToken)
+
 	register(s, op(http.MethodGet, "/api/v1/settings", "get-settings", "Organisation settings"), s.getSettings)
-	register(s, op(http.MethodPut, "/api/v1/settings", "put-settings", "Replace organisation settings (admin)"), s.putSettings)
+	register(s, op(http.MethodPatch, "/api/v1/settings", "update-settings", "Change the settings named; the rest stay (admin)"), s.updateSettings)
 
 	register(s, created(op(http.MethodPost, "/api/v1/departments", "create-department", "Create a department (admin)")), s.createDepartment)
 	register(s, op(http.MethodGet, "/api/v1/departments", "list-departments", "The department tree, parents first"), s.listDepartments)
@@ -67,6 +71,11 @@ func (s *Server) routes() {
 
 func op(method, path, id, summary string) huma.Operation {
 	return huma.Operation{Method: method, Path: path, OperationID: id, Summary: summary, MaxBodyBytes: 1 << 20}
+}
+
+func noContent(o huma.Operation) huma.Operation {
+	o.DefaultStatus = http.StatusNoContent
+	return o
 }
 
 func created(o huma.Operation) huma.Operation {

@@ -24,7 +24,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 	Authenticate(ctx context.Context, token string) (gonghai.User, error)
 	Settings(ctx context.Context) (gonghai.Settings, error)
-	UpdateSettings(ctx context.Context, actor gonghai.User, s gonghai.Settings) (gonghai.Settings, error)
+	UpdateSettings(ctx context.Context, actor gonghai.User, p gonghai.SettingsPatch) (gonghai.Settings, error)
 	CreateDepartment(ctx context.Context, actor gonghai.User, name, parentID string) (gonghai.Department, error)
 	Departments(ctx context.Context) ([]gonghai.Department, error)
 	CreateUser(ctx context.Context, actor *gonghai.User, in gonghai.NewUser) (gonghai.User, error)
@@ -39,14 +39,14 @@ type Store interface {
 	Customer(ctx context.Context, viewer gonghai.User, id string) (gonghai.Customer, error)
 	UpdateCustomer(ctx context.Context, actor gonghai.User, id string, patch gonghai.CustomerPatch) (gonghai.Customer, error)
 	PoolCustomers(ctx context.Context, viewer gonghai.User, poolID string, f gonghai.CustomerFilter, p gonghai.Page) ([]gonghai.Customer, string, error)
-	MyCustomers(ctx context.Context, viewer gonghai.User, p gonghai.Page) ([]gonghai.Customer, string, error)
+	MyCustomers(ctx context.Context, viewer gonghai.User, f gonghai.CustomerFilter, p gonghai.Page) ([]gonghai.Customer, string, error)
 	Claim(ctx context.Context, actor gonghai.User, id, poolID string) (gonghai.Customer, error)
 	ClaimBatch(ctx context.Context, actor gonghai.User, poolID string, ids []string) ([]gonghai.ClaimResult, error)
 	Release(ctx context.Context, actor gonghai.User, id, reason, toPoolID string) (gonghai.Customer, error)
 	Assign(ctx context.Context, actor gonghai.User, id, toID, reason string, force bool) (gonghai.Customer, error)
 	Transfer(ctx context.Context, actor gonghai.User, id, toID, reason string, force bool) (gonghai.Customer, error)
 	History(ctx context.Context, viewer gonghai.User, customerID string) ([]gonghai.Event, error)
-	HandOver(ctx context.Context, actor gonghai.User, fromID, toID, reason string, force bool) (int, error)
+	HandOver(ctx context.Context, actor gonghai.User, fromID, toID, reason string, force bool) (gonghai.HandOverResult, error)
 
 	AddFollowUp(ctx context.Context, actor gonghai.User, id string, in gonghai.NewFollowUp) (gonghai.FollowUp, error)
 	FollowUps(ctx context.Context, viewer gonghai.User, id string, pg gonghai.Page) ([]gonghai.FollowUp, string, error)
@@ -63,6 +63,7 @@ type Store interface {
 
 	authStore
 	privacyStore
+	tokenStore
 }
 
 // Server holds what the handlers share.
