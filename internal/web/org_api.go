@@ -54,10 +54,10 @@ func (s *Server) getUser(ctx context.Context, in *IDPath) (*body[userJSON], erro
 type userPatchIn struct {
 	IDPath
 	Body struct {
-		Name         *string `json:"name,omitempty" minLength:"1" maxLength:"100"`
-		Role         *string `json:"role,omitempty" enum:"admin,manager,rep"`
-		DepartmentID *string `json:"department_id,omitempty" doc:"Empty string: no department"`
-		Level        *string `json:"level,omitempty" maxLength:"32"`
+		Name         *string     `json:"name,omitempty" minLength:"1" maxLength:"100"`
+		Role         *string     `json:"role,omitempty" enum:"admin,manager,rep"`
+		DepartmentID *string     `json:"department_id,omitempty" doc:"Empty string: no department"`
+		Level        *string     `json:"level,omitempty" maxLength:"32"`
 		HoldingLimit nullableInt `json:"holding_limit,omitempty" doc:"Personal limit; null: the level's limit applies again"`
 		Active       *bool       `json:"active,omitempty" doc:"false ends the user's sessions and tokens for good"`
 	}
