@@ -485,6 +485,12 @@ func TestDumpHoldsNoPlaintext(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The demo sets only what it changes: stages and the reveal quota
+		// keep their documented defaults.
+		if s, err := db.Settings(ctx); err != nil || !slices.Equal(s.Stages, gonghai.DefaultStages) ||
+			s.RevealDailyQuota != gonghai.DefaultRevealDailyQuota || !s.ExcludeWonFromHolding {
+			t.Fatalf("the demo's settings: %+v %v", s, err)
+		}
 		pools, err := db.Pools(ctx, admin)
 		if err != nil {
 			t.Fatal(err)

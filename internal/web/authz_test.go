@@ -38,6 +38,8 @@ const (
 	assignOnly = "403 pool_assign_only"
 	taken      = "409 already_claimed"
 	unauth     = "401 unauthenticated"
+	gone       = "204"
+	inv        = "422 invalid"
 )
 
 // authzActors are the columns of a row, in order. The deactivated user is
@@ -64,8 +66,9 @@ type authzWant [len(authzActors)]string
 // open opportunity of a customer like X.
 type authzRow struct {
 	method, route, obj string
-	// body may name {peer} and {other-mgr} (user ids) and {cid}, the id of
-	// a customer made for the cell in pool obj.
+	// body may name {peer}, {other-mgr} and {north} (user ids), {cid}, the
+	// id of a customer made for the cell in pool obj, and {obj}, the
+	// object's own id.
 	body string
 	// fresh gives each cell its own copy of obj, so that one cell's success
 	// changes nothing another cell sees.
@@ -110,6 +113,17 @@ var authzRows = []authzRow{
 	{method: "POST", route: "/api/v1/customers/{id}/transfer", obj: "X", fresh: true, body: `{"user_id":"{peer}"}`, want: authzWant{fb, nf, nf, ok, nf, fb, ok}},
 	{method: "POST", route: "/api/v1/customers/{id}/transfer", obj: "Y", fresh: true, body: `{"user_id":"{peer}"}`, want: authzWant{notOwner, notOwner, nf, notOwner, nf, notOwner, notOwner}},
 	{method: "POST", route: "/api/v1/customers/{id}/transfer", obj: "Z", fresh: true, body: `{"user_id":"{peer}"}`, want: authzWant{nf, nf, nf, nf, nf, notOwner, notOwner}},
+
+	// A pool admin gives from the pool only to its members (rep.north is none of P's or H's), and
+	// never moves a rep's customer; a transfer needs authority over both owners.
+	{method: "POST", route: "/api/v1/customers/{id}/assign", obj: "Y", fresh: true, body: `{"user_id":"{north}"}`, want: authzWant{fb, fb, nf, fb, nf, fb, ok}},
+	{method: "POST", route: "/api/v1/customers/{id}/assign", obj: "Z", fresh: true, body: `{"user_id":"{north}"}`, want: authzWant{nf, nf, nf, nf, nf, fb, ok}},
+	{method: "POST", route: "/api/v1/customers/{id}/transfer", obj: "X", fresh: true, body: `{"user_id":"{north}"}`, want: authzWant{fb, nf, nf, fb, nf, fb, ok}},
+	// Creating straight into someone's private pool is giving: to oneself, or as assign allows. A pool one
+	// may not see is answered as no pool at all.
+	{method: "POST", route: "/api/v1/customers", obj: "P", body: `{"pool_id":"{obj}","company":"新建公司","owner_id":"{north}"}`, want: authzWant{fb, fb, inv, fb, inv, fb, made}},
+	{method: "POST", route: "/api/v1/customers", obj: "P", body: `{"pool_id":"{obj}","company":"新建公司","owner_id":"{peer}"}`, want: authzWant{fb, made, inv, made, inv, made, made}},
+	{method: "POST", route: "/api/v1/customers", obj: "H", body: `{"pool_id":"{obj}","company":"新建公司"}`, want: authzWant{inv, inv, inv, inv, inv, made, made}},
 
 	{method: "GET", route: "/api/v1/customers/{id}/history", obj: "X", want: authzWant{ok, nf, nf, ok, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/customers/{id}/history", obj: "Y", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
@@ -180,6 +194,10 @@ var authzRows = []authzRow{
 	// Hand-over: admins, and managers of both users.
 	{method: "POST", route: "/api/v1/users/{id}/handover", obj: "owner", handoverTo: "rep.b", body: `{"to_user_id":"{peer}","reason":"离职交接"}`, want: authzWant{fb, nf, nf, ok, nf, nf, ok}},
 	{method: "POST", route: "/api/v1/users/{id}/handover", obj: "north", handoverTo: "mgr.north", body: `{"to_user_id":"{other-mgr}","reason":"离职交接"}`, want: authzWant{nf, nf, fb, nf, ok, nf, ok}},
+
+	// API tokens: their holder and admins; to everyone else a token does not exist.
+	{method: "DELETE", route: "/api/v1/tokens/{id}", obj: "token", fresh: true, want: authzWant{gone, nf, nf, nf, nf, nf, gone}},
+	{method: "GET", route: "/api/v1/tokens?user_id={id}", obj: "owner", want: authzWant{ok, nf, nf, fb, nf, nf, ok}},
 
 	{method: "GET", route: "/api/v1/audit", want: authzWant{fb, fb, fb, fb, fb, fb, ok}},
 }
@@ -303,6 +321,12 @@ func (o *authzOrg) object(obj string, fresh bool) (id, cid string) {
 		return o.a.ID, ""
 	case "north":
 		return o.north.ID, ""
+	case "token":
+		tok, _, err := o.db.IssueToken(o.ctx, nil, o.a.Login, gonghai.NewToken{Name: "matrix"})
+		if err != nil {
+			o.t.Fatal(err)
+		}
+		return tok.ID, ""
 	case "":
 		return "", ""
 	}
@@ -358,7 +382,7 @@ func (o *authzOrg) cell(r authzRow, login string) (string, map[string]any) {
 	o.t.Helper()
 	id, cid := o.object(r.obj, r.fresh)
 	path := strings.Replace(r.route, "{id}", id, 1)
-	body := strings.NewReplacer("{peer}", o.b.ID, "{other-mgr}", o.mgrNorth.ID, "{cid}", cid).Replace(r.body)
+	body := strings.NewReplacer("{peer}", o.b.ID, "{other-mgr}", o.mgrNorth.ID, "{north}", o.north.ID, "{cid}", cid, "{obj}", id).Replace(r.body)
 	var before []string
 	if r.handoverTo != "" {
 		before = o.owned(o.userByLogin(map[string]string{"owner": "rep.a", "north": "rep.north"}[r.obj]))
@@ -480,7 +504,7 @@ func (o *authzOrg) checkCoverage() {
 		}
 	}
 	for _, r := range authzRows {
-		if doc.Paths[r.route][strings.ToLower(r.method)] == nil {
+		if route, _, _ := strings.Cut(r.route, "?"); doc.Paths[route][strings.ToLower(r.method)] == nil {
 			o.t.Errorf("the matrix has %s %s, which the API does not", r.method, r.route)
 		}
 	}
