@@ -173,7 +173,7 @@ func (db *DB) CloseOpportunity(ctx context.Context, actor gonghai.User, id, stat
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return errors.Join(err, gonghai.Errorf(gonghai.EConflict, "opportunity %s is closed already", id))
+			return errors.Join(err, gonghai.Errorf(gonghai.EConflict, "the opportunity is closed already"))
 		}
 		o.Status, o.Closed = status, &now
 		return db.touchFacts(ctx, c, &r, p, now, `open_opportunities = open_opportunities - 1`)

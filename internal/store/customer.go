@@ -120,7 +120,7 @@ func visibleCustomer(ctx context.Context, c conn, viewer gonghai.User, id string
 		return r, p, err
 	}
 	if !seesCustomer(ctx, c, viewer, r, p) {
-		return r, p, gonghai.Errorf(gonghai.ENotFound, "customer %s not found", id)
+		return r, p, gonghai.Errorf(gonghai.ENotFound, "no such customer")
 	}
 	return r, p, nil
 }
@@ -338,9 +338,9 @@ func forWork(ctx context.Context, c conn, actor gonghai.User, id string) (custom
 	switch {
 	case actor.Role == gonghai.RoleAdmin:
 	case r.OwnerID == "" && !p.IsAdmin(actor.ID):
-		return r, p, gonghai.Errorf(gonghai.EForbidden, "claim customer %s before you work on it", id)
+		return r, p, gonghai.Errorf(gonghai.EForbidden, "claim the customer before you work on it")
 	case r.OwnerID != "" && r.OwnerID != actor.ID && !actor.Manages(r.ownerDeptPath):
-		return r, p, gonghai.Errorf(gonghai.EForbidden, "customer %s is another rep's to work on", id)
+		return r, p, gonghai.Errorf(gonghai.EForbidden, "the customer is another rep's to work on")
 	}
 	return r, p, nil
 }
@@ -362,7 +362,7 @@ func touch(ctx context.Context, c conn, r *customerRow, p gonghai.Pool, loc *tim
 	}
 	nr, err := scanCustomer(c.queryRow(ctx, q+` RETURNING `+customerReturning, args...))
 	if errors.Is(err, sql.ErrNoRows) {
-		return gonghai.Errorf(gonghai.EConflict, "customer %s changed owner meanwhile; reload and try again", r.ID)
+		return gonghai.Errorf(gonghai.EConflict, "the customer changed owner meanwhile; reload and try again")
 	}
 	if err != nil {
 		return mapErr(err)
@@ -404,7 +404,7 @@ func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID str
 		return nil, "", err
 	}
 	if !seesPool(ctx, c, viewer, p) {
-		return nil, "", gonghai.Errorf(gonghai.ENotFound, "pool %s not found", poolID)
+		return nil, "", gonghai.Errorf(gonghai.ENotFound, "no such pool")
 	}
 	f.Sort = gonghai.SortNewest
 	return db.listCustomers(ctx, viewer, []string{"c.pool_id = ?", "c.owner_id IS NULL"}, []any{poolID}, f, pg)

@@ -55,7 +55,7 @@ func retryable(err error) bool {
 // notFound turns sql.ErrNoRows into a gonghai not_found error.
 func notFound(err error, what, id string) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return gonghai.Errorf(gonghai.ENotFound, "%s %s not found", what, id)
+		return gonghai.Errorf(gonghai.ENotFound, "no such %s", what)
 	}
 	return err
 }

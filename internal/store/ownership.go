@@ -109,17 +109,17 @@ func whyMoved(ctx context.Context, c conn, id string, now time.Time) error {
 	case err != nil:
 		return err
 	case r.OwnerID != "":
-		return gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s already has an owner", id)
+		return gonghai.Errorf(gonghai.EAlreadyClaimed, "the customer already has an owner")
 	case r.ClaimableAt != nil && r.ClaimableAt.After(now):
 		return releaseWait(r.Customer)
 	default:
-		return gonghai.Errorf(gonghai.EConflict, "customer %s changed; reload and try again", id)
+		return gonghai.Errorf(gonghai.EConflict, "the customer changed; reload and try again")
 	}
 }
 
 func releaseWait(c gonghai.Customer) error {
-	return gonghai.Errorf(gonghai.EReleaseWait, "customer %s was just released and may be claimed from %s",
-		c.ID, c.ClaimableAt.Format(time.RFC3339))
+	return gonghai.Errorf(gonghai.EReleaseWait, "the customer was just released and may be claimed from %s",
+		c.ClaimableAt.Format(time.RFC3339))
 }
 
 // lockHolder serialises every transaction that may add to u's holding: it
@@ -132,7 +132,7 @@ func lockHolder(ctx context.Context, c conn, userID string) error {
 		return err
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return errors.Join(err, gonghai.Errorf(gonghai.EUserInactive, "user %s is not active", userID))
+		return errors.Join(err, gonghai.Errorf(gonghai.EUserInactive, "the user is not active"))
 	}
 	return nil
 }
@@ -232,7 +232,7 @@ func (db *DB) Claim(ctx context.Context, actor gonghai.User, id, poolID string) 
 	case err != nil, owner == "":
 	case owner == actor.ID || actor.Manages(ownerPath):
 		// They see it as it is: taken.
-		err = gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s already has an owner", id)
+		err = gonghai.Errorf(gonghai.EAlreadyClaimed, "the customer already has an owner")
 	default:
 		err = db.lostClaim(ctx, actor, inPool, id)
 	}
@@ -263,9 +263,9 @@ func claimed(ctx context.Context, c conn, actor gonghai.User, p gonghai.Pool, id
 		could = member
 	}
 	if !could {
-		return gonghai.Errorf(gonghai.ENotFound, "customer %s not found", id)
+		return gonghai.Errorf(gonghai.ENotFound, "no such customer")
 	}
-	return gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s already has an owner", id)
+	return gonghai.Errorf(gonghai.EAlreadyClaimed, "the customer already has an owner")
 }
 
 // lostClaim is claimed for the pre-read of a claim storm, where nearly
@@ -299,9 +299,9 @@ type claimLoss struct {
 
 func (l claimLoss) err(id string) error {
 	if l.could {
-		return gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s already has an owner", id)
+		return gonghai.Errorf(gonghai.EAlreadyClaimed, "the customer already has an owner")
 	}
-	return gonghai.Errorf(gonghai.ENotFound, "customer %s not found", id)
+	return gonghai.Errorf(gonghai.ENotFound, "no such customer")
 }
 
 func (db *DB) claim(ctx context.Context, c conn, actor gonghai.User, id, poolID string) (customerRow, error) {
@@ -315,11 +315,11 @@ func (db *DB) claim(ctx context.Context, c conn, actor gonghai.User, id, poolID 
 	case err != nil:
 		return r, err
 	case r.OwnerID != "" && (r.OwnerID == actor.ID || actor.Manages(r.ownerDeptPath)):
-		return r, gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s already has an owner", id)
+		return r, gonghai.Errorf(gonghai.EAlreadyClaimed, "the customer already has an owner")
 	case r.OwnerID != "":
 		return r, claimed(ctx, c, actor, p, id)
 	case !seesCustomer(ctx, c, actor, r, p), poolID != "" && r.PoolID != poolID:
-		return r, gonghai.Errorf(gonghai.ENotFound, "customer %s not found in that pool", id)
+		return r, gonghai.Errorf(gonghai.ENotFound, "no such customer in that pool")
 	}
 	if actor.Role != gonghai.RoleAdmin {
 		member, err := isMember(ctx, c, p.ID, actor)
@@ -376,8 +376,8 @@ func checkClaimRules(ctx context.Context, c conn, s gonghai.Settings, actor gong
 		if left.Valid {
 			until := gonghai.AddDays(fromMicros(left.Int64), p.ReclaimCooldownDays, loc)
 			if now.Before(until) {
-				return gonghai.Errorf(gonghai.EReclaimCooldown, "you owned customer %s before: you may claim it again from %s",
-					cust.ID, until.In(loc).Format("2006-01-02"))
+				return gonghai.Errorf(gonghai.EReclaimCooldown, "you owned this customer before: you may claim it again from %s",
+					until.In(loc).Format("2006-01-02"))
 			}
 		}
 	}
@@ -397,7 +397,7 @@ func (db *DB) ClaimBatch(ctx context.Context, actor gonghai.User, poolID string,
 	seen := map[string]bool{}
 	for _, id := range ids {
 		if seen[id] {
-			return nil, gonghai.Invalid("customer_ids", "id listed twice: "+id)
+			return nil, gonghai.Invalid("customer_ids", "an id is listed twice")
 		}
 		seen[id] = true
 	}
@@ -407,7 +407,7 @@ func (db *DB) ClaimBatch(ctx context.Context, actor gonghai.User, poolID string,
 		return nil, err
 	}
 	if !seesPool(ctx, c, actor, p) {
-		return nil, gonghai.Errorf(gonghai.ENotFound, "pool %s not found", poolID)
+		return nil, gonghai.Errorf(gonghai.ENotFound, "no such pool")
 	}
 	out := make([]gonghai.ClaimResult, len(ids))
 	for i, id := range ids {
@@ -436,10 +436,10 @@ func (db *DB) Release(ctx context.Context, actor gonghai.User, id, reason, toPoo
 			return err
 		}
 		if r.OwnerID == "" {
-			return gonghai.Errorf(gonghai.ENotOwner, "customer %s is in a pool already", id)
+			return gonghai.Errorf(gonghai.ENotOwner, "the customer is in a pool already")
 		}
 		if r.OwnerID != actor.ID && actor.Role != gonghai.RoleAdmin && !actor.Manages(r.ownerDeptPath) {
-			return gonghai.Errorf(gonghai.ENotOwner, "customer %s is not yours to release", id)
+			return gonghai.Errorf(gonghai.ENotOwner, "the customer is not yours to release")
 		}
 		to := from.ReturnPool()
 		if toPoolID != "" && toPoolID != to {
@@ -465,7 +465,7 @@ func (db *DB) Release(ctx context.Context, actor gonghai.User, id, reason, toPoo
 		r, err = move{kind: gonghai.EventReleased, customerID: id, fromOwner: r.OwnerID, fromPool: r.PoolID,
 			toPool: to, claimableAt: claimable, actorID: actor.ID, reason: reason, mask: target.ContactMask}.apply(ctx, c, now)
 		if errors.Is(err, errMoved) {
-			return gonghai.Errorf(gonghai.EConflict, "customer %s changed owner; reload and try again", id)
+			return gonghai.Errorf(gonghai.EConflict, "the customer changed owner; reload and try again")
 		}
 		out = db.view(r, actor)
 		return err
@@ -519,16 +519,16 @@ func (db *DB) give(ctx context.Context, c conn, s gonghai.Settings, actor gongha
 	}
 	switch {
 	case kind == gonghai.EventAssigned && r.OwnerID != "":
-		return r, gonghai.Errorf(gonghai.EAlreadyClaimed, "customer %s has an owner: transfer it instead", id)
+		return r, gonghai.Errorf(gonghai.EAlreadyClaimed, "the customer has an owner: transfer it instead")
 	case kind == gonghai.EventTransferred && r.OwnerID == "":
-		return r, gonghai.Errorf(gonghai.ENotOwner, "customer %s is in a pool: assign it instead", id)
+		return r, gonghai.Errorf(gonghai.ENotOwner, "the customer is in a pool: assign it instead")
 	case r.OwnerID == toID:
 		return r, gonghai.Invalid("user_id", "already the owner")
 	}
 	// Pool admins assign from their pool; only admins and the owner's
 	// managers move a rep's customer to another rep.
 	if kind == gonghai.EventTransferred && actor.Role != gonghai.RoleAdmin && !actor.Manages(r.ownerDeptPath) {
-		return r, gonghai.Errorf(gonghai.EForbidden, "you do not manage the owner of customer %s", id)
+		return r, gonghai.Errorf(gonghai.EForbidden, "you do not manage the customer's owner")
 	}
 	owner, err := db.takeOwner(ctx, c, s, actor, p, newOwner{id: toID, field: "user_id", force: force,
 		transfer: kind == gonghai.EventTransferred})
@@ -571,7 +571,7 @@ func (db *DB) HandOver(ctx context.Context, actor gonghai.User, fromID, toID, re
 		}
 		switch {
 		case !seesUser(actor, from):
-			return gonghai.Errorf(gonghai.ENotFound, "user %s not found", fromID)
+			return gonghai.Errorf(gonghai.ENotFound, "no such user")
 		case actor.Role != gonghai.RoleAdmin && !actor.Manages(from.DeptPath):
 			return gonghai.Errorf(gonghai.EForbidden, "you do not manage %s", from.Login)
 		case !seesUser(actor, to):

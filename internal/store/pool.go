@@ -164,7 +164,7 @@ func (db *DB) UpdatePool(ctx context.Context, actor gonghai.User, id string, in 
 			return err
 		}
 		if !seesPool(ctx, c, actor, p) {
-			return gonghai.Errorf(gonghai.ENotFound, "pool %s not found", id)
+			return gonghai.Errorf(gonghai.ENotFound, "no such pool")
 		}
 		if actor.Role != gonghai.RoleAdmin && !(p.IsAdmin(actor.ID) && in.OnlyRules()) {
 			return gonghai.Errorf(gonghai.EForbidden, "only an admin changes this; pool admins change claim rules")
@@ -342,7 +342,7 @@ func (db *DB) Pool(ctx context.Context, viewer gonghai.User, id string) (gonghai
 		return p, err
 	}
 	if !seesPool(ctx, c, viewer, p) {
-		return gonghai.Pool{}, gonghai.Errorf(gonghai.ENotFound, "pool %s not found", id)
+		return gonghai.Pool{}, gonghai.Errorf(gonghai.ENotFound, "no such pool")
 	}
 	return p, nil
 }

@@ -29,7 +29,7 @@ func (db *DB) Reveal(ctx context.Context, actor gonghai.User, id string) (gongha
 			return nil
 		}
 		if !gonghai.MayReveal(actor, r.Customer, r.ownerDeptPath, p) {
-			return gonghai.Errorf(gonghai.EForbidden, "only the owner, the owner's managers and admins see customer %s's contacts; claim it first", id)
+			return gonghai.Errorf(gonghai.EForbidden, "only the owner, the owner's managers and admins see this customer's contacts; claim it first")
 		}
 		s, err := getSettings(ctx, c)
 		if err != nil {

@@ -470,7 +470,7 @@ func (db *DB) RecyclePreview(ctx context.Context, actor gonghai.User, poolID str
 		if seesPool(ctx, c, actor, p) {
 			return nil, gonghai.Errorf(gonghai.EForbidden, "only admins and the pool's admins preview its rules")
 		}
-		return nil, gonghai.Errorf(gonghai.ENotFound, "pool %s not found", poolID)
+		return nil, gonghai.Errorf(gonghai.ENotFound, "no such pool")
 	}
 	s, err := getSettings(ctx, c)
 	if err != nil {

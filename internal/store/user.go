@@ -37,7 +37,7 @@ func (db *DB) CreateUser(ctx context.Context, actor *gonghai.User, in gonghai.Ne
 			VALUES (?, ?, ?, ?, ?, ?, ?, TRUE, ?, ?)`,
 			u.ID, u.Login, u.Name, string(u.Role), nullString(u.DepartmentID), u.Level, u.HoldingLimit, in.PasswordHash, micros(u.Created))
 		if errors.Is(mapErr(err), errUnique) {
-			return gonghai.Errorf(gonghai.ELoginTaken, "login %s is taken", u.Login)
+			return gonghai.Errorf(gonghai.ELoginTaken, "that login is taken")
 		}
 		if err != nil {
 			return err
@@ -85,7 +85,7 @@ func (db *DB) User(ctx context.Context, viewer gonghai.User, id string) (gonghai
 		return u, err
 	}
 	if !seesUser(viewer, u) {
-		return gonghai.User{}, gonghai.Errorf(gonghai.ENotFound, "user %s not found", id)
+		return gonghai.User{}, gonghai.Errorf(gonghai.ENotFound, "no such user")
 	}
 	return u, nil
 }

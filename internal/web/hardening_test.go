@@ -140,3 +140,33 @@ func TestMyCustomersQuery(t *testing.T) {
 		}
 	})
 }
+
+// TestErrorsEchoNothing: no error answer repeats what the client sent: not
+// an id, not a login, not a value.
+func TestErrorsEchoNothing(t *testing.T) {
+	forEachDB(t, func(t *testing.T, o *org) {
+		const probe = "probe7q3x9z"
+		for _, r := range []struct{ as, method, path, body string }{
+			{"rep.a", "GET", "/api/v1/customers/" + probe, ""},
+			{"rep.a", "POST", "/api/v1/customers/" + probe + "/claim", ""},
+			{"rep.a", "POST", "/api/v1/customers/" + probe + "/release", `{"reason":"暂无需求"}`},
+			{"admin", "POST", "/api/v1/customers/" + o.inPool + "/assign", `{"user_id":"` + probe + `"}`},
+			{"admin", "POST", "/api/v1/customers/" + o.ownedByA + "/transfer", `{"user_id":"` + probe + `"}`},
+			{"admin", "PATCH", "/api/v1/users/" + probe, `{"name":"x"}`},
+			{"admin", "POST", "/api/v1/users/" + o.a.ID + "/handover", `{"to_user_id":"` + probe + `","reason":"离职"}`},
+			{"rep.a", "GET", "/api/v1/pools/" + probe + "/customers", ""},
+			{"rep.a", "POST", "/api/v1/pools/" + o.pool.ID + "/claim", `{"customer_ids":["` + probe + `","` + probe + `"]}`},
+			{"rep.a", "POST", "/api/v1/customers", `{"pool_id":"` + probe + `","company":"x"}`},
+			{"admin", "POST", "/api/v1/users", `{"login":"rep.a","name":"` + probe + `","role":"rep"}`},
+			{"admin", "POST", "/api/v1/customers", `{"pool_id":"` + o.pool.ID + `","company":"x","category":"` + probe + `"}`},
+			{"rep.a", "DELETE", "/api/v1/tokens/" + probe, ""},
+			{"rep.a", "GET", "/api/v1/me/customers?cursor=" + probe, ""},
+		} {
+			status, body, _ := o.call(r.as, r.method, r.path, r.body)
+			raw, _ := json.Marshal(body)
+			if status < 400 || strings.Contains(string(raw), probe) {
+				t.Errorf("%s %s: %d %s", r.method, r.path, status, raw)
+			}
+		}
+	})
+}
