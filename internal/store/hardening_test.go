@@ -308,24 +308,7 @@ func TestMyCustomersFilters(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		list := func(fl gonghai.CustomerFilter, size int) []string {
-			t.Helper()
-			var ids []string
-			pg := gonghai.Page{Limit: size}
-			for {
-				cs, next, err := f.db.MyCustomers(f.ctx, rep, fl, pg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, c := range cs {
-					ids = append(ids, c.ID)
-				}
-				if next == "" {
-					return ids
-				}
-				pg.After = next
-			}
-		}
+		list := func(fl gonghai.CustomerFilter, size int) []string { return f.myFiltered(rep, fl, size) }
 		for _, fl := range []gonghai.CustomerFilter{{Q: "星辰"}, {Q: "137 1234 5678"}, {Category: "A"}, {Industry: "软件"},
 			{Region: "广东省"}, {Region: "广东省/深圳市"}, {Q: "星辰", Sort: gonghai.SortUrgent}} {
 			if got := list(fl, 50); len(got) != 1 || got[0] != c.ID {

@@ -25,10 +25,17 @@ func (f *fixture) newCustomer(actor gonghai.User, poolID string, fields gonghai.
 // myIDs lists the ids of the viewer's private pool, every page.
 func (f *fixture) myIDs(viewer gonghai.User) []string {
 	f.t.Helper()
+	return f.myFiltered(viewer, gonghai.CustomerFilter{}, 0)
+}
+
+// myFiltered lists the ids of the viewer's private pool that filter fl
+// finds, in its order, reading pages of size rows (0: the largest).
+func (f *fixture) myFiltered(viewer gonghai.User, fl gonghai.CustomerFilter, size int) []string {
+	f.t.Helper()
 	var ids []string
-	page := gonghai.Page{}
+	page := gonghai.Page{Limit: size}
 	for i := 0; ; i++ {
-		cs, next, err := f.db.MyCustomers(f.ctx, viewer, gonghai.CustomerFilter{}, page)
+		cs, next, err := f.db.MyCustomers(f.ctx, viewer, fl, page)
 		if err != nil {
 			f.t.Fatalf("%s lists their customers: %v", viewer.Login, err)
 		}
