@@ -407,11 +407,19 @@ func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID str
 		return nil, "", gonghai.Errorf(gonghai.ENotFound, "no such pool")
 	}
 	f.Sort = gonghai.SortNewest
+	if gonghai.ContactShaped(f.Q) {
+		// A phone or email matches whole, and each try is counted: a
+		// masked phone must not be unmasked by trying its 10,000 forms.
+		if err := db.lookedUp(ctx, viewer); err != nil {
+			return nil, "", err
+		}
+	}
 	return db.listCustomers(ctx, viewer, []string{"c.pool_id = ?", "c.owner_id IS NULL"}, []any{poolID}, f, pg)
 }
 
 // MyCustomers lists the viewer's private pool, filtered like a pool
-// listing, newest or most urgent first.
+// listing, newest or most urgent first. A search by phone or email here is
+// no look-up: the owner sees these contacts in full anyway.
 func (db *DB) MyCustomers(ctx context.Context, viewer gonghai.User, f gonghai.CustomerFilter, pg gonghai.Page) ([]gonghai.Customer, string, error) {
 	return db.listCustomers(ctx, viewer, []string{"c.owner_id = ?"}, []any{viewer.ID}, f, pg)
 }
@@ -423,10 +431,7 @@ const noDeadline = int64(1<<63 - 1)
 // listCustomers lists the customers that match where and filter f, a page
 // at a time in f's order.
 func (db *DB) listCustomers(ctx context.Context, viewer gonghai.User, where []string, args []any, f gonghai.CustomerFilter, pg gonghai.Page) ([]gonghai.Customer, string, error) {
-	where, args, err := db.filter(ctx, viewer, where, args, f)
-	if err != nil {
-		return nil, "", err
-	}
+	where, args = db.filter(where, args, f)
 	order, key := `c.id DESC`, func(c gonghai.Customer) string { return c.ID }
 	switch f.Sort {
 	case gonghai.SortNewest, "":
@@ -471,10 +476,8 @@ func (db *DB) listCustomers(ctx context.Context, viewer gonghai.User, where []st
 	return out, next, nil
 }
 
-// filter adds the conditions of filter f to where. A search text shaped
-// like a phone or email is a contact look-up, counted against the
-// viewer's daily quota.
-func (db *DB) filter(ctx context.Context, viewer gonghai.User, where []string, args []any, f gonghai.CustomerFilter) ([]string, []any, error) {
+// filter adds the conditions of filter f to where.
+func (db *DB) filter(where []string, args []any, f gonghai.CustomerFilter) ([]string, []any) {
 	for _, eq := range []struct{ col, v string }{
 		{"c.category", f.Category}, {"c.industry", f.Industry}, {"c.product_line", f.ProductLine}, {"c.source", f.Source},
 	} {
@@ -488,14 +491,7 @@ func (db *DB) filter(ctx context.Context, viewer gonghai.User, where []string, a
 	}
 	q := strings.TrimSpace(f.Q)
 	if q == "" {
-		return where, args, nil
-	}
-	if gonghai.ContactShaped(q) {
-		// A phone or email matches whole, and each try is counted: a
-		// masked phone must not be unmasked by trying its 10,000 forms.
-		if err := db.lookedUp(ctx, viewer); err != nil {
-			return nil, nil, err
-		}
+		return where, args
 	}
 	// Names and contacts are sealed: they match whole, through their
 	// blind indexes; companies match in part.
@@ -504,7 +500,7 @@ func (db *DB) filter(ctx context.Context, viewer gonghai.User, where []string, a
 	for _, col := range personalColumns {
 		args = append(args, db.keys.MatchKey(col, q))
 	}
-	return where, args, nil
+	return where, args
 }
 
 // escapeLike makes s match itself literally in a LIKE pattern.
