@@ -2,9 +2,12 @@ package gonghai
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // MaskPhone hides the middle of a phone number, as Chinese CRMs show it:
@@ -127,26 +130,229 @@ type Contacts struct {
 	WeChat string
 }
 
-var (
-	textEmail = regexp.MustCompile(`[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}`)
-	textPhone = regexp.MustCompile(`\+?[0-9０-９][0-9０-９ .()（）-]{5,}[0-9０-９]`)
+// MaskText masks what looks like a phone number, an email address or a
+// WeChat id in free text (follow-up notes, reasons, titles), for viewers
+// who do not see the customer's contacts: a rep may type a contact into a
+// note. It sees through the ways such text hides one (see findContacts)
+// and leaves the rest of the text as it was typed.
+func MaskText(s string) string {
+	found := findContacts(s)
+	if len(found) == 0 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, c := range found {
+		b.WriteString(s[last:c.start])
+		b.WriteString(c.mask)
+		last = c.end
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// Kinds of contact that free text may hold; each is also the customer
+// field it belongs in.
+const (
+	contactPhone  = "phone"
+	contactEmail  = "email"
+	contactWeChat = "wechat"
 )
 
-// MaskText masks what looks like a phone number or an email address in
-// free text (follow-up notes), for viewers who do not see the customer's
-// contacts: a rep may type a number into a note.
-func MaskText(s string) string {
-	s = textEmail.ReplaceAllStringFunc(s, MaskEmail)
-	return textPhone.ReplaceAllStringFunc(s, func(m string) string {
-		digits := 0
-		for _, r := range m {
-			if unicode.IsDigit(r) {
-				digits++
+// contactIn returns the kind of the first contact s holds, "" for none.
+func contactIn(s string) string {
+	if found := findContacts(s); len(found) > 0 {
+		return found[0].kind
+	}
+	return ""
+}
+
+// contactSpan is a contact found in free text: s[start:end] of the text as
+// typed, and what a viewer who may not see it sees instead.
+type contactSpan struct {
+	start, end int
+	kind, mask string
+}
+
+var (
+	// An address, its @ full-width or spaced ("li @ hengxin.cn"). The
+	// top-level domain stops at the first non-Latin letter when it starts
+	// Latin, so that "li@hengxin.cn谢谢" keeps its thanks.
+	textEmail = regexp.MustCompile(`[\p{L}\p{N}._%+-]+ {0,2}@ {0,2}[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:[A-Za-z]{2,}|\p{L}{2,})`)
+	// The id WeChat gives an account that never chose one.
+	textWxid = regexp.MustCompile(`(?i)\bwxid_[a-z0-9_-]{4,}`)
+	// A handle after a word for WeChat: 微信, 微信号, VX, vx, wx, WeChat…,
+	// then 号, id, a colon, 是 or spaces. A WeChat id starts with a letter
+	// and has at least six characters.
+	textWeChat = regexp.MustCompile(`(?i)(微信号?|威信|薇信|v信|weixin|wechat|vx|wx)( *(?:号|id)? *[:=是为]? *)([a-z][a-z0-9_-]{5,})`)
+	// Digits with the separators people put between them, at most two in
+	// a row: "139-1234-5678", "(010) 6552 9988", "+86 139 1234 5678".
+	textPhone = regexp.MustCompile(`\+?[0-9](?:[ .()\-\x{2010}-\x{2014}]{0,2}[0-9])+`)
+	// A date leading a run of digits: "2026-12-01 14:30".
+	textDate = regexp.MustCompile(`^(?:19|20)[0-9]{2}[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12][0-9]|3[01])(?:[^0-9]|$)`)
+	// An amount with fen: "12800.50".
+	textDecimal = regexp.MustCompile(`^[0-9]+\.[0-9]{1,2}$`)
+)
+
+// findContacts returns the contacts in s, in order and apart. It reads s
+// folded (see fold): without invisible characters, full-width forms made
+// ASCII. Email addresses are found first (a QQ address is digits at
+// qq.com), then WeChat ids, then phone numbers: seven digits or more,
+// unless the run is a date, an amount (12800.50, 1280000 元) or a code
+// glued to letters; a mobile number is a phone number whatever surrounds
+// it.
+func findContacts(s string) []contactSpan {
+	f := fold(s)
+	t := f.text
+	var found []contactSpan
+	add := func(a, b int, kind, mask string) {
+		start, end := f.from[a], f.to[b-1]
+		for _, c := range found {
+			if start < c.end && c.start < end {
+				return
 			}
 		}
-		if digits < 7 {
-			return m
+		found = append(found, contactSpan{start, end, kind, mask})
+	}
+	// Each search runs only where its contact may be: it saves most of
+	// the time on an ordinary note.
+	var emails, wxids, handles, phones [][]int
+	if strings.IndexByte(t, '@') >= 0 {
+		emails = textEmail.FindAllStringIndex(t, -1)
+	}
+	if strings.ContainsAny(t, "信wWvV") {
+		wxids, handles = textWxid.FindAllStringIndex(t, -1), textWeChat.FindAllStringSubmatchIndex(t, -1)
+	}
+	if digitCount(t) >= 7 {
+		phones = textPhone.FindAllStringIndex(t, -1)
+	}
+	for _, m := range emails {
+		a, at := m[0], m[0]+strings.IndexByte(t[m[0]:m[1]], '@')
+		// "邮箱li@hengxin.cn": the address starts where its Latin part does.
+		if local := t[a:at]; local[len(local)-1] < utf8.RuneSelf {
+			if i := strings.LastIndexFunc(local, func(r rune) bool { return r >= utf8.RuneSelf }); i >= 0 {
+				_, size := utf8.DecodeRuneInString(local[i:])
+				a += i + size
+			}
 		}
-		return MaskPhone(m)
-	})
+		add(a, m[1], contactEmail, MaskEmail(strings.ReplaceAll(t[a:m[1]], " ", "")))
+	}
+	for _, m := range wxids {
+		add(m[0], m[1], contactWeChat, MaskWeChat(t[m[0]:m[1]]))
+	}
+	for _, m := range handles {
+		word, sep, id := t[m[2]:m[3]], t[m[4]:m[5]], t[m[6]:m[7]]
+		if word[0] < utf8.RuneSelf {
+			// An English word for WeChat must stand alone and be set off
+			// from the handle ("wxzhang" is no handle), and only spaces
+			// between them make a handle of a plain word ("WeChat
+			// Official Account") only when it has a digit, _ or -.
+			if m[2] > 0 && asciiAlnum(t[m[2]-1]) || sep == "" ||
+				strings.TrimSpace(sep) == "" && !strings.ContainsAny(id, "0123456789_-") {
+				continue
+			}
+		}
+		add(m[6], m[7], contactWeChat, MaskWeChat(id))
+	}
+	for _, m := range phones {
+		a, b := m[0], m[1]
+		if d := textDate.FindStringIndex(t[a:b]); d != nil {
+			a += d[1]
+			for a < b && (t[a] < '0' || t[a] > '9') && t[a] != '+' {
+				a++
+			}
+		}
+		if digitCount(t[a:b]) < 7 {
+			continue
+		}
+		if !mobile(t[a:b]) && (textDecimal.MatchString(t[a:b]) || amountAround(t, a, b) ||
+			a > 0 && (asciiAlnum(t[a-1]) || t[a-1] == '_') || b < len(t) && (asciiAlnum(t[b]) || t[b] == '_')) {
+			continue
+		}
+		add(a, b, contactPhone, MaskPhone(dropInvisible(s[f.from[a]:f.to[b-1]])))
+	}
+	slices.SortFunc(found, func(x, y contactSpan) int { return x.start - y.start })
+	return found
+}
+
+// folded is text as findContacts reads it: text is the original without
+// invisible characters and with each character in its compatibility form
+// (NFKC: １ is 1, ＠ is @, the ideographic space a space); text[i] came
+// from the original's bytes from[i] up to to[i].
+type folded struct {
+	text     string
+	from, to []int
+}
+
+func fold(s string) folded {
+	f := folded{from: make([]int, 0, len(s)), to: make([]int, 0, len(s))}
+	b, tmp := make([]byte, 0, len(s)), []byte(nil)
+	for i, r := range s {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		if invisible(r) {
+			continue
+		}
+		n := len(b)
+		if r < utf8.RuneSelf || norm.NFKC.PropertiesString(s[i:]).Decomposition() == nil {
+			b = append(b, s[i:i+size]...)
+		} else {
+			tmp = norm.NFKC.AppendString(tmp[:0], s[i:i+size])
+			b = append(b, tmp...)
+		}
+		for range len(b) - n {
+			f.from, f.to = append(f.from, i), append(f.to, i+size)
+		}
+	}
+	f.text = string(b)
+	return f
+}
+
+func asciiAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+func digitCount(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if '0' <= s[i] && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// mobile reports whether the digits of s are a Chinese mobile number,
+// with or without +86 or 0086 before it.
+func mobile(s string) bool {
+	d := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if '0' <= s[i] && s[i] <= '9' {
+			d = append(d, s[i])
+		}
+	}
+	switch {
+	case len(d) == 15 && string(d[:4]) == "0086":
+		d = d[4:]
+	case len(d) == 13 && string(d[:2]) == "86":
+		d = d[2:]
+	}
+	return len(d) == 11 && d[0] == '1' && d[1] >= '3'
+}
+
+// amountAround reports whether the digits t[a:b] are money: a currency
+// sign before them or a unit of money after.
+func amountAround(t string, a, b int) bool {
+	before := strings.TrimRight(t[:a], " ")
+	after := strings.TrimLeft(t[b:], " ")
+	for _, sign := range []string{"¥", "$", "RMB", "rmb"} {
+		if strings.HasSuffix(before, sign) {
+			return true
+		}
+	}
+	for _, unit := range []string{"元", "万", "块", "亿", "%", "RMB", "rmb"} {
+		if strings.HasPrefix(after, unit) {
+			return true
+		}
+	}
+	return false
 }
