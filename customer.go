@@ -1,6 +1,7 @@
 package gonghai
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -77,8 +78,12 @@ type CustomerFields struct {
 	WeChat      string
 }
 
-// Validate checks the fields and returns EInvalid naming every field at
-// fault.
+// Validate checks the fields, as Cleaned leaves them, and returns
+// EInvalid naming every field at fault. Besides each field's own shape it
+// refuses control characters and text-reordering characters anywhere
+// (TextProblem), a contact typed into a free-text field (it would show
+// unmasked to everyone who sees the customer: it belongs in phone, email
+// or wechat), and an address or WeChat id that mixes look-alike scripts.
 func (f CustomerFields) Validate() error {
 	bad := map[string]string{}
 	if strings.TrimSpace(f.Name) == "" && strings.TrimSpace(f.Company) == "" {
@@ -87,21 +92,23 @@ func (f CustomerFields) Validate() error {
 	if f.Category != "" && !oneOf(f.Category, Categories) {
 		bad["category"] = "must be A, B or C"
 	}
-	for field, v := range map[string]string{"name": f.Name, "company": f.Company, "industry": f.Industry,
-		"region": f.Region, "product_line": f.ProductLine, "source": f.Source, "stage": f.Stage,
-		"phone": f.Phone, "email": f.Email, "wechat": f.WeChat} {
-		if utf8.RuneCountInString(v) > 200 {
-			bad[field] = "at most 200 characters"
-		}
-	}
 	if f.Phone != "" && !plausiblePhone(f.Phone) {
 		bad["phone"] = "not a phone number"
 	}
-	if f.Email != "" && (!strings.Contains(f.Email, "@") || strings.ContainsAny(f.Email, " \t\r\n")) {
+	const mixed = "mixes the letters of several scripts (a Cyrillic а among Latin letters?): retype it"
+	switch {
+	case f.Email == "":
+	case !strings.Contains(f.Email, "@") || strings.ContainsAny(f.Email, " \t\r\n"):
 		bad["email"] = "not an email address"
+	case slices.ContainsFunc(strings.FieldsFunc(f.Email, func(r rune) bool { return r == '@' || r == '.' }), lookAlike):
+		// Each part alone: a Latin name at a Chinese domain is fine.
+		bad["email"] = mixed
 	}
-	if f.WeChat != "" && strings.ContainsAny(f.WeChat, " \t\r\n") {
+	switch {
+	case strings.ContainsAny(f.WeChat, " \t\r\n"):
 		bad["wechat"] = "a WeChat id has no spaces"
+	case lookAlike(f.WeChat):
+		bad["wechat"] = mixed
 	}
 	// A form that sends back what it was shown must not overwrite the
 	// contact with its mask.
@@ -110,10 +117,40 @@ func (f CustomerFields) Validate() error {
 			bad[field] = "looks masked: send the whole value, or leave the field out"
 		}
 	}
+	for _, x := range f.named() {
+		if p := TextProblem(x.value, false); p != "" {
+			bad[x.name] = p
+		} else if utf8.RuneCountInString(x.value) > 200 {
+			bad[x.name] = "at most 200 characters"
+		} else if x.free && contactIn(x.value) != "" {
+			bad[x.name] = contactMisplaced[contactIn(x.value)]
+		}
+	}
 	if len(bad) > 0 {
 		return &Error{Code: EInvalid, Message: "invalid customer", Fields: bad}
 	}
 	return nil
+}
+
+// namedField is a customer field by its API name; free marks the fields of
+// free text, where no contact belongs.
+type namedField struct {
+	name, value string
+	free        bool
+}
+
+func (f CustomerFields) named() []namedField {
+	return []namedField{{"name", f.Name, true}, {"company", f.Company, true}, {"category", f.Category, false},
+		{"industry", f.Industry, true}, {"region", f.Region, true}, {"product_line", f.ProductLine, true},
+		{"source", f.Source, true}, {"stage", f.Stage, true},
+		{"phone", f.Phone, false}, {"email", f.Email, false}, {"wechat", f.WeChat, false}}
+}
+
+// contactMisplaced says, for each kind of contact, where it belongs.
+var contactMisplaced = map[string]string{
+	contactPhone:  "looks like a phone number: put it in phone",
+	contactEmail:  "looks like an email address: put it in email",
+	contactWeChat: "looks like a WeChat id: put it in wechat",
 }
 
 func oneOf(s string, list []string) bool {
