@@ -269,7 +269,7 @@ func findContacts(s string) []contactSpan {
 			a > 0 && (asciiAlnum(t[a-1]) || t[a-1] == '_') || b < len(t) && (asciiAlnum(t[b]) || t[b] == '_')) {
 			continue
 		}
-		add(a, b, contactPhone, MaskPhone(dropInvisible(s[f.from[a]:f.to[b-1]])))
+		add(a, b, contactPhone, MaskPhone(StripInvisible(s[f.from[a]:f.to[b-1]])))
 	}
 	slices.SortFunc(found, func(x, y contactSpan) int { return x.start - y.start })
 	return found

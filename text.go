@@ -47,8 +47,10 @@ func TextProblem(s string, lines bool) string {
 // one value from the duplicate check and the masking.
 func invisible(r rune) bool { return unicode.Is(unicode.Cf, r) }
 
-// dropInvisible returns s without its format characters.
-func dropInvisible(s string) string {
+// StripInvisible returns s without its format characters (Unicode Cf:
+// zero-width spaces and joiners, the byte order mark, the soft hyphen,
+// direction controls): contacts are stored and compared so.
+func StripInvisible(s string) string {
 	return strings.Map(func(r rune) rune {
 		if invisible(r) {
 			return -1
@@ -59,14 +61,14 @@ func dropInvisible(s string) string {
 
 // CleanPhone returns a phone number as it is stored: without invisible
 // characters or surrounding spaces.
-func CleanPhone(p string) string { return strings.TrimSpace(dropInvisible(p)) }
+func CleanPhone(p string) string { return strings.TrimSpace(StripInvisible(p)) }
 
 // CleanEmail returns an email address as it is stored, the form its owner
 // can write to: width-folded (NFKC: ＠ is @), without invisible characters,
 // surrounding spaces, a mailto: prefix (and its ?subject=…) or trailing
 // dots. Case stays as typed; the duplicate check ignores it.
 func CleanEmail(e string) string {
-	e = strings.TrimSpace(dropInvisible(norm.NFKC.String(e)))
+	e = strings.TrimSpace(StripInvisible(norm.NFKC.String(e)))
 	if len(e) >= 7 && strings.EqualFold(e[:7], "mailto:") {
 		e, _, _ = strings.Cut(e[7:], "?")
 		e = strings.TrimSpace(e)
@@ -78,7 +80,7 @@ func CleanEmail(e string) string {
 // invisible characters, surrounding spaces or trailing dots (a WeChat id
 // has no dots; a sentence's full stop is not part of it).
 func CleanWeChat(w string) string {
-	return strings.TrimRight(strings.TrimSpace(dropInvisible(norm.NFKC.String(w))), ".")
+	return strings.TrimRight(strings.TrimSpace(StripInvisible(norm.NFKC.String(w))), ".")
 }
 
 // lookAlike reports whether s mixes scripts the way a look-alike does: a
