@@ -134,6 +134,7 @@ func (db *DB) Customer(ctx context.Context, viewer gonghai.User, id string) (gon
 // assign to.
 func (db *DB) CreateCustomer(ctx context.Context, actor gonghai.User, in gonghai.NewCustomer) (gonghai.Customer, error) {
 	var out gonghai.Customer
+	in.CustomerFields = in.Cleaned()
 	if err := in.Validate(); err != nil {
 		return out, err
 	}
@@ -177,8 +178,10 @@ func (db *DB) ImportCustomers(ctx context.Context, actor gonghai.User, in []gong
 	if actor.Role != gonghai.RoleAdmin {
 		return 0, gonghai.Errorf(gonghai.EForbidden, "only an admin imports customers")
 	}
-	for i, nc := range in {
-		if err := nc.Validate(); err != nil {
+	in = slices.Clone(in)
+	for i := range in {
+		in[i].CustomerFields = in[i].Cleaned()
+		if err := in[i].Validate(); err != nil {
 			return 0, fmt.Errorf("row %d: %w", i+1, err)
 		}
 	}
