@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/gonghai/gonghai"
@@ -49,6 +50,55 @@ func TestSealLegacyDuplicates(t *testing.T) {
 		_, err = db.CreateCustomer(ctx, admin, gonghai.NewCustomer{PoolID: p.ID, CustomerFields: gonghai.CustomerFields{Company: "新", Phone: "13812348000"}})
 		if gonghai.ErrorCode(err) != gonghai.EDuplicate {
 			t.Fatalf("a new customer with the phone: %v, want duplicate", err)
+		}
+	})
+}
+
+// TestRotateAfterNormalFormChange: a row sealed before the duplicate check
+// saw through a trick form ("li.si@hengxin.cn.", whose blind index then
+// differed from li.si@hengxin.cn's) gets, when re-sealed, the same blind
+// index as the customer it duplicates. The rotation still finishes: the
+// first customer keeps the index, the other goes without, readable.
+func TestRotateAfterNormalFormChange(t *testing.T) {
+	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		db := openMigrated(t, dsn, gonghai.SystemClock{})
+		admin, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: "admin", Name: "admin", Role: gonghai.RoleAdmin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "公海"
+		p, err := db.CreatePool(ctx, admin, gonghai.PoolInput{Name: &name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for i, email := range []string{"li.si@hengxin.cn", "wang@example.cn"} {
+			c, err := db.CreateCustomer(ctx, admin, gonghai.NewCustomer{PoolID: p.ID,
+				CustomerFields: gonghai.CustomerFields{Company: fmt.Sprint("公司", i), Email: email}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, c.ID)
+		}
+		// The second as an older version wrote it: the trick form, its
+		// index of the older normal form, sealed under a key that is no
+		// longer the primary.
+		c := conn{q: db.write, dialect: db.dialect, keys: db.keys}
+		if _, err := c.exec(ctx, `UPDATE customers SET email = ?, email_key = ?, pii_key = 'k0' WHERE id = ?`,
+			db.keys.Seal("customers", "email", ids[1], "li.si@hengxin.cn."), db.keys.MatchKey("email", "older form"), ids[1]); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.RotateKeys(ctx, 10, nil); err != nil || n != 1 {
+			t.Fatalf("rotation re-sealed %d rows (%v), want the older one", n, err)
+		}
+		r, err := getCustomer(ctx, db.reader(), ids[1])
+		if err != nil || r.Email != "li.si@hengxin.cn." {
+			t.Fatalf("the older row after rotation: %q (%v)", r.Email, err)
+		}
+		var keyed int
+		if err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM customers WHERE email_key IS NOT NULL`).Scan(&keyed); err != nil || keyed != 1 {
+			t.Fatalf("%d customers keep an email index (%v), want the first alone", keyed, err)
 		}
 	})
 }
