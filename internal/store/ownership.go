@@ -414,6 +414,9 @@ func (db *DB) Release(ctx context.Context, actor gonghai.User, id, reason, toPoo
 	if reason == "" || len([]rune(reason)) > 500 {
 		return out, gonghai.Invalid("reason", "say why, in 1 to 500 characters")
 	}
+	if p := gonghai.TextProblem(reason, true); p != "" {
+		return out, gonghai.Invalid("reason", p)
+	}
 	err := db.inTx(ctx, func(c conn) error {
 		now := db.now()
 		r, from, err := visibleCustomer(ctx, c, actor, id, getPoolRules)
@@ -479,6 +482,9 @@ func (db *DB) giveTo(ctx context.Context, actor gonghai.User, kind gonghai.Event
 	if len([]rune(reason)) > 500 {
 		return out, gonghai.Invalid("reason", "at most 500 characters")
 	}
+	if p := gonghai.TextProblem(reason, true); p != "" {
+		return out, gonghai.Invalid("reason", p)
+	}
 	err := db.inTx(ctx, func(c conn) error {
 		s, err := getSettings(ctx, c)
 		if err != nil {
@@ -536,6 +542,9 @@ func (db *DB) HandOver(ctx context.Context, actor gonghai.User, fromID, toID, re
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len([]rune(reason)) > 500 {
 		return 0, gonghai.Invalid("reason", "say why, in 1 to 500 characters")
+	}
+	if p := gonghai.TextProblem(reason, true); p != "" {
+		return 0, gonghai.Invalid("reason", p)
 	}
 	if fromID == toID {
 		return 0, gonghai.Invalid("to_user_id", "the same user")

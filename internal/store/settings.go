@@ -46,6 +46,9 @@ func (db *DB) UpdateSettings(ctx context.Context, actor gonghai.User, s gonghai.
 		if n < 0 || level == "" {
 			return s, gonghai.Invalid("level_holding_limits", "levels need a name and a limit of 0 or more")
 		}
+		if p := gonghai.TextProblem(level, false); p != "" {
+			return s, gonghai.Invalid("level_holding_limits", p)
+		}
 	}
 	if s.LevelHoldingLimits == nil {
 		s.LevelHoldingLimits = map[string]int{}
@@ -111,6 +114,9 @@ func validateStages(stages []string) error {
 	for _, st := range stages {
 		if st == "" || len([]rune(st)) > 50 || seen[st] {
 			return gonghai.Invalid("stages", "each stage named once, in 1 to 50 characters")
+		}
+		if p := gonghai.TextProblem(st, false); p != "" {
+			return gonghai.Invalid("stages", p)
 		}
 		seen[st] = true
 	}
