@@ -108,6 +108,18 @@ type CustomerFilter struct {
 	Q, Category, Industry, Region, ProductLine, Source string
 }
 
+// Validate refuses a filter that holds what no field holds (TextProblem):
+// a search for NUL must answer invalid, not fail in the database.
+func (f CustomerFilter) Validate() error {
+	for _, x := range []struct{ name, value string }{{"q", f.Q}, {"category", f.Category}, {"industry", f.Industry},
+		{"region", f.Region}, {"product_line", f.ProductLine}, {"source", f.Source}} {
+		if p := TextProblem(x.value, false); p != "" {
+			return Invalid(x.name, p)
+		}
+	}
+	return nil
+}
+
 // NewUser is what it takes to create a user.
 type NewUser struct {
 	Login        string

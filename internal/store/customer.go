@@ -367,6 +367,9 @@ func invalidRef(err error, field string) error {
 // PoolCustomers lists the unowned customers of a pool, newest first, for a
 // viewer who may see the pool.
 func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID string, f gonghai.CustomerFilter, pg gonghai.Page) ([]gonghai.Customer, string, error) {
+	if err := f.Validate(); err != nil {
+		return nil, "", err
+	}
 	c := db.reader()
 	p, err := getPoolRules(ctx, c, poolID)
 	if err != nil {

@@ -205,3 +205,25 @@ func (f *fixture) settings() gonghai.Settings {
 	}
 	return s
 }
+
+// TestFilterWithHiddenCharacters: a pool listing filtered by text holding
+// NUL or bytes that are not UTF-8 answers invalid, naming the filter, on
+// PostgreSQL too (which cannot compare such text and failed internally).
+func TestFilterWithHiddenCharacters(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		p := f.pool("公海", gonghai.PoolInput{})
+		for _, tc := range []struct {
+			field  string
+			filter gonghai.CustomerFilter
+		}{
+			{"q", gonghai.CustomerFilter{Q: "恒\x00信"}},
+			{"q", gonghai.CustomerFilter{Q: "\xff"}},
+			{"industry", gonghai.CustomerFilter{Industry: "软\x00件"}},
+			{"region", gonghai.CustomerFilter{Region: "上海\xff"}},
+			{"source", gonghai.CustomerFilter{Source: "展\u202e会"}},
+		} {
+			_, _, err := f.db.PoolCustomers(f.ctx, f.admin, p.ID, tc.filter, gonghai.Page{})
+			wantField(t, err, tc.field)
+		}
+	})
+}
