@@ -244,9 +244,9 @@ func findContacts(s string) []contactSpan {
 		word, sep, id := t[m[2]:m[3]], t[m[4]:m[5]], t[m[6]:m[7]]
 		if word[0] < utf8.RuneSelf {
 			// An English word for WeChat must stand alone and be set off
-			// from the handle ("wxzhang" is no handle), and only spaces
-			// between them make a handle of a plain word ("WeChat
-			// Official Account") only when it has a digit, _ or -.
+			// from the handle ("wxzhang" is no handle). With only spaces
+			// between them, a plain word is a handle only when it has a
+			// digit, _ or -: "WeChat Official Account" holds none.
 			if m[2] > 0 && asciiAlnum(t[m[2]-1]) || sep == "" ||
 				strings.TrimSpace(sep) == "" && !strings.ContainsAny(id, "0123456789_-") {
 				continue

@@ -9,6 +9,23 @@ import (
 	"github.com/gonghai/gonghai/internal/pgtest"
 )
 
+// adminAndPool opens a migrated store holding an admin and one pool.
+func adminAndPool(t *testing.T, dsn string) (*DB, gonghai.User, gonghai.Pool) {
+	t.Helper()
+	ctx := context.Background()
+	db := openMigrated(t, dsn, gonghai.SystemClock{})
+	admin, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: "admin", Name: "admin", Role: gonghai.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "公海"
+	p, err := db.CreatePool(ctx, admin, gonghai.PoolInput{Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, admin, p
+}
+
 // TestSealLegacyDuplicates: a database from before sealing may hold two
 // customers with one phone. Sealing them keeps both, readable; the first
 // keeps its blind index and the other goes without, so the upgrade does not
@@ -16,16 +33,7 @@ import (
 func TestSealLegacyDuplicates(t *testing.T) {
 	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		db := openMigrated(t, dsn, gonghai.SystemClock{})
-		admin, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: "admin", Name: "admin", Role: gonghai.RoleAdmin})
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := "公海"
-		p, err := db.CreatePool(ctx, admin, gonghai.PoolInput{Name: &name})
-		if err != nil {
-			t.Fatal(err)
-		}
+		db, admin, p := adminAndPool(t, dsn)
 		// Rows as an older version wrote them: plaintext, no pii_key.
 		c := conn{q: db.write, dialect: db.dialect, keys: db.keys}
 		for _, id := range []string{"legacy-1", "legacy-2"} {
@@ -47,7 +55,7 @@ func TestSealLegacyDuplicates(t *testing.T) {
 		if err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM customers WHERE phone_key IS NOT NULL`).Scan(&keyed); err != nil || keyed != 1 {
 			t.Fatalf("%d customers keep the phone's blind index (%v), want 1", keyed, err)
 		}
-		_, err = db.CreateCustomer(ctx, admin, gonghai.NewCustomer{PoolID: p.ID, CustomerFields: gonghai.CustomerFields{Company: "新", Phone: "13812348000"}})
+		_, err := db.CreateCustomer(ctx, admin, gonghai.NewCustomer{PoolID: p.ID, CustomerFields: gonghai.CustomerFields{Company: "新", Phone: "13812348000"}})
 		if gonghai.ErrorCode(err) != gonghai.EDuplicate {
 			t.Fatalf("a new customer with the phone: %v, want duplicate", err)
 		}
@@ -62,16 +70,7 @@ func TestSealLegacyDuplicates(t *testing.T) {
 func TestRotateAfterNormalFormChange(t *testing.T) {
 	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		db := openMigrated(t, dsn, gonghai.SystemClock{})
-		admin, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: "admin", Name: "admin", Role: gonghai.RoleAdmin})
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := "公海"
-		p, err := db.CreatePool(ctx, admin, gonghai.PoolInput{Name: &name})
-		if err != nil {
-			t.Fatal(err)
-		}
+		db, admin, p := adminAndPool(t, dsn)
 		var ids []string
 		for i, email := range []string{"li.si@hengxin.cn", "wang@example.cn"} {
 			c, err := db.CreateCustomer(ctx, admin, gonghai.NewCustomer{PoolID: p.ID,
