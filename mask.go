@@ -174,20 +174,21 @@ type contactSpan struct {
 	kind, mask string
 }
 
+// The patterns are anchored: findContacts tries each only where its
+// contact may start (an @, a w or v, 微, 威 or 薇), which keeps a page of
+// notes cheap to mask.
 var (
-	// An address, its @ full-width or spaced ("li @ hengxin.cn"). The
-	// top-level domain stops at the first non-Latin letter when it starts
-	// Latin, so that "li@hengxin.cn谢谢" keeps its thanks.
-	textEmail = regexp.MustCompile(`[\p{L}\p{N}._%+-]+ {0,2}@ {0,2}[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:[A-Za-z]{2,}|\p{L}{2,})`)
+	// The domain after an @, which may be full-width or spaced ("li @
+	// hengxin.cn"). The top-level domain stops at the first non-Latin
+	// letter when it starts Latin, so that "li@hengxin.cn谢谢" keeps its
+	// thanks.
+	textDomain = regexp.MustCompile(`^ {0,2}[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:[A-Za-z]{2,}|\p{L}{2,})`)
 	// The id WeChat gives an account that never chose one.
-	textWxid = regexp.MustCompile(`(?i)\bwxid_[a-z0-9_-]{4,}`)
+	textWxid = regexp.MustCompile(`^(?i)wxid_[a-z0-9_-]{4,}`)
 	// A handle after a word for WeChat: 微信, 微信号, VX, vx, wx, WeChat…,
 	// then 号, id, a colon, 是 or spaces. A WeChat id starts with a letter
 	// and has at least six characters.
-	textWeChat = regexp.MustCompile(`(?i)(微信号?|威信|薇信|v信|weixin|wechat|vx|wx)( *(?:号|id)? *[:=是为]? *)([a-z][a-z0-9_-]{5,})`)
-	// Digits with the separators people put between them, at most two in
-	// a row: "139-1234-5678", "(010) 6552 9988", "+86 139 1234 5678".
-	textPhone = regexp.MustCompile(`\+?[0-9](?:[ .()\-\x{2010}-\x{2014}]{0,2}[0-9])+`)
+	textWeChat = regexp.MustCompile(`^(?i)(微信号?|威信|薇信|v信|weixin|wechat|vx|wx)( *(?:号|id)? *[:=是为]? *)([a-z][a-z0-9_-]{5,})`)
 	// A date leading a run of digits: "2026-12-01 14:30".
 	textDate = regexp.MustCompile(`^(?:19|20)[0-9]{2}[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12][0-9]|3[01])(?:[^0-9]|$)`)
 	// An amount with fen: "12800.50".
@@ -214,17 +215,25 @@ func findContacts(s string) []contactSpan {
 		}
 		found = append(found, contactSpan{start, end, kind, mask})
 	}
-	// Each search runs only where its contact may be: it saves most of
-	// the time on an ordinary note.
-	var emails, wxids, handles, phones [][]int
-	if strings.IndexByte(t, '@') >= 0 {
-		emails = textEmail.FindAllStringIndex(t, -1)
-	}
-	if strings.ContainsAny(t, "信wWvV") {
-		wxids, handles = textWxid.FindAllStringIndex(t, -1), textWeChat.FindAllStringSubmatchIndex(t, -1)
-	}
-	if digitCount(t) >= 7 {
-		phones = textPhone.FindAllStringIndex(t, -1)
+	var emails, wxids, handles [][]int
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c == '@' {
+			if m := emailAround(t, i); m != nil {
+				emails = append(emails, m)
+			}
+		}
+		if c == 'w' || c == 'W' || c == 'v' || c == 'V' || strings.HasPrefix(t[i:], "微") || strings.HasPrefix(t[i:], "威") || strings.HasPrefix(t[i:], "薇") {
+			if m := textWxid.FindStringIndex(t[i:]); m != nil && (i == 0 || !asciiAlnum(t[i-1]) && t[i-1] != '_') {
+				wxids = append(wxids, []int{i, i + m[1]})
+			}
+			if m := textWeChat.FindStringSubmatchIndex(t[i:]); m != nil {
+				for j := range m {
+					m[j] += i
+				}
+				handles = append(handles, m)
+			}
+		}
 	}
 	for _, m := range emails {
 		a, at := m[0], m[0]+strings.IndexByte(t[m[0]:m[1]], '@')
@@ -254,7 +263,7 @@ func findContacts(s string) []contactSpan {
 		}
 		add(m[6], m[7], contactWeChat, MaskWeChat(id))
 	}
-	for _, m := range phones {
+	for _, m := range phoneRuns(t) {
 		a, b := m[0], m[1]
 		if d := textDate.FindStringIndex(t[a:b]); d != nil {
 			a += d[1]
@@ -293,9 +302,12 @@ func fold(s string) folded {
 			continue
 		}
 		n := len(b)
-		if r < utf8.RuneSelf || norm.NFKC.PropertiesString(s[i:]).Decomposition() == nil {
+		switch {
+		case r < utf8.RuneSelf || norm.NFKC.PropertiesString(s[i:]).Decomposition() == nil:
 			b = append(b, s[i:i+size]...)
-		} else {
+		case r >= '！' && r <= '～': // full-width ASCII, the common case, without NFKC's cost
+			b = append(b, byte(r-('！'-'!')))
+		default:
 			tmp = norm.NFKC.AppendString(tmp[:0], s[i:i+size])
 			b = append(b, tmp...)
 		}
@@ -305,6 +317,76 @@ func fold(s string) folded {
 	}
 	f.text = string(b)
 	return f
+}
+
+// emailAround returns where the address around the @ at t[at] starts and
+// ends, nil when there is none: the letters, digits and ._%+- before it
+// (up to two spaces away), and a domain after it.
+func emailAround(t string, at int) []int {
+	a := at
+	for n := 0; n < 2 && a > 0 && t[a-1] == ' '; n++ {
+		a--
+	}
+	local := a
+	for a > 0 {
+		r, size := utf8.DecodeLastRuneInString(t[:a])
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) && !strings.ContainsRune("._%+-", r) {
+			break
+		}
+		a -= size
+	}
+	m := textDomain.FindStringIndex(t[at+1:])
+	if a == local || m == nil {
+		return nil
+	}
+	return []int{a, at + 1 + m[1]}
+}
+
+// phoneRuns returns where t has digits with the separators people put
+// between them, at most two in a row: "139-1234-5678", "(010) 6552 9988",
+// "+86 139 1234 5678".
+func phoneRuns(t string) [][]int {
+	var runs [][]int
+	for i := 0; i < len(t); i++ {
+		if t[i] < '0' || t[i] > '9' {
+			continue
+		}
+		start, end := i, i+1
+		if i > 0 && t[i-1] == '+' {
+			start--
+		}
+		for {
+			j := end
+			for n := 0; n < 2 && j < len(t); n++ {
+				size := separator(t[j:])
+				if size == 0 {
+					break
+				}
+				j += size
+			}
+			if j == len(t) || t[j] < '0' || t[j] > '9' {
+				break
+			}
+			end = j + 1
+		}
+		if end-start > 1 {
+			runs = append(runs, []int{start, end})
+		}
+		i = end - 1
+	}
+	return runs
+}
+
+// separator returns the length of the separator t starts with: a space,
+// dot, bracket or dash (- or U+2010 to U+2014); 0 for none.
+func separator(t string) int {
+	switch {
+	case t[0] == ' ' || t[0] == '.' || t[0] == '(' || t[0] == ')' || t[0] == '-':
+		return 1
+	case len(t) >= 3 && t[0] == 0xe2 && t[1] == 0x80 && t[2] >= 0x90 && t[2] <= 0x94:
+		return 3
+	}
+	return 0
 }
 
 func asciiAlnum(c byte) bool {
