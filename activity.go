@@ -34,6 +34,8 @@ func (f NewFollowUp) Validate(now time.Time) error {
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(f.Content)); n == 0 || n > 5000 {
 		bad["content"] = "1 to 5000 characters"
+	} else if p := TextProblem(f.Content, true); p != "" {
+		bad["content"] = p
 	}
 	if f.At != nil && f.At.After(now) {
 		bad["at"] = "a follow-up cannot be in the future"

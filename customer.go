@@ -1,10 +1,9 @@
 package gonghai
 
 import (
-	"regexp"
+	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -79,8 +78,12 @@ type CustomerFields struct {
 	WeChat      string
 }
 
-// Validate checks the fields and returns EInvalid naming every field at
-// fault.
+// Validate checks the fields, as Cleaned leaves them, and returns
+// EInvalid naming every field at fault. Besides each field's own shape it
+// refuses control characters and text-reordering characters anywhere
+// (TextProblem), a contact typed into a free-text field (it would show
+// unmasked to everyone who sees the customer: it belongs in phone, email
+// or wechat), and an address or WeChat id that mixes look-alike scripts.
 func (f CustomerFields) Validate() error {
 	bad := map[string]string{}
 	if strings.TrimSpace(f.Name) == "" && strings.TrimSpace(f.Company) == "" {
@@ -89,21 +92,23 @@ func (f CustomerFields) Validate() error {
 	if f.Category != "" && !oneOf(f.Category, Categories) {
 		bad["category"] = "must be A, B or C"
 	}
-	for field, v := range map[string]string{"name": f.Name, "company": f.Company, "industry": f.Industry,
-		"region": f.Region, "product_line": f.ProductLine, "source": f.Source, "stage": f.Stage,
-		"phone": f.Phone, "email": f.Email, "wechat": f.WeChat} {
-		if utf8.RuneCountInString(v) > 200 {
-			bad[field] = "at most 200 characters"
-		}
-	}
 	if f.Phone != "" && !plausiblePhone(f.Phone) {
 		bad["phone"] = "not a phone number"
 	}
-	if f.Email != "" && (!strings.Contains(f.Email, "@") || strings.ContainsAny(f.Email, " \t\r\n")) {
+	const mixed = "mixes the letters of several scripts (a Cyrillic а among Latin letters?): retype it"
+	switch {
+	case f.Email == "":
+	case !strings.Contains(f.Email, "@") || strings.ContainsAny(f.Email, " \t\r\n"):
 		bad["email"] = "not an email address"
+	case slices.ContainsFunc(strings.FieldsFunc(f.Email, func(r rune) bool { return r == '@' || r == '.' }), lookAlike):
+		// Each part alone: a Latin name at a Chinese domain is fine.
+		bad["email"] = mixed
 	}
-	if f.WeChat != "" && strings.ContainsAny(f.WeChat, " \t\r\n") {
+	switch {
+	case strings.ContainsAny(f.WeChat, " \t\r\n"):
 		bad["wechat"] = "a WeChat id has no spaces"
+	case lookAlike(f.WeChat):
+		bad["wechat"] = mixed
 	}
 	// A form that sends back what it was shown must not overwrite the
 	// contact with its mask.
@@ -112,10 +117,40 @@ func (f CustomerFields) Validate() error {
 			bad[field] = "looks masked: send the whole value, or leave the field out"
 		}
 	}
+	for _, x := range f.named() {
+		if p := TextProblem(x.value, false); p != "" {
+			bad[x.name] = p
+		} else if utf8.RuneCountInString(x.value) > 200 {
+			bad[x.name] = "at most 200 characters"
+		} else if x.free && contactIn(x.value) != "" {
+			bad[x.name] = contactMisplaced[contactIn(x.value)]
+		}
+	}
 	if len(bad) > 0 {
 		return &Error{Code: EInvalid, Message: "invalid customer", Fields: bad}
 	}
 	return nil
+}
+
+// namedField is a customer field by its API name; free marks the fields of
+// free text, where no contact belongs.
+type namedField struct {
+	name, value string
+	free        bool
+}
+
+func (f CustomerFields) named() []namedField {
+	return []namedField{{"name", f.Name, true}, {"company", f.Company, true}, {"category", f.Category, false},
+		{"industry", f.Industry, true}, {"region", f.Region, true}, {"product_line", f.ProductLine, true},
+		{"source", f.Source, true}, {"stage", f.Stage, true},
+		{"phone", f.Phone, false}, {"email", f.Email, false}, {"wechat", f.WeChat, false}}
+}
+
+// contactMisplaced says, for each kind of contact, where it belongs.
+var contactMisplaced = map[string]string{
+	contactPhone:  "looks like a phone number: put it in phone",
+	contactEmail:  "looks like an email address: put it in email",
+	contactWeChat: "looks like a WeChat id: put it in wechat",
 }
 
 func oneOf(s string, list []string) bool {
@@ -141,148 +176,4 @@ func plausiblePhone(s string) bool {
 		}
 	}
 	return digits >= 5 && digits <= 20
-}
-
-// MaskPhone hides the middle of a phone number, as Chinese CRMs show it:
-// 13812348000 becomes 138****8000. Short numbers keep only their last two
-// digits.
-func MaskPhone(p string) string {
-	r := []rune(p)
-	switch {
-	case len(r) == 0:
-		return ""
-	case len(r) >= 11:
-		return string(r[:3]) + "****" + string(r[len(r)-4:])
-	case len(r) > 4:
-		return strings.Repeat("*", len(r)-2) + string(r[len(r)-2:])
-	default:
-		return strings.Repeat("*", len(r))
-	}
-}
-
-// MaskEmail keeps the first character of the local part and the domain:
-// zhang.wei@example.cn becomes z***@example.cn.
-func MaskEmail(e string) string {
-	at := strings.LastIndexByte(e, '@')
-	if at <= 0 {
-		return strings.Repeat("*", utf8.RuneCountInString(e))
-	}
-	first, _ := utf8.DecodeRuneInString(e)
-	return string(first) + "***" + e[at:]
-}
-
-// MaskWeChat keeps the first two characters of a WeChat id: wxid_abc123
-// becomes wx***.
-func MaskWeChat(w string) string {
-	r := []rune(w)
-	if len(r) <= 2 {
-		return strings.Repeat("*", len(r))
-	}
-	return string(r[:2]) + "***"
-}
-
-// What non-owners see of a pool's contact fields.
-const (
-	MaskPartial = "masked" // 138****8000, z***@example.cn, wx***
-	MaskHidden  = "hidden" // nothing
-)
-
-// ValidMask reports whether m is a pool's contact mask.
-func ValidMask(m string) bool { return m == MaskPartial || m == MaskHidden }
-
-// SeesContacts reports whether viewer sees c's phone, email and WeChat in
-// full without asking: only its owner does. Everyone else sees them masked,
-// and those entitled (MayReveal) may reveal them, one logged reveal at a
-// time.
-func SeesContacts(viewer User, c Customer) bool {
-	return c.OwnerID != "" && c.OwnerID == viewer.ID
-}
-
-// MayReveal reports whether viewer may reveal c's contact fields: an owned
-// customer's managers (of the owner's department, ownerDeptPath) and
-// admins; an unowned customer's pool admins and admins. Pool members must
-// claim a customer to see its contacts.
-func MayReveal(viewer User, c Customer, ownerDeptPath string, p Pool) bool {
-	switch {
-	case SeesContacts(viewer, c), viewer.Role == RoleAdmin:
-		return true
-	case c.OwnerID != "":
-		return ownerDeptPath != "" && viewer.Manages(ownerDeptPath)
-	default:
-		return p.IsAdmin(viewer.ID)
-	}
-}
-
-// Masked returns c with its contact fields masked in mode (MaskPartial or
-// MaskHidden; anything else hides).
-func (c Customer) Masked(mode string) Customer {
-	if mode == MaskPartial {
-		c.Phone, c.Email, c.WeChat = MaskPhone(c.Phone), MaskEmail(c.Email), MaskWeChat(c.WeChat)
-	} else {
-		c.Phone, c.Email, c.WeChat = "", "", ""
-	}
-	return c
-}
-
-// For returns c as viewer may see it: contact fields masked in the pool's
-// mode unless SeesContacts. Every customer that leaves the server passes
-// through here.
-func (c Customer) For(viewer User, mode string) Customer {
-	if SeesContacts(viewer, c) {
-		return c
-	}
-	return c.Masked(mode)
-}
-
-// ContactLookupDailyQuota is how many look-ups by phone or email one user
-// may make per calendar day: searches for one, and creates or edits that
-// meet a customer who has it. A masked phone (138****8000) leaves 10,000
-// candidates; the quota keeps anyone from trying them all to unmask it.
-const ContactLookupDailyQuota = 200
-
-// ContactShaped reports whether a search text may be a phone number (7
-// digits or more, half- or full-width) or an email address: such a search
-// is a contact look-up.
-func ContactShaped(q string) bool {
-	if strings.ContainsAny(q, "@＠") {
-		return true
-	}
-	digits := 0
-	for _, r := range q {
-		if unicode.IsDigit(r) {
-			digits++
-		}
-	}
-	return digits >= 7
-}
-
-// Contacts are a customer's contact fields, as a reveal shows them.
-type Contacts struct {
-	Phone  string
-	Email  string
-	WeChat string
-}
-
-var (
-	textEmail = regexp.MustCompile(`[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}`)
-	textPhone = regexp.MustCompile(`\+?[0-9０-９][0-9０-９ .()（）-]{5,}[0-9０-９]`)
-)
-
-// MaskText masks what looks like a phone number or an email address in
-// free text (follow-up notes), for viewers who do not see the customer's
-// contacts: a rep may type a number into a note.
-func MaskText(s string) string {
-	s = textEmail.ReplaceAllStringFunc(s, MaskEmail)
-	return textPhone.ReplaceAllStringFunc(s, func(m string) string {
-		digits := 0
-		for _, r := range m {
-			if unicode.IsDigit(r) {
-				digits++
-			}
-		}
-		if digits < 7 {
-			return m
-		}
-		return MaskPhone(m)
-	})
 }

@@ -75,16 +75,31 @@ type CustomerPatch struct {
 	Name, Company, Category, Industry, Region, ProductLine, Source, Stage, Phone, Email, WeChat *string
 }
 
+// Apply sets the fields of f that p sets, each as it is stored: trimmed,
+// and a contact cleaned (CleanPhone, CleanEmail, CleanWeChat).
 func (p CustomerPatch) Apply(f *CustomerFields) {
-	for _, x := range []struct{ dst, src *string }{
-		{&f.Name, p.Name}, {&f.Company, p.Company}, {&f.Category, p.Category}, {&f.Industry, p.Industry},
-		{&f.Region, p.Region}, {&f.ProductLine, p.ProductLine}, {&f.Source, p.Source}, {&f.Stage, p.Stage},
-		{&f.Phone, p.Phone}, {&f.Email, p.Email}, {&f.WeChat, p.WeChat},
+	for _, x := range []struct {
+		dst, src *string
+		clean    func(string) string
+	}{
+		{&f.Name, p.Name, strings.TrimSpace}, {&f.Company, p.Company, strings.TrimSpace},
+		{&f.Category, p.Category, strings.TrimSpace}, {&f.Industry, p.Industry, strings.TrimSpace},
+		{&f.Region, p.Region, strings.TrimSpace}, {&f.ProductLine, p.ProductLine, strings.TrimSpace},
+		{&f.Source, p.Source, strings.TrimSpace}, {&f.Stage, p.Stage, strings.TrimSpace},
+		{&f.Phone, p.Phone, CleanPhone}, {&f.Email, p.Email, CleanEmail}, {&f.WeChat, p.WeChat, CleanWeChat},
 	} {
 		if x.src != nil {
-			*x.dst = strings.TrimSpace(*x.src)
+			*x.dst = x.clean(*x.src)
 		}
 	}
+}
+
+// Cleaned returns f as it is stored: every field as Apply sets it.
+func (f CustomerFields) Cleaned() CustomerFields {
+	var out CustomerFields
+	CustomerPatch{Name: &f.Name, Company: &f.Company, Category: &f.Category, Industry: &f.Industry, Region: &f.Region,
+		ProductLine: &f.ProductLine, Source: &f.Source, Stage: &f.Stage, Phone: &f.Phone, Email: &f.Email, WeChat: &f.WeChat}.Apply(&out)
+	return out
 }
 
 // CustomerFilter narrows a pool listing. Region matches a whole region path
@@ -100,6 +115,17 @@ const (
 	SortNewest = "created"    // newest first
 	SortUrgent = "recycle_at" // the nearest recycle deadline first; customers no rule takes back last
 )
+// Validate refuses a filter that holds what no field holds (TextProblem):
+// a search for NUL must answer invalid, not fail in the database.
+func (f CustomerFilter) Validate() error {
+	for _, x := range []struct{ name, value string }{{"q", f.Q}, {"category", f.Category}, {"industry", f.Industry},
+		{"region", f.Region}, {"product_line", f.ProductLine}, {"source", f.Source}} {
+		if p := TextProblem(x.value, false); p != "" {
+			return Invalid(x.name, p)
+		}
+	}
+	return nil
+}
 
 // NewUser is what it takes to create a user.
 type NewUser struct {

@@ -57,12 +57,16 @@ func (s Settings) Validate() error {
 	for level, n := range s.LevelHoldingLimits {
 		if n < 0 || level == "" || utf8.RuneCountInString(level) > 32 {
 			bad["level_holding_limits"] = "levels named in 1 to 32 characters, each with a limit of 0 or more"
+		} else if p := TextProblem(level, false); p != "" {
+			bad["level_holding_limits"] = p
 		}
 	}
 	seen := map[string]bool{}
 	for _, st := range s.Stages {
 		if st == "" || utf8.RuneCountInString(st) > 50 || seen[st] {
 			bad["stages"] = "each stage named once, in 1 to 50 characters"
+		} else if p := TextProblem(st, false); p != "" {
+			bad["stages"] = p
 		}
 		seen[st] = true
 	}

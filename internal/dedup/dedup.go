@@ -6,7 +6,9 @@ package dedup
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
+	"github.com/gonghai/gonghai"
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/unicode/norm"
 )
@@ -16,10 +18,11 @@ const DefaultRegion = "CN"
 
 // Phone returns p in E.164 (+8613812348000), reading numbers without a
 // country code as Chinese. Full-width digits, spaces, dashes, brackets and
-// a 0086 or 86 prefix all give the same form. A value that is no phone
-// number comes back as its digits, so that it still matches itself.
+// a 0086 or 86 prefix all give the same form, and so do invisible
+// characters between the digits. A value that is no phone number comes
+// back as its digits, so that it still matches itself.
 func Phone(p string) string {
-	p = strings.TrimSpace(norm.NFKC.String(p))
+	p = gonghai.CleanPhone(norm.NFKC.String(p))
 	if p == "" {
 		return ""
 	}
@@ -39,22 +42,63 @@ func Phone(p string) string {
 	return b.String()
 }
 
-// Email returns e width-folded, trimmed and lower-cased.
+// Email returns e as gonghai.CleanEmail stores it (width-folded, without
+// invisible characters, mailto: or trailing dots), lower-cased, and with
+// the accents on Latin letters dropped: "li@hengxin.cn.",
+// "mailto:LI@hengxin.cn", "li\u200b@hengxin.cn" and "lí@hengxin.cn" are one
+// address. Folding accents makes jürgen@müller.de one with
+// jurgen@muller.de: as a duplicate check that is far likelier the same
+// person retyped than two people. Letters of other scripts keep their
+// marks, so a Chinese or Thai domain keeps its form. Look-alike letters of
+// another script (a Cyrillic а) are not folded: gonghai refuses an address
+// that mixes them with Latin ones.
 func Email(e string) string {
-	return strings.ToLower(strings.TrimSpace(norm.NFKC.String(e)))
+	return bareLatin(strings.ToLower(gonghai.CleanEmail(e)))
 }
 
-// WeChat returns a WeChat id width-folded, trimmed and lower-cased: WeChat
-// ids do not distinguish case.
+// WeChat returns a WeChat id as gonghai.CleanWeChat stores it,
+// lower-cased and with the accents on Latin letters dropped: WeChat ids
+// do not distinguish case, and are plain ASCII.
 func WeChat(w string) string {
-	return strings.ToLower(strings.TrimSpace(norm.NFKC.String(w)))
+	return bareLatin(strings.ToLower(gonghai.CleanWeChat(w)))
 }
 
-// Name returns a person's name width-folded and lower-cased, with runs of
-// spaces made one and the spaces between Chinese characters dropped
-// ("张 伟" and "张伟" are one name).
+// bareLatin drops the combining marks that sit on ASCII letters (é is e
+// and an acute accent), in NFKC.
+func bareLatin(s string) string {
+	if isASCII(s) {
+		return s
+	}
+	var b strings.Builder
+	onLatin := false
+	for _, r := range norm.NFKD.String(s) {
+		if unicode.Is(unicode.Mn, r) {
+			if onLatin {
+				continue
+			}
+		} else {
+			onLatin = r < utf8.RuneSelf && unicode.IsLetter(r)
+		}
+		b.WriteRune(r)
+	}
+	return norm.NFKC.String(b.String())
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// Name returns a person's name width-folded and lower-cased, without
+// zero-width and other invisible characters, with runs of spaces made one
+// and the spaces between Chinese characters dropped ("张 伟", "张\u200b伟"
+// and "张伟" are one name).
 func Name(n string) string {
-	fields := strings.Fields(strings.ToLower(norm.NFKC.String(n)))
+	fields := strings.Fields(strings.ToLower(gonghai.StripInvisible(norm.NFKC.String(n))))
 	var b strings.Builder
 	for i, f := range fields {
 		if i > 0 && !(han(fields[i-1], true) && han(f, false)) {

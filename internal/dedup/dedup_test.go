@@ -48,3 +48,47 @@ func TestEmailWeChatName(t *testing.T) {
 		t.Error("Normalise does not dispatch by column")
 	}
 }
+
+// TestTrickForms: the forms that hid a contact from the duplicate check
+// (invisible characters, mailto:, a trailing dot, accents on Latin
+// letters, width, case) give the contact's one normal form; other
+// addresses stay apart.
+func TestTrickForms(t *testing.T) {
+	for _, tc := range []struct {
+		f     func(string) string
+		want  string
+		forms []string
+	}{
+		{Email, "li.si@hengxin.cn", []string{
+			"li.si@hengxin.cn", " Li.Si@Hengxin.CN ", "li.si@hengxin.cn.", "li.si@hengxin.cn..", "mailto:li.si@hengxin.cn",
+			"MAILTO:Li.Si@hengxin.cn", "mailto:li.si@hengxin.cn?subject=报价", "li\u200b.si@hengxin.cn", "\ufeffli.si@hengxin.cn",
+			"li.si\u200d@heng\u200cxin.cn", "li.si@hengxin\u00ad.cn", "li.si@hengxin.cn\u2060", "l\u202ei.si@hengxin.cn",
+			"lí.si@hengxin.cn", "li\u0301.si@hengxin.cn", "li.si@héngxin.cn", "li.si@hengxin.cñ", "ｌｉ．ｓｉ＠ｈｅｎｇｘｉｎ．ｃｎ",
+			"li.si＠hengxin.cn", "ＭＡＩＬＴＯ：li.si@hengxin.cn",
+		}},
+		{Email, "张伟@恒信.中国", []string{"张伟@恒信.中国", "张\u200b伟@恒信.中国", "mailto:张伟@恒信.中国", "张伟@恒信.中国."}},
+		{Email, "иван@почта.рф", []string{"Иван@почта.рф", "иван@почта.рф."}},
+		{WeChat, "wxid_rhkvdiki3fsu", []string{"wxid_rhkvdiki3fsu", "WXID_RHKVDIKI3FSU", " wxid_rhkvdiki3fsu ",
+			"wxid\u200b_rhkvdiki3fsu", "wxid_rhkvdiki3fsu\u200b", "\ufeffwxid_rhkvdiki3fsu", "wxid_rhkvdiki3fsu.",
+			"ｗｘｉｄ＿ｒｈｋｖｄｉｋｉ３ｆｓｕ", "wxid_rhkvdíki3fsu", "wxid_rhkvdiki3fs\u0308u"}},
+		{Phone, "+8613912345678", []string{"139\u200b1234\u200b5678", "\ufeff13912345678", "139\u20601234\u00ad5678", "+86\u200d13912345678"}},
+		{Name, "张伟", []string{"张\u200b伟", "\ufeff张伟"}},
+	} {
+		for _, in := range tc.forms {
+			if got := tc.f(in); got != tc.want {
+				t.Errorf("(%q) = %q, want %q", in, got, tc.want)
+			}
+		}
+	}
+	for _, pair := range [][2]string{
+		{"li.si@hengxin.cn", "lisi@hengxin.cn"},
+		{"li.si@hengxin.cn", "li.si@hengxin.com"},
+		{"li.si@hengxin.cn", "li.si@h\u0435ngxin.cn"}, // a Cyrillic е: refused by validation, never folded
+		{"ta@ไทย.th", "ta@ไท.th"},                     // Thai marks stay: they are letters of their own
+		{"ぱ@example.jp", "は@example.jp"},
+	} {
+		if Email(pair[0]) == Email(pair[1]) {
+			t.Errorf("%q and %q normalise alike", pair[0], pair[1])
+		}
+	}
+}

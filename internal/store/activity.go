@@ -108,6 +108,9 @@ func validTitle(title string) (string, error) {
 	if title == "" || len([]rune(title)) > 200 {
 		return title, gonghai.Invalid("title", "1 to 200 characters")
 	}
+	if p := gonghai.TextProblem(title, false); p != "" {
+		return title, gonghai.Invalid("title", p)
+	}
 	return title, nil
 }
 

@@ -140,6 +140,7 @@ func (db *DB) Customer(ctx context.Context, viewer gonghai.User, id string) (gon
 // assign to.
 func (db *DB) CreateCustomer(ctx context.Context, actor gonghai.User, in gonghai.NewCustomer) (gonghai.Customer, error) {
 	var out gonghai.Customer
+	in.CustomerFields = in.Cleaned()
 	if err := in.Validate(); err != nil {
 		return out, err
 	}
@@ -184,8 +185,10 @@ func (db *DB) ImportCustomers(ctx context.Context, actor gonghai.User, in []gong
 	if actor.Role != gonghai.RoleAdmin {
 		return 0, gonghai.Errorf(gonghai.EForbidden, "only an admin imports customers")
 	}
-	for i, nc := range in {
-		if err := nc.Validate(); err != nil {
+	in = slices.Clone(in)
+	for i := range in {
+		in[i].CustomerFields = in[i].Cleaned()
+		if err := in[i].Validate(); err != nil {
 			return 0, fmt.Errorf("row %d: %w", i+1, err)
 		}
 	}
@@ -398,6 +401,9 @@ func invalidRef(err error, field string) error {
 // PoolCustomers lists the unowned customers of a pool, newest first, for a
 // viewer who may see the pool.
 func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID string, f gonghai.CustomerFilter, pg gonghai.Page) ([]gonghai.Customer, string, error) {
+	if err := f.Validate(); err != nil {
+		return nil, "", err
+	}
 	c := db.reader()
 	p, err := getPoolRules(ctx, c, poolID)
 	if err != nil {
@@ -421,6 +427,9 @@ func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID str
 // listing, newest or most urgent first. A search by phone or email here is
 // no look-up: the owner sees these contacts in full anyway.
 func (db *DB) MyCustomers(ctx context.Context, viewer gonghai.User, f gonghai.CustomerFilter, pg gonghai.Page) ([]gonghai.Customer, string, error) {
+	if err := f.Validate(); err != nil {
+		return nil, "", err
+	}
 	return db.listCustomers(ctx, viewer, []string{"c.owner_id = ?"}, []any{viewer.ID}, f, pg)
 }
 

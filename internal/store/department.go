@@ -20,6 +20,9 @@ func (db *DB) CreateDepartment(ctx context.Context, actor gonghai.User, name, pa
 	if d.Name == "" || len([]rune(d.Name)) > 100 {
 		return d, gonghai.Invalid("name", "1 to 100 characters")
 	}
+	if p := gonghai.TextProblem(d.Name, false); p != "" {
+		return d, gonghai.Invalid("name", p)
+	}
 	err := db.inTx(ctx, func(c conn) error {
 		parentPath := "/"
 		if parentID != "" {

@@ -64,12 +64,11 @@ func (db *DB) reseal(ctx context.Context, where string, args []any, batch int, p
 					return err
 				}
 				cols, vals := c.sealed(r.ID, personalOf(&r.Customer))
-				if r.piiKey == "" {
-					// Rows from before the duplicate check may share a contact:
-					// the first keeps its blind index, the others go without.
-					if err := dropTakenKeys(ctx, c, r.ID, cols, vals); err != nil {
-						return err
-					}
+				// Rows from before the duplicate check, or from before its
+				// normal form saw through a trick form, may share a contact:
+				// the first keeps its blind index, the others go without.
+				if err := dropTakenKeys(ctx, c, r.ID, cols, vals); err != nil {
+					return err
 				}
 				if _, err := c.exec(ctx, `UPDATE customers SET `+setList(cols)+` WHERE id = ?`, append(vals, r.ID)...); err != nil {
 					return mapErr(err)

@@ -429,6 +429,9 @@ func (db *DB) Release(ctx context.Context, actor gonghai.User, id, reason, toPoo
 	if reason == "" || len([]rune(reason)) > 500 {
 		return out, gonghai.Invalid("reason", "say why, in 1 to 500 characters")
 	}
+	if p := gonghai.TextProblem(reason, true); p != "" {
+		return out, gonghai.Invalid("reason", p)
+	}
 	err := db.inTx(ctx, func(c conn) error {
 		now := db.now()
 		r, from, err := visibleCustomer(ctx, c, actor, id, getPoolRules)
@@ -494,6 +497,9 @@ func (db *DB) giveTo(ctx context.Context, actor gonghai.User, kind gonghai.Event
 	if len([]rune(reason)) > 500 {
 		return out, gonghai.Invalid("reason", "at most 500 characters")
 	}
+	if p := gonghai.TextProblem(reason, true); p != "" {
+		return out, gonghai.Invalid("reason", p)
+	}
 	err := db.inTx(ctx, func(c conn) error {
 		s, err := getSettings(ctx, c)
 		if err != nil {
@@ -555,6 +561,9 @@ func (db *DB) HandOver(ctx context.Context, actor gonghai.User, fromID, toID, re
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len([]rune(reason)) > 500 {
 		return out, gonghai.Invalid("reason", "say why, in 1 to 500 characters")
+	}
+	if p := gonghai.TextProblem(reason, true); p != "" {
+		return out, gonghai.Invalid("reason", p)
 	}
 	if fromID == toID {
 		return out, gonghai.Invalid("to_user_id", "the same user")

@@ -15,6 +15,8 @@ func validatePool(ctx context.Context, c conn, p gonghai.Pool) error {
 	bad := map[string]string{}
 	if p.Name == "" || len([]rune(p.Name)) > 100 {
 		bad["name"] = "1 to 100 characters"
+	} else if problem := gonghai.TextProblem(p.Name, false); problem != "" {
+		bad["name"] = problem
 	}
 	if !gonghai.ValidMask(p.ContactMask) {
 		bad["contact_mask"] = "masked or hidden"

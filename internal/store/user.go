@@ -207,6 +207,9 @@ func (db *DB) UpdateUser(ctx context.Context, actor gonghai.User, id string, p g
 		}
 		if p.Level != nil {
 			u.Level = strings.TrimSpace(*p.Level)
+			if problem := gonghai.TextProblem(u.Level, false); problem != "" {
+				bad["level"] = problem
+			}
 		}
 		if p.Active != nil {
 			u.Active = *p.Active
@@ -254,6 +257,11 @@ func userProblems(u gonghai.User) map[string]string {
 	}
 	if u.Name == "" || len([]rune(u.Name)) > 100 {
 		bad["name"] = "1 to 100 characters"
+	} else if p := gonghai.TextProblem(u.Name, false); p != "" {
+		bad["name"] = p
+	}
+	if p := gonghai.TextProblem(u.Level, false); p != "" {
+		bad["level"] = p
 	}
 	if !u.Role.Valid() {
 		bad["role"] = "one of admin, manager, rep"

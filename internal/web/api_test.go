@@ -255,14 +255,18 @@ func TestMasking(t *testing.T) {
 	})
 }
 
-// fullContact matches a whole mobile number or email address, or a sealed
-// value, in a response body.
-var fullContact = regexp.MustCompile(`1[3-9][0-9]{9}|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[a-z]{2,}|"k[0-9]+\$`)
+// fullContact matches, in a response body, a whole mobile number (also
+// with spaces or invisible characters between its digits), an email
+// address (also with a full-width or spaced @), a WeChat id (wxid_…, or a
+// handle after 微信, VX, wx or WeChat), or a sealed value.
+var fullContact = regexp.MustCompile(`1[3-9](?:[\p{Cf} ]*[0-9]){9}|[A-Za-z0-9._%+-]+ ?[@＠] ?[A-Za-z0-9.-]+\.[a-z]{2,}|` +
+	`wxid_[a-z0-9]{4,}|(?:微信号?|(?i:vx|wx|wechat))[:： ]*[A-Za-z][A-Za-z0-9_-]{5,}|"k[0-9]+\$`)
 
 // TestMaskingScan: every body a non-owner can get that carries a customer
 // (pool listings, searches by name and by phone, detail, history,
-// follow-ups, the answers to claim, release, assign, and a duplicate's
-// error) holds no full phone number or email address.
+// follow-ups, opportunities, the answers to claim, release, assign, and a
+// duplicate's error) holds no full phone number, email address or WeChat
+// id, however a rep typed it into a note, a title or a reason.
 func TestMaskingScan(t *testing.T) {
 	forEachDB(t, func(t *testing.T, o *org) {
 		var bodies, requests []string
@@ -276,8 +280,17 @@ func TestMaskingScan(t *testing.T) {
 			bodies, requests = append(bodies, string(j)), append(requests, as+" "+method+" "+path)
 			return b
 		}
-		// The owner logs a note that carries a number and an address.
-		get("rep.a", "POST", "/api/v1/customers/"+o.ownedByA+"/followups", `{"kind":"call","content":"新号码 13987654321 / li@hengxin.cn"}`)
+		// The owner logs notes that carry numbers, addresses and WeChat ids,
+		// written as people write them, and an opportunity titled with one.
+		for _, note := range []string{"新号码 13987654321 / li@hengxin.cn", "已加微信 wxid_rhkvdiki3fsu", "客户说 VX: zhangwei_88",
+			"新手机 139\u200b1234\u200b5678", "邮箱 li＠hengxin.cn", "邮箱 li @ hengxin.cn"} {
+			if status, b, _ := o.call("rep.a", "POST", "/api/v1/customers/"+o.ownedByA+"/followups", `{"kind":"call","content":"`+note+`"}`); status != 201 {
+				t.Fatalf("the owner logs %q: %d %v", note, status, b)
+			}
+		}
+		if status, b, _ := o.call("rep.a", "POST", "/api/v1/customers/"+o.ownedByA+"/opportunities", `{"title":"年度采购，对接人微信 zhangwei_88"}`); status != 201 {
+			t.Fatalf("the owner opens an opportunity: %d %v", status, b)
+		}
 		bodies, requests = nil, nil
 		// A member finds a pool customer by its phone in any format, and by its email.
 		for _, q := range []string{"+86 138-1234-8000", "ZHANG.WEI.1@hengxin.cn"} {
@@ -299,7 +312,7 @@ func TestMaskingScan(t *testing.T) {
 				get(as, "GET", path, "")
 			}
 			if as != "rep.a" {
-				for _, path := range []string{"", "/history", "/followups"} {
+				for _, path := range []string{"", "/history", "/followups", "/opportunities"} {
 					get(as, "GET", "/api/v1/customers/"+o.ownedByA+path, "")
 				}
 			}
@@ -307,7 +320,10 @@ func TestMaskingScan(t *testing.T) {
 			get(as, "POST", "/api/v1/customers", `{"pool_id":"`+o.pool.ID+`","company":"重复","phone":"+86 138 1235 8000"}`)
 		}
 		get("mgr.east", "POST", "/api/v1/customers/"+o.inPool+"/assign", `{"user_id":"`+o.b.ID+`"}`)
-		get("rep.b", "POST", "/api/v1/customers/"+o.inPool+"/release", `{"reason":"暂无需求"}`)
+		if b := get("rep.b", "POST", "/api/v1/customers/"+o.inPool+"/release", `{"reason":"暂无需求，新号码 139 8765 4321"}`); b["id"] != o.inPool || b["owner_id"] != nil {
+			t.Fatalf("the release: %v", b)
+		}
+		get("mgr.east", "GET", "/api/v1/customers/"+o.inPool+"/history", "")
 		get("admin", "POST", "/api/v1/customers/"+o.inPool+"/assign", `{"user_id":"`+o.a.ID+`"}`)
 		get("admin", "POST", "/api/v1/customers/"+o.ownedByA+"/transfer", `{"user_id":"`+o.b.ID+`"}`)
 		get("rep.a", "GET", "/api/v1/customers/"+o.ownedByA+"/followups", "")
@@ -315,8 +331,8 @@ func TestMaskingScan(t *testing.T) {
 			t.Fatalf("scanned only %d bodies", len(bodies))
 		}
 		for i, b := range bodies {
-			if m := fullContact.FindString(b); m != "" {
-				t.Errorf("a full contact %q left the server: %s: %s", m, requests[i], b)
+			if m := fullContact.FindAllString(b, -1); m != nil {
+				t.Errorf("full contacts %q left the server: %s: %s", m, requests[i], b)
 			}
 		}
 	})
