@@ -300,6 +300,10 @@ func TestEditToDuplicate(t *testing.T) {
 		p := f.pool("公海", gonghai.PoolInput{})
 		f.newCustomer(f.admin, p.ID, gonghai.CustomerFields{Company: "甲", Phone: "13600000001"})
 		b := f.newCustomer(f.admin, p.ID, gonghai.CustomerFields{Company: "乙", Phone: "13600000002"})
+		// Contacts are changed only by someone who has seen them in full.
+		if _, err := f.db.Reveal(f.ctx, f.admin, b.ID); err != nil {
+			t.Fatal(err)
+		}
 		_, err := f.db.UpdateCustomer(f.ctx, f.admin, b.ID, gonghai.CustomerPatch{Phone: ptr("+86 136 0000 0001")})
 		wantCode(t, err, gonghai.EDuplicate)
 		if _, err := f.db.UpdateCustomer(f.ctx, f.admin, b.ID, gonghai.CustomerPatch{Company: ptr("乙公司")}); err != nil {
