@@ -147,7 +147,7 @@ func TestScenarios(t *testing.T) {
 			{"claim taken customer", "rep.b", "POST", "/api/v1/customers/" + o.ownedByA + "/claim", "", 409, "already_claimed", ""},
 			{"rep cannot create pools", "rep.a", "POST", "/api/v1/pools", `{"name":"我的池"}`, 403, "forbidden", ""},
 			{"rep cannot create users", "rep.a", "POST", "/api/v1/users", `{"login":"x","name":"x","role":"admin"}`, 403, "forbidden", ""},
-			{"rep cannot change settings", "rep.a", "PUT", "/api/v1/settings", `{"time_zone":"UTC","level_holding_limits":{},"exclude_won_from_holding":false}`, 403, "forbidden", ""},
+			{"rep cannot change settings", "rep.a", "PATCH", "/api/v1/settings", `{"time_zone":"UTC","level_holding_limits":{},"exclude_won_from_holding":false}`, 403, "forbidden", ""},
 			{"pool without name", "admin", "POST", "/api/v1/pools", `{"daily_claim_limit":3}`, 422, "invalid", "name"},
 			{"negative limit", "admin", "PATCH", "/api/v1/pools/" + np, `{"daily_claim_limit":-1}`, 422, "invalid", "daily_claim_limit"},
 			{"bad category", "admin", "POST", "/api/v1/customers", `{"pool_id":"` + p + `","company":"某公司","category":"D"}`, 422, "invalid", "category"},
