@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -121,6 +123,13 @@ func collect[T any](ctx context.Context, c conn, q string, args []any, scan func
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// advisoryKey turns a name into the key of a PostgreSQL advisory lock.
+// Two names may share a key; then they only wait for each other needlessly.
+func advisoryKey(name string) int64 {
+	sum := sha256.Sum256([]byte("gonghai " + name))
+	return int64(binary.BigEndian.Uint64(sum[:8]))
 }
 
 // reader returns a conn on the read pool, for statements outside a
