@@ -93,17 +93,7 @@ func TestThreeNodes(t *testing.T) {
 	time.Sleep(3 * time.Second)
 
 	for _, id := range due {
-		events, err := db.History(ctx, org.admin, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		recycled := 0
-		for _, e := range events {
-			if e.Kind == gonghai.EventRecycled {
-				recycled++
-			}
-		}
-		if recycled != 1 {
+		if recycled := stormtest.Events(t, db, org.admin, id, gonghai.EventRecycled); recycled != 1 {
 			t.Errorf("due customer %s has %d recycled events, want 1", id, recycled)
 		}
 		if n := hook.count(id, gonghai.NotifyRecycled); n != 1 {

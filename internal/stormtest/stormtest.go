@@ -208,19 +208,26 @@ func (r Result) CheckStore(tb testing.TB, db *store.DB, admin gonghai.User, reps
 		if want != "" {
 			held[want]++
 		}
-		events, err := db.History(ctx, admin, id)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		claims := 0
-		for _, e := range events {
-			if e.Kind == gonghai.EventClaimed {
-				claims++
-			}
-		}
+		claims := Events(tb, db, admin, id, gonghai.EventClaimed)
 		if want != "" && claims != 1 || want == "" && claims != 0 {
 			tb.Errorf("customer %s has %d claimed events, owner %q", id, claims, want)
 		}
 	}
 	return held
+}
+
+// Events counts customer id's ownership events of kind.
+func Events(tb testing.TB, db *store.DB, admin gonghai.User, id string, kind gonghai.EventKind) int {
+	tb.Helper()
+	events, err := db.History(context.Background(), admin, id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	n := 0
+	for _, e := range events {
+		if e.Kind == kind {
+			n++
+		}
+	}
+	return n
 }

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -154,7 +153,7 @@ func TestSlowOperationWithBodySucceeds(t *testing.T) {
 func TestEndedRequestIsNotInternal(t *testing.T) {
 	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
 		o := newOrg(t, dsn)
-		logs := &syncLog{}
+		logs := &syncBuffer{}
 		srv := httptest.NewServer(web.NewServer(o.db, slog.New(slog.NewTextHandler(logs, nil))))
 		t.Cleanup(srv.Close)
 		holdCustomer(t, dsn, o.inPool, 3*time.Second)
@@ -177,22 +176,4 @@ func TestEndedRequestIsNotInternal(t *testing.T) {
 			t.Fatalf("server log after the client gave up:\n%s\nwant request_canceled at info and no error", got)
 		}
 	})
-}
-
-// syncLog collects what the server logs while it runs.
-type syncLog struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (l *syncLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *syncLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }
