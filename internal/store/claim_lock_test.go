@@ -14,8 +14,9 @@ import (
 // customer's row (another claim is deciding it) does not hold its rep
 // meanwhile, so the rep's claim of another customer goes through at once.
 // Before the customer's row came first, the waiting claim held the rep's
-// row, and in a storm every other claim of that rep queued behind it: on
-// PostgreSQL only, where writers overlap; SQLite's writer is alone.
+// row, the second claim waited out the rest of the 6 s, and in a storm
+// every other claim of that rep queued behind it. PostgreSQL only, where
+// writers overlap; SQLite's writer is alone.
 func TestClaimWaitingForACustomerHoldsNoRep(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
 	f := newFixture(t, dsn)
@@ -24,7 +25,7 @@ func TestClaimWaitingForACustomerHoldsNoRep(t *testing.T) {
 	ids := f.customers(p.ID, 2)
 
 	// Another transaction holds the first customer's row, as a claim
-	// deciding it would, for 3 s.
+	// deciding it would, for 6 s.
 	ctx := context.Background()
 	other, err := pgx.Connect(ctx, dsn)
 	if err != nil {
@@ -38,7 +39,7 @@ func TestClaimWaitingForACustomerHoldsNoRep(t *testing.T) {
 	if _, err := tx.Exec(ctx, `SELECT 1 FROM customers WHERE id = $1 FOR UPDATE`, ids[0]); err != nil {
 		t.Fatal(err)
 	}
-	release := time.AfterFunc(3*time.Second, func() { tx.Rollback(ctx) })
+	release := time.AfterFunc(6*time.Second, func() { tx.Rollback(ctx) })
 	defer release.Stop()
 
 	waiting := make(chan error, 1)
@@ -51,7 +52,7 @@ func TestClaimWaitingForACustomerHoldsNoRep(t *testing.T) {
 	if _, err := f.db.Claim(f.ctx, rep, ids[1], ""); err != nil {
 		t.Fatal(err)
 	}
-	if took := time.Since(begun); took > 1500*time.Millisecond {
+	if took := time.Since(begun); took > 3*time.Second {
 		t.Fatalf("the rep's claim of another customer took %s: it queued behind the claim waiting for a customer", took)
 	}
 	if err := <-waiting; err != nil {
