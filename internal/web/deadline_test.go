@@ -70,6 +70,30 @@ func TestSlowBodyIsRequestTimeout(t *testing.T) {
 	}
 }
 
+// TestShortBodyIsInvalid: a body that ends before its Content-Length (the
+// client stopped sending) is invalid, not 500 internal.
+func TestShortBodyIsInvalid(t *testing.T) {
+	o := newOrg(t, "sqlite:"+t.TempDir()+"/gonghai.db")
+	conn, err := net.Dial("tcp", o.srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "PATCH /api/v1/customers/%s HTTP/1.1\r\nHost: gonghai\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"company\":", o.inPool, o.tokens["admin"])
+	conn.(*net.TCPConn).CloseWrite() // the rest of the body never comes
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var p struct{ Code string }
+	_ = json.NewDecoder(res.Body).Decode(&p)
+	if res.StatusCode != http.StatusUnprocessableEntity || p.Code != "invalid" {
+		t.Fatalf("a body cut short: %d %q, want 422 invalid", res.StatusCode, p.Code)
+	}
+}
+
 // holdCustomer keeps customer id from being written for hold, from outside
 // the server: on PostgreSQL by its row lock, on SQLite by the write lock.
 // It returns when the lock is held; the lock goes after hold.

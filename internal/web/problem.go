@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -174,7 +175,12 @@ func init() {
 	// leave the server unmasked in an error.
 	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
 		code, ok := codeForStatus[status]
-		if !ok {
+		switch {
+		case !ok && slices.ContainsFunc(errs, func(err error) bool { return errors.Is(err, io.ErrUnexpectedEOF) }):
+			// huma could not read the body because the client stopped
+			// sending it: bad input, or a client gone, not our failure.
+			code, msg = gonghai.EInvalid, "the request body ended before its declared length"
+		case !ok:
 			code, status, msg = gonghai.EInternal, http.StatusInternalServerError, "internal error"
 		}
 		if s, ok := statuses[code]; ok {
