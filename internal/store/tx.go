@@ -86,6 +86,14 @@ func (db *DB) inTx(ctx context.Context, fn func(c conn) error) error {
 }
 
 func (db *DB) tryTx(ctx context.Context, fn func(c conn) error) error {
+	if db.dialect == Postgres {
+		// Answers made inside a transaction count days in the
+		// organisation's zone. Read it, if it is not cached, before taking
+		// a connection: inside, the read would wait for a second connection
+		// of the one pool while holding the first, and a busy pool has none
+		// to give for up to zoneWait. SQLite reads through its own pool.
+		db.location()
+	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", mapErr(err))
