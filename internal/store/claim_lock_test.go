@@ -39,8 +39,13 @@ func TestClaimWaitingForACustomerHoldsNoRep(t *testing.T) {
 	if _, err := tx.Exec(ctx, `SELECT 1 FROM customers WHERE id = $1 FOR UPDATE`, ids[0]); err != nil {
 		t.Fatal(err)
 	}
-	release := time.AfterFunc(6*time.Second, func() { tx.Rollback(ctx) })
-	defer release.Stop()
+	held := make(chan struct{})
+	go func() {
+		defer close(held)
+		time.Sleep(6 * time.Second)
+		tx.Rollback(ctx)
+	}()
+	defer func() { <-held }() // before the connection closes
 
 	waiting := make(chan error, 1)
 	go func() {
