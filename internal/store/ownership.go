@@ -137,6 +137,32 @@ func lockHolder(ctx context.Context, c conn, userID string) error {
 	return nil
 }
 
+// lockAt takes the row of customer id, still where the caller saw it (in
+// pool poolID, owned by owner, "" for none), before the new owner's row
+// (lockHolder), on PostgreSQL. Every move locks in this order, customer
+// then rep, so a claim and an assign never deadlock. Of the claims racing
+// for one customer only the one that holds its row goes on to queue for its
+// rep's lock, and the others wait for that one transaction, not for the
+// rep's other claims behind it, then find the customer owned. A rep's lock
+// is only ever held by a move that holds its customer, so claims of
+// different customers by different reps never wait for each other.
+// errMoved: it is no longer where it was. SQLite's writer is alone already.
+func lockAt(ctx context.Context, c conn, id, poolID, owner string) error {
+	if c.dialect != Postgres {
+		return nil
+	}
+	q, args := `SELECT id FROM customers WHERE id = ? AND pool_id = ? AND owner_id IS NULL FOR UPDATE`, []any{id, poolID}
+	if owner != "" {
+		q, args = `SELECT id FROM customers WHERE id = ? AND pool_id = ? AND owner_id = ? FOR UPDATE`, append(args, owner)
+	}
+	var got string
+	err := c.queryRow(ctx, q, args...).Scan(&got)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errMoved
+	}
+	return err
+}
+
 // holding counts u's customers as the limits count them. Call it only after
 // lockHolder in the same transaction.
 func holding(ctx context.Context, c conn, s gonghai.Settings, userID, poolID string) (gonghai.Holding, error) {
@@ -239,15 +265,18 @@ func (db *DB) Claim(ctx context.Context, actor gonghai.User, id, poolID string) 
 	if err != nil {
 		return out, fmt.Errorf("claim customer %s: %w", id, notFound(err, "customer", id))
 	}
+	var r customerRow
 	err = db.inTx(ctx, func(c conn) error {
-		r, err := db.claim(ctx, c, actor, id, poolID)
-		out = db.view(r, actor)
+		r, err = db.claim(ctx, c, actor, id, poolID)
 		return err
 	})
 	if err != nil {
 		return out, fmt.Errorf("claim customer %s: %w", id, err)
 	}
-	return out, nil
+	// Viewed after commit: the view may wait for a connection to read the
+	// time zone, which inside the transaction would hold the customer's and
+	// the rep's rows while it waited for a pool that a storm keeps busy.
+	return db.view(r, actor), nil
 }
 
 // claimed is the answer to a claim of a customer that has an owner: a
@@ -334,6 +363,11 @@ func (db *DB) claim(ctx context.Context, c conn, actor gonghai.User, id, poolID 
 	}
 	s, err := getSettings(ctx, c)
 	if err != nil {
+		return r, err
+	}
+	if err := lockAt(ctx, c, id, p.ID, ""); errors.Is(err, errMoved) {
+		return r, whyMoved(ctx, c, id, now)
+	} else if err != nil {
 		return r, err
 	}
 	owner, err := db.takeOwner(ctx, c, s, actor, p, newOwner{id: actor.ID, field: "user_id", forSelf: true})
@@ -535,6 +569,11 @@ func (db *DB) give(ctx context.Context, c conn, s gonghai.Settings, actor gongha
 	// managers move a rep's customer to another rep.
 	if kind == gonghai.EventTransferred && actor.Role != gonghai.RoleAdmin && !actor.Manages(r.ownerDeptPath) {
 		return r, gonghai.Errorf(gonghai.EForbidden, "you do not manage the customer's owner")
+	}
+	if err := lockAt(ctx, c, id, r.PoolID, r.OwnerID); errors.Is(err, errMoved) {
+		return r, whyMoved(ctx, c, id, now)
+	} else if err != nil {
+		return r, err
 	}
 	owner, err := db.takeOwner(ctx, c, s, actor, p, newOwner{id: toID, field: "user_id", force: force,
 		transfer: kind == gonghai.EventTransferred})

@@ -158,7 +158,7 @@ func writePoolMembers(ctx context.Context, c conn, p gonghai.Pool) error {
 func (db *DB) UpdatePool(ctx context.Context, actor gonghai.User, id string, in gonghai.PoolInput) (gonghai.Pool, error) {
 	var p gonghai.Pool
 	err := db.inTx(ctx, func(c conn) error {
-		if err := lockRow(ctx, c, "pools", id); err != nil {
+		if err := lockRules(ctx, c, id); err != nil {
 			return err
 		}
 		var err error
@@ -236,32 +236,42 @@ func getPoolRules(ctx context.Context, c conn, id string) (gonghai.Pool, error) 
 
 // lockPoolRules is getPoolRules for a transaction that schedules deadlines
 // under the pool's rules and the organisation's time zone. On PostgreSQL it
-// holds the pool's row and the organisation's (FOR KEY SHARE) until commit;
-// a rule edit takes the pool's row, and a time-zone change the
-// organisation's, FOR UPDATE. So the edit either waits for the transaction
-// or the transaction waits for the edit and then reads what it wrote: no
-// deadline is left computed from rules or a zone that an edit replaced.
-// SQLite's writer is alone already.
+// holds, until commit, a shared lock on the pool's rules and one on the
+// organisation's zone; a rule edit takes the pool's, and a time-zone change
+// the organisation's, alone (lockRules). So the edit either waits for the
+// transaction or the transaction waits for the edit and then reads what it
+// wrote: no deadline is left computed from rules or a zone that an edit
+// replaced. The locks are advisory, not row locks: every claim of a pool
+// shares them, and row locks shared by hundreds of transactions (FOR KEY
+// SHARE) are multixacts written into the pool's and the organisation's
+// rows, which a claim storm queued on. SQLite's writer is alone already.
 func lockPoolRules(ctx context.Context, c conn, id string) (gonghai.Pool, error) {
 	if c.dialect == Postgres {
-		var got string
-		err := c.queryRow(ctx, `SELECT p.id FROM pools p, organisation o WHERE p.id = ? AND o.id = 1 FOR KEY SHARE`, id).Scan(&got)
+		_, err := c.exec(ctx, `SELECT pg_advisory_xact_lock_shared(?), pg_advisory_xact_lock_shared(?)`,
+			rulesKey(id), rulesKey(""))
 		if err != nil {
-			return gonghai.Pool{}, notFound(err, "pool", id)
+			return gonghai.Pool{}, fmt.Errorf("rules lock: %w", err)
 		}
 	}
 	return getPoolRules(ctx, c, id)
 }
 
-// lockRow takes row id of table FOR UPDATE on PostgreSQL, before an edit
-// that reschedules the customers under it.
-func lockRow(ctx context.Context, c conn, table, id string) error {
+// lockRules takes the lock that lockPoolRules shares, alone, on PostgreSQL:
+// before an edit of pool id's rules, or, with id "", of the organisation's
+// time zone, that reschedules the customers under them.
+func lockRules(ctx context.Context, c conn, id string) error {
 	if c.dialect != Postgres {
 		return nil
 	}
-	var got string
-	return notFound(c.queryRow(ctx, `SELECT CAST(id AS TEXT) FROM `+table+` WHERE id = ? FOR UPDATE`, id).Scan(&got), table, id)
+	if _, err := c.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, rulesKey(id)); err != nil {
+		return fmt.Errorf("rules lock: %w", err)
+	}
+	return nil
 }
+
+// rulesKey names the advisory lock on pool id's rules; "" names the
+// organisation's time zone.
+func rulesKey(id string) int64 { return advisoryKey("rules " + id) }
 
 // getPool reads a whole pool: its rules, admins and members.
 func getPool(ctx context.Context, c conn, id string) (gonghai.Pool, error) {

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -270,8 +268,7 @@ func lockLogin(ctx context.Context, c conn, userID, address string) error {
 		if strings.HasSuffix(k, ":") {
 			continue // no account, or no address: nothing to count
 		}
-		sum := sha256.Sum256([]byte("gonghai login " + k))
-		keys = append(keys, int64(binary.BigEndian.Uint64(sum[:8])))
+		keys = append(keys, advisoryKey("login "+k))
 	}
 	slices.Sort(keys) // one order everywhere: no deadlock between two attempts
 	for _, k := range keys {

@@ -38,7 +38,7 @@ func (db *DB) UpdateSettings(ctx context.Context, actor gonghai.User, patch gong
 		return s, gonghai.Errorf(gonghai.EForbidden, "only an admin changes organisation settings")
 	}
 	err := db.inTx(ctx, func(c conn) error {
-		if err := lockRow(ctx, c, "organisation", "1"); err != nil {
+		if err := lockRules(ctx, c, ""); err != nil {
 			return err
 		}
 		old, err := getSettings(ctx, c)

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -84,6 +86,14 @@ func (db *DB) inTx(ctx context.Context, fn func(c conn) error) error {
 }
 
 func (db *DB) tryTx(ctx context.Context, fn func(c conn) error) error {
+	if db.dialect == Postgres {
+		// Answers made inside a transaction count days in the
+		// organisation's zone. Read it, if it is not cached, before taking
+		// a connection: inside, the read would wait for a second connection
+		// of the one pool while holding the first, and a busy pool has none
+		// to give for up to zoneWait. SQLite reads through its own pool.
+		db.location()
+	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", mapErr(err))
@@ -121,6 +131,13 @@ func collect[T any](ctx context.Context, c conn, q string, args []any, scan func
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// advisoryKey turns a name into the key of a PostgreSQL advisory lock.
+// Two names may share a key; then they only wait for each other needlessly.
+func advisoryKey(name string) int64 {
+	sum := sha256.Sum256([]byte("gonghai " + name))
+	return int64(binary.BigEndian.Uint64(sum[:8]))
 }
 
 // reader returns a conn on the read pool, for statements outside a

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -35,8 +37,16 @@ var statuses = map[string]int{
 	gonghai.ETooManyAttempts:  http.StatusTooManyRequests,
 	gonghai.ECrossOrigin:      http.StatusForbidden,
 	gonghai.EMethodNotAllowed: http.StatusMethodNotAllowed,
+	gonghai.ERequestTimeout:   http.StatusRequestTimeout,
+	gonghai.ERequestCanceled:  statusClientClosedRequest,
+	gonghai.EUnavailable:      http.StatusServiceUnavailable,
 	gonghai.EInternal:         http.StatusInternalServerError,
 }
+
+// statusClientClosedRequest is nginx's status for a request whose client
+// went away: nobody reads it, but a proxy's or our own logs show it apart
+// from a failure of ours.
+const statusClientClosedRequest = 499
 
 // Problem is an RFC 9457 problem document with gonghai's stable code.
 type Problem struct {
@@ -74,7 +84,7 @@ func problemFor(err error) *Problem {
 	if !ok {
 		status = http.StatusBadRequest
 	}
-	p := &Problem{Title: http.StatusText(status), Status: status, Code: code, Detail: gonghai.ErrorMessage(err)}
+	p := &Problem{Title: statusTitle(status), Status: status, Code: code, Detail: gonghai.ErrorMessage(err)}
 	var e *gonghai.Error
 	if errors.As(err, &e) {
 		p.Fields = e.Fields
@@ -86,17 +96,52 @@ func problemFor(err error) *Problem {
 	return p
 }
 
+func statusTitle(status int) string {
+	if status == statusClientClosedRequest {
+		return "Client Closed Request"
+	}
+	return http.StatusText(status)
+}
+
 // problem turns any error into the problem users see. Only internal errors
-// are logged, with their cause; users get a generic message for those.
+// are logged, with their cause; users get a generic message for those. A
+// request whose context ended is no internal error, however the database
+// driver words it ("begin: context canceled", "conn closed"): it is
+// request_canceled when the client went away, unavailable when a deadline
+// passed.
 func (s *Server) problem(ctx context.Context, err error) *Problem {
 	var p *Problem
 	if errors.As(err, &p) {
 		return p
 	}
 	if gonghai.ErrorCode(err) == gonghai.EInternal {
+		if ended := requestEnded(ctx, err); ended != nil {
+			level := slog.LevelInfo // the client's doing: nothing of ours failed
+			if ended.Code == gonghai.EUnavailable {
+				level = slog.LevelWarn // we were too slow for someone's deadline
+			}
+			s.log.Log(ctx, level, ended.Code, "err", err.Error())
+			return problemFor(ended)
+		}
 		s.log.ErrorContext(ctx, "internal_error", "err", err.Error())
 	}
 	return problemFor(err)
+}
+
+// requestEnded names the failure of a request whose context ended, or of
+// a call that met a deadline; nil for any other failure.
+func requestEnded(ctx context.Context, err error) *gonghai.Error {
+	cause := ctx.Err()
+	if cause == nil && errors.Is(err, context.DeadlineExceeded) {
+		cause = context.DeadlineExceeded
+	}
+	switch {
+	case errors.Is(cause, context.Canceled):
+		return gonghai.Errorf(gonghai.ERequestCanceled, "the request ended before its answer")
+	case errors.Is(cause, context.DeadlineExceeded):
+		return gonghai.Errorf(gonghai.EUnavailable, "the server could not answer in time; try again")
+	}
+	return nil
 }
 
 func writeProblem(w http.ResponseWriter, p *Problem) {
@@ -118,6 +163,7 @@ var codeForStatus = map[int]string{
 	http.StatusForbidden:             gonghai.EForbidden,
 	http.StatusNotFound:              gonghai.ENotFound,
 	http.StatusMethodNotAllowed:      gonghai.EMethodNotAllowed,
+	http.StatusRequestTimeout:        gonghai.ERequestTimeout,
 	http.StatusRequestEntityTooLarge: "too_large",
 	http.StatusUnsupportedMediaType:  "unsupported_media_type",
 	http.StatusNotAcceptable:         "not_acceptable",
@@ -129,7 +175,12 @@ func init() {
 	// leave the server unmasked in an error.
 	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
 		code, ok := codeForStatus[status]
-		if !ok {
+		switch {
+		case !ok && slices.ContainsFunc(errs, func(err error) bool { return errors.Is(err, io.ErrUnexpectedEOF) }):
+			// huma could not read the body because the client stopped
+			// sending it: bad input, or a client gone, not our failure.
+			code, msg = gonghai.EInvalid, "the request body ended before its declared length"
+		case !ok:
 			code, status, msg = gonghai.EInternal, http.StatusInternalServerError, "internal error"
 		}
 		if s, ok := statuses[code]; ok {

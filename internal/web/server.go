@@ -106,7 +106,7 @@ func NewServer(st Store, log *slog.Logger, opts ...Option) http.Handler {
 		writeProblem(w, problemFor(gonghai.Errorf(gonghai.ENotFound, "no such route: %s %s", r.Method, r.URL.Path)))
 	})
 	go dummyHash() // the first unknown login should not take longer than the rest
-	return s.guard(mux)
+	return bodyDeadline(s.guard(mux))
 }
 
 type userKey struct{}
