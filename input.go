@@ -115,6 +115,7 @@ const (
 	SortNewest = "created"    // newest first
 	SortUrgent = "recycle_at" // the nearest recycle deadline first; customers no rule takes back last
 )
+
 // Validate refuses a filter that holds what no field holds (TextProblem):
 // a search for NUL must answer invalid, not fail in the database.
 func (f CustomerFilter) Validate() error {
