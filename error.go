@@ -34,6 +34,14 @@ const (
 	ELookupQuota      = "lookup_quota_exceeded" // the day's look-ups by phone or email are used up
 )
 
+// Codes of answers about a request's form or the server's state rather
+// than what the request asks.
+const (
+	ETooLarge         = "too_large"              // the request body is over the limit
+	EUnsupportedMedia = "unsupported_media_type" // the request body is not JSON
+	EUnavailable      = "unavailable"            // the database does not answer
+)
+
 // Error is a failure a user can act on. Code is stable; Message is safe to
 // show; Fields names the input fields at fault, for EInvalid.
 type Error struct {

@@ -19,6 +19,7 @@ import (
 	"github.com/gonghai/gonghai/internal/store"
 	"github.com/gonghai/gonghai/internal/storetest"
 	"github.com/gonghai/gonghai/internal/web"
+	"github.com/gonghai/gonghai/internal/webtest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -86,8 +87,7 @@ func newOrg(t *testing.T, dsn string) *org {
 		return c.ID
 	}
 	o.inPool, o.ownedByA, o.hiddenC = customer(o.pool, ""), customer(o.pool, o.a.ID), customer(o.hidden, "")
-	o.srv = httptest.NewServer(web.NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil))))
-	t.Cleanup(o.srv.Close)
+	o.srv = webtest.Serve(t, web.NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	return o
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/gonghai/gonghai"
@@ -35,7 +34,10 @@ var statuses = map[string]int{
 	gonghai.ETooManyAttempts:  http.StatusTooManyRequests,
 	gonghai.ECrossOrigin:      http.StatusForbidden,
 	gonghai.EMethodNotAllowed: http.StatusMethodNotAllowed,
+	gonghai.ETooLarge:         http.StatusRequestEntityTooLarge,
+	gonghai.EUnsupportedMedia: http.StatusUnsupportedMediaType,
 	gonghai.EInternal:         http.StatusInternalServerError,
+	gonghai.EUnavailable:      http.StatusServiceUnavailable,
 }
 
 // Problem is an RFC 9457 problem document with gonghai's stable code.
@@ -118,12 +120,15 @@ var codeForStatus = map[int]string{
 	http.StatusForbidden:             gonghai.EForbidden,
 	http.StatusNotFound:              gonghai.ENotFound,
 	http.StatusMethodNotAllowed:      gonghai.EMethodNotAllowed,
-	http.StatusRequestEntityTooLarge: "too_large",
-	http.StatusUnsupportedMediaType:  "unsupported_media_type",
+	http.StatusRequestEntityTooLarge: gonghai.ETooLarge,
+	http.StatusUnsupportedMediaType:  gonghai.EUnsupportedMedia,
 	http.StatusNotAcceptable:         "not_acceptable",
 }
 
 func init() {
+	// A key must match its field exactly: encoding/json would take "Login"
+	// for "login", and huma's validation follows it unless told otherwise.
+	huma.ValidateStrictCasing = true
 	// huma reports its own validation and parsing failures through
 	// NewError. Values are never echoed back: an echoed phone number would
 	// leave the server unmasked in an error.
@@ -144,11 +149,7 @@ func init() {
 			if p.Fields == nil {
 				p.Fields = map[string]string{}
 			}
-			field := d.Location
-			for _, prefix := range []string{"body.", "query.", "path.", "header."} {
-				field = strings.TrimPrefix(field, prefix)
-			}
-			p.Fields[field] = d.Message
+			p.Fields[fieldOf(d.Location)] = d.Message
 		}
 		return p
 	}

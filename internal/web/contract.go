@@ -1,0 +1,199 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/gonghai/gonghai"
+)
+
+// The OpenAPI document is a contract: a client generated from it must work.
+// So every operation lists each problem it can answer, by status, with the
+// codes it can give at that status; tests check every answer they receive
+// against the document (internal/webtest), codes included.
+
+// operationCodes lists, by operation id, the problem codes an operation's
+// handler and the store method behind it can give. The codes every
+// operation shares (commonCodes) are added to them. A new route adds its
+// line here; TestEveryOperationDeclaresItsProblems fails until it does.
+var operationCodes = map[string][]string{
+	"health": {gonghai.EUnavailable},
+
+	"login":  {gonghai.EUnauthenticated, gonghai.ETooManyAttempts},
+	"logout": {},
+
+	"get-me":                {},
+	"list-my-customers":     {},
+	"list-my-notifications": {},
+	"read-my-notifications": {},
+
+	"get-settings": {},
+	"put-settings": {gonghai.EForbidden},
+
+	"create-department": {gonghai.EForbidden},
+	"list-departments":  {},
+
+	"create-user": {gonghai.EForbidden, gonghai.ELoginTaken},
+	"list-users":  {},
+	"get-user":    {gonghai.ENotFound},
+	"update-user": {gonghai.ENotFound, gonghai.EForbidden},
+	"hand-over": {gonghai.ENotFound, gonghai.EForbidden, gonghai.EUserInactive, gonghai.EHoldingLimit,
+		gonghai.ENotOwner, gonghai.EAlreadyClaimed, gonghai.EReleaseWait, gonghai.EConflict},
+
+	"create-pool":              {gonghai.EForbidden, gonghai.EConflict},
+	"list-pools":               {},
+	"get-pool":                 {gonghai.ENotFound},
+	"update-pool":              {gonghai.ENotFound, gonghai.EForbidden, gonghai.EConflict},
+	"list-pool-customers":      {gonghai.ENotFound, gonghai.ELookupQuota},
+	"claim-batch":              {gonghai.ENotFound},
+	"recycle-preview":          {gonghai.ENotFound, gonghai.EForbidden},
+	"recycle-preview-proposed": {gonghai.ENotFound, gonghai.EForbidden},
+
+	"create-customer": {gonghai.ENotPoolMember, gonghai.EForbidden, gonghai.EUserInactive, gonghai.EHoldingLimit,
+		gonghai.EDuplicate, gonghai.ELookupQuota, gonghai.EConflict},
+	"get-customer":    {gonghai.ENotFound},
+	"update-customer": {gonghai.ENotFound, gonghai.EForbidden, gonghai.EDuplicate, gonghai.ELookupQuota, gonghai.EConflict},
+	"claim-customer": {gonghai.ENotFound, gonghai.EAlreadyClaimed, gonghai.ENotPoolMember, gonghai.EPoolAssignOnly,
+		gonghai.EUserInactive, gonghai.EHoldingLimit, gonghai.EDailyClaimLimit, gonghai.EReclaimCooldown, gonghai.EReleaseWait,
+		gonghai.EConflict},
+	"release-customer": {gonghai.ENotFound, gonghai.ENotOwner, gonghai.EConflict},
+	"assign-customer": {gonghai.ENotFound, gonghai.EAlreadyClaimed, gonghai.EForbidden, gonghai.EUserInactive,
+		gonghai.EHoldingLimit, gonghai.EReleaseWait, gonghai.EConflict},
+	"transfer-customer": {gonghai.ENotFound, gonghai.ENotOwner, gonghai.EAlreadyClaimed, gonghai.EForbidden,
+		gonghai.EUserInactive, gonghai.EHoldingLimit, gonghai.EReleaseWait, gonghai.EConflict},
+	"customer-history":   {gonghai.ENotFound},
+	"add-follow-up":      {gonghai.ENotFound, gonghai.EForbidden, gonghai.EConflict},
+	"list-follow-ups":    {gonghai.ENotFound},
+	"create-opportunity": {gonghai.ENotFound, gonghai.EForbidden, gonghai.EConflict},
+	"list-opportunities": {gonghai.ENotFound},
+	"close-opportunity":  {gonghai.ENotFound, gonghai.EForbidden, gonghai.EConflict},
+	"create-order":       {gonghai.ENotFound, gonghai.EForbidden, gonghai.EConflict},
+	"list-orders":        {gonghai.ENotFound},
+	"lock-customer":      {gonghai.ENotFound, gonghai.EForbidden, gonghai.EConflict},
+	"unlock-customer":    {gonghai.ENotFound, gonghai.EForbidden, gonghai.EConflict},
+	"reveal-contacts":    {gonghai.ENotFound, gonghai.EForbidden, gonghai.ERevealQuota},
+	"export-customer":    {gonghai.ENotFound, gonghai.EForbidden},
+	"erase-customer":     {gonghai.ENotFound, gonghai.EForbidden},
+
+	"list-audit": {gonghai.EForbidden},
+}
+
+// commonCodes are the problems an operation can give whatever it does:
+// invalid (a bad or unknown parameter) and internal on every operation;
+// unauthenticated where it needs a user; cross_origin on writes, which a
+// browser's cookie could carry from another site; too_large and
+// unsupported_media_type where it reads a body.
+func commonCodes(op *huma.Operation, hasBody bool) []string {
+	codes := []string{gonghai.EInvalid, gonghai.EInternal}
+	if len(op.Security) > 0 {
+		codes = append(codes, gonghai.EUnauthenticated)
+	}
+	switch op.Method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		codes = append(codes, gonghai.ECrossOrigin)
+	}
+	if hasBody {
+		codes = append(codes, gonghai.ETooLarge, gonghai.EUnsupportedMedia)
+	}
+	return codes
+}
+
+// problemSchema is where the document keeps the Problem schema.
+const problemSchema = "#/components/schemas/Problem"
+
+// CodesExtension lists the problem codes of a problem response, for tools:
+// the response's description lists them for people.
+const CodesExtension = "x-problem-codes"
+
+// document completes op for the OpenAPI document before it is registered:
+// its tag, its security, and one problem response per status it can
+// answer, each naming its codes. hasBody says whether it reads a body.
+func (s *Server) document(op *huma.Operation, hasBody bool) {
+	specific, ok := operationCodes[op.OperationID]
+	if !ok {
+		panic(fmt.Sprintf("operation %s declares no problem codes: add it to operationCodes", op.OperationID))
+	}
+	op.Tags = []string{tagOf(op.Path)}
+	if strings.HasPrefix(op.Path, "/api/v1/") && !openOperations[op.OperationID] {
+		op.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
+	} else {
+		op.Security = []map[string][]string{} // open: `security: []`
+	}
+	s.api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[Problem](), true, "Problem")
+	byStatus := map[int][]string{}
+	for _, code := range append(commonCodes(op, hasBody), specific...) {
+		status, ok := statuses[code]
+		if !ok {
+			panic(fmt.Sprintf("operation %s: code %s has no status in statuses", op.OperationID, code))
+		}
+		if !slices.Contains(byStatus[status], code) {
+			byStatus[status] = append(byStatus[status], code)
+		}
+	}
+	if op.Responses == nil {
+		op.Responses = map[string]*huma.Response{}
+	}
+	for status, codes := range byStatus {
+		slices.Sort(codes)
+		r := &huma.Response{
+			Description: http.StatusText(status) + ": `" + strings.Join(codes, "`, `") + "`",
+			Content:     map[string]*huma.MediaType{"application/problem+json": {Schema: &huma.Schema{Ref: problemSchema}}},
+			Extensions:  map[string]any{CodesExtension: codes},
+		}
+		if status == http.StatusTooManyRequests && slices.Contains(codes, gonghai.ETooManyAttempts) {
+			r.Headers = map[string]*huma.Param{"Retry-After": {
+				Description: "Seconds to wait before signing in again (too_many_attempts)",
+				Schema:      &huma.Schema{Type: huma.TypeInteger, Minimum: ptrTo(1.0)},
+			}}
+		}
+		op.Responses[fmt.Sprint(status)] = r
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// tags describe the groups operations are filed under, by the first part of
+// their path under /api/v1.
+var tags = []*huma.Tag{
+	{Name: "health", Description: "Whether the server and its database answer"},
+	{Name: "meta", Description: "This OpenAPI document"},
+	{Name: "auth", Description: "Signing in and out with a password and a session cookie"},
+	{Name: "me", Description: "The authenticated user, their private pool (私海) and notifications"},
+	{Name: "settings", Description: "Organisation settings"},
+	{Name: "departments", Description: "The department tree"},
+	{Name: "users", Description: "Users and hand-over of a user's customers"},
+	{Name: "pools", Description: "Pools (公海), their rules, listings and batch claims"},
+	{Name: "customers", Description: "Customers: claim, release, assign, transfer, activity, privacy"},
+	{Name: "opportunities", Description: "Opportunities of customers"},
+	{Name: "audit", Description: "The audit log of sensitive actions"},
+}
+
+// tagOf files an operation by its path: /api/v1/pools/{id} under pools,
+// /healthz under health.
+func tagOf(path string) string {
+	rest, ok := strings.CutPrefix(path, "/api/v1/")
+	if !ok {
+		return "health"
+	}
+	tag, _, _ := strings.Cut(rest, "/")
+	return tag
+}
+
+// documentOpenAPI adds the document itself to the document, as an open
+// operation: huma serves it outside the operations it routes.
+func documentOpenAPI(oapi *huma.OpenAPI, path string) {
+	oapi.AddOperation(&huma.Operation{
+		Method: http.MethodGet, Path: path, OperationID: "get-openapi", Tags: []string{"meta"},
+		Summary:     "This OpenAPI 3.1 document",
+		Description: "The contract of the API. Operation ids are stable: generated clients keep their method names.",
+		Security:    []map[string][]string{},
+		Responses: map[string]*huma.Response{"200": {
+			Description: "The document",
+			Content:     map[string]*huma.MediaType{"application/openapi+json": {Schema: &huma.Schema{Type: huma.TypeObject}}},
+		}},
+	})
+}
