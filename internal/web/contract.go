@@ -1,11 +1,13 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/gonghai/gonghai"
@@ -21,7 +23,8 @@ import (
 // operation shares (commonCodes) are added to them. A new route adds its
 // line here; TestEveryOperationDeclaresItsProblems fails until it does.
 var operationCodes = map[string][]string{
-	"health": {gonghai.EUnavailable},
+	"health":      {gonghai.EUnavailable},
+	"get-openapi": {},
 
 	"login":  {gonghai.EUnauthenticated, gonghai.ETooManyAttempts},
 	"logout": {},
@@ -173,27 +176,56 @@ var tags = []*huma.Tag{
 }
 
 // tagOf files an operation by its path: /api/v1/pools/{id} under pools,
-// /healthz under health.
+// /healthz under health, the OpenAPI document under meta.
 func tagOf(path string) string {
 	rest, ok := strings.CutPrefix(path, "/api/v1/")
-	if !ok {
+	switch {
+	case path == "/healthz":
 		return "health"
+	case !ok:
+		return "meta"
 	}
 	tag, _, _ := strings.Cut(rest, "/")
 	return tag
 }
 
-// documentOpenAPI adds the document itself to the document, as an open
-// operation: huma serves it outside the operations it routes.
-func documentOpenAPI(oapi *huma.OpenAPI, path string) {
-	oapi.AddOperation(&huma.Operation{
-		Method: http.MethodGet, Path: path, OperationID: "get-openapi", Tags: []string{"meta"},
+// serveDocument serves the OpenAPI document at /api/openapi.json, in YAML
+// at /api/openapi.yaml, and downgraded to OpenAPI 3.0 for older client
+// generators at /api/openapi-3.0.json and .yaml; and lists the first as
+// an open operation of the document itself. huma would serve them too, but
+// past the checks every other operation has: these refuse query
+// parameters like the rest.
+func (s *Server) serveDocument(mux *http.ServeMux) {
+	op := huma.Operation{Method: http.MethodGet, Path: openAPIPath + ".json", OperationID: "get-openapi",
 		Summary:     "This OpenAPI 3.1 document",
-		Description: "The contract of the API. Operation ids are stable: generated clients keep their method names.",
-		Security:    []map[string][]string{},
-		Responses: map[string]*huma.Response{"200": {
-			Description: "The document",
-			Content:     map[string]*huma.MediaType{"application/openapi+json": {Schema: &huma.Schema{Type: huma.TypeObject}}},
-		}},
-	})
+		Description: "The contract of the API. Operation ids are stable: generated clients keep their method names."}
+	s.document(&op, false)
+	op.Responses["200"] = &huma.Response{Description: "The document",
+		Content: map[string]*huma.MediaType{"application/openapi+json": {Schema: &huma.Schema{Type: huma.TypeObject}}}}
+	oapi := s.api.OpenAPI()
+	oapi.AddOperation(&op)
+	for _, d := range []struct {
+		path, contentType string
+		render            func() ([]byte, error)
+	}{
+		{".json", "application/openapi+json", func() ([]byte, error) { return json.Marshal(oapi) }},
+		{".yaml", "application/openapi+yaml", oapi.YAML},
+		{"-3.0.json", "application/openapi+json", oapi.Downgrade},
+		{"-3.0.yaml", "application/openapi+yaml", oapi.DowngradeYAML},
+	} {
+		render := sync.OnceValues(d.render) // once every route is in
+		mux.HandleFunc("GET "+openAPIPath+d.path, func(w http.ResponseWriter, r *http.Request) {
+			if err := noQuery(r.URL.Query()); err != nil {
+				writeProblem(w, problemFor(err))
+				return
+			}
+			doc, err := render()
+			if err != nil {
+				writeProblem(w, s.problem(r.Context(), err))
+				return
+			}
+			w.Header().Set("Content-Type", d.contentType)
+			_, _ = w.Write(doc)
+		})
+	}
 }

@@ -111,7 +111,7 @@ const openAPIPath = "/api/openapi"
 func (s *Server) build(mux *http.ServeMux) {
 	config := huma.DefaultConfig("gonghai", Version)
 	config.Info.Description = "Lead-pool CRM engine: pools (公海), private pools (私海), race-free claims."
-	config.OpenAPIPath = openAPIPath
+	config.OpenAPIPath = "" // serveDocument serves it
 	config.DocsPath = ""    // the default docs page loads scripts from a CDN
 	config.SchemasPath = "" // no $schema links in bodies: the document has them
 	config.CreateHooks = nil
@@ -127,7 +127,7 @@ func (s *Server) build(mux *http.ServeMux) {
 	s.api = humago.New(mux, config)
 	s.api.UseMiddleware(s.authenticate)
 	s.routes()
-	documentOpenAPI(s.api.OpenAPI(), openAPIPath+".json")
+	s.serveDocument(mux)
 }
 
 // Document returns the OpenAPI document NewServer's handler serves at

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/gonghai/gonghai"
 )
 
 // The API reads requests strictly: a key it does not know, in any case, a
@@ -105,6 +107,18 @@ func uniqueIn(d *json.Decoder, depth int) error {
 		_, _ = d.Token() // ]
 	}
 	return nil
+}
+
+// noQuery refuses the parameters of query q, for a route that takes none.
+func noQuery(q url.Values) error {
+	if len(q) == 0 {
+		return nil
+	}
+	fields := map[string]string{}
+	for k := range q {
+		fields[fieldOf("query."+k)] = "unknown query parameter"
+	}
+	return &gonghai.Error{Code: gonghai.EInvalid, Message: "this route takes no query parameters", Fields: fields}
 }
 
 // safeName matches a field or parameter name that may be repeated back in
