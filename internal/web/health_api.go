@@ -45,6 +45,7 @@ func settingsOut(st gonghai.Settings) settingsJSON {
 	if st.LevelHoldingLimits == nil {
 		st.LevelHoldingLimits = map[string]int{}
 	}
+	st.Stages = nonNil(st.Stages)
 	return settingsJSON{TimeZone: st.TimeZone, LevelHoldingLimits: st.LevelHoldingLimits, ExcludeWonFromHolding: st.ExcludeWonFromHolding,
 		Stages: &st.Stages, WebhookURL: &st.WebhookURL, WebhookFormat: &st.WebhookFormat, RevealDailyQuota: &st.RevealDailyQuota}
 }

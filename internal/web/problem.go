@@ -129,6 +129,10 @@ func init() {
 	// A key must match its field exactly: encoding/json would take "Login"
 	// for "login", and huma's validation follows it unless told otherwise.
 	huma.ValidateStrictCasing = true
+	// No list the API sends is ever null (each is made, even empty), and a
+	// list in a body may not be null either: the document says so, and a
+	// generated client gets plain arrays.
+	huma.DefaultArrayNullable = false
 	// huma reports its own validation and parsing failures through
 	// NewError. Values are never echoed back: an echoed phone number would
 	// leave the server unmasked in an error.
