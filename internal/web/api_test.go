@@ -93,27 +93,15 @@ func newOrg(t *testing.T, dsn string) *org {
 
 func ptr[T any](v T) *T { return &v }
 
-// call sends one request as login ("" for none) and decodes the answer.
+// call sends one request as login ("" for none), its body as JSON, and
+// decodes the answer.
 func (o *org) call(login, method, path, body string) (int, map[string]any, http.Header) {
 	o.t.Helper()
-	req, err := http.NewRequest(method, o.srv.URL+path, strings.NewReader(body))
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	if login != "" {
-		req.Header.Set("Authorization", "Bearer "+o.tokens[login])
-	}
+	var header map[string]string
 	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+		header = map[string]string{"Content-Type": "application/json"}
 	}
-	res, err := o.srv.Client().Do(req)
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var v map[string]any
-	_ = json.NewDecoder(res.Body).Decode(&v)
-	return res.StatusCode, v, res.Header
+	return o.raw(login, method, path, []byte(body), header)
 }
 
 // TestScenarios drives the API as its users do and checks status and code.

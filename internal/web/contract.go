@@ -108,9 +108,9 @@ func commonCodes(op *huma.Operation, hasBody bool) []string {
 // problemSchema is where the document keeps the Problem schema.
 const problemSchema = "#/components/schemas/Problem"
 
-// CodesExtension lists the problem codes of a problem response, for tools:
+// codesExtension lists the problem codes of a problem response, for tools:
 // the response's description lists them for people.
-const CodesExtension = "x-problem-codes"
+const codesExtension = "x-problem-codes"
 
 // document completes op for the OpenAPI document before it is registered:
 // its tag, its security, and one problem response per status it can
@@ -145,7 +145,7 @@ func (s *Server) document(op *huma.Operation, hasBody bool) {
 		r := &huma.Response{
 			Description: http.StatusText(status) + ": `" + strings.Join(codes, "`, `") + "`",
 			Content:     map[string]*huma.MediaType{"application/problem+json": {Schema: &huma.Schema{Ref: problemSchema}}},
-			Extensions:  map[string]any{CodesExtension: codes},
+			Extensions:  map[string]any{codesExtension: codes},
 		}
 		if status == http.StatusTooManyRequests && slices.Contains(codes, gonghai.ETooManyAttempts) {
 			r.Headers = map[string]*huma.Param{"Retry-After": {
@@ -159,9 +159,9 @@ func (s *Server) document(op *huma.Operation, hasBody bool) {
 
 func ptrTo[T any](v T) *T { return &v }
 
-// tags describe the groups operations are filed under, by the first part of
+// operationTags describe the groups operations are filed under, by the first part of
 // their path under /api/v1.
-var tags = []*huma.Tag{
+var operationTags = []*huma.Tag{
 	{Name: "health", Description: "Whether the server and its database answer"},
 	{Name: "meta", Description: "This OpenAPI document"},
 	{Name: "auth", Description: "Signing in and out with a password and a session cookie"},

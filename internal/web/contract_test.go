@@ -203,8 +203,8 @@ func securityNames(reqs []map[string][]string) []string {
 	return out
 }
 
-// raw sends one request with its own headers and returns the answer and
-// its body: the Content-Type is not set unless header sets it.
+// raw sends one request as login ("" for none) with header and decodes
+// the answer; call is raw for a JSON body.
 func (o *org) raw(login, method, path string, body []byte, header map[string]string) (int, map[string]any, http.Header) {
 	o.t.Helper()
 	req, err := http.NewRequest(method, o.srv.URL+path, bytes.NewReader(body))

@@ -116,7 +116,7 @@ func (s *Server) build(mux *http.ServeMux) {
 	config.SchemasPath = "" // no $schema links in bodies: the document has them
 	config.CreateHooks = nil
 	config.Servers = []*huma.Server{{URL: "/", Description: "The server that serves this document"}}
-	config.Tags = tags
+	config.Tags = operationTags
 	config.RejectUnknownQueryParameters = true // a misspelt filter must not silently list everything
 	config.Formats = map[string]huma.Format{"application/json": strictJSON, "json": strictJSON}
 	config.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
