@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
-
 	"github.com/gonghai/gonghai"
 )
 
