@@ -21,7 +21,7 @@ import (
 // operationCodes lists, by operation id, the problem codes an operation's
 // handler and the store method behind it can give. The codes every
 // operation shares (commonCodes) are added to them. A new route adds its
-// line here; TestEveryOperationDeclaresItsProblems fails until it does.
+// line here: NewServer refuses to start, naming it, until it does.
 var operationCodes = map[string][]string{
 	"health":      {gonghai.EUnavailable},
 	"get-openapi": {},
