@@ -32,9 +32,16 @@ const (
 	ETooManyAttempts  = "too_many_attempts"     // too many failed logins: wait and retry
 	ECrossOrigin      = "cross_origin"          // a cookie-authenticated write from another site
 	ELookupQuota      = "lookup_quota_exceeded" // the day's look-ups by phone or email are used up
-	ERequestTimeout   = "request_timeout"       // the request's body did not arrive in time
-	ERequestCanceled  = "request_canceled"      // the client went away before the answer
-	EUnavailable      = "unavailable"           // the server could not answer in time: try again
+)
+
+// Codes of answers about a request's form or the server's state rather
+// than what the request asks.
+const (
+	ETooLarge         = "too_large"              // the request body is over the limit
+	EUnsupportedMedia = "unsupported_media_type" // the request body is not JSON
+	ERequestTimeout   = "request_timeout"        // the request's body did not arrive in time
+	ERequestCanceled  = "request_canceled"       // the client went away before the answer
+	EUnavailable      = "unavailable"            // the database does not answer, or not in time: try again
 )
 
 // Error is a failure a user can act on. Code is stable; Message is safe to

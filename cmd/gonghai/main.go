@@ -40,6 +40,7 @@ Usage:
   gonghai keys prune [--db DSN]
   gonghai bench claim-storm [--db DSN] [--postgres URL] [--reps 40] [--workers 200] [--few 50] [--rounds 10] [--many 5000] [--seconds N]
   gonghai bench recycle [--db DSN] [--postgres URL] [--owned 100000,1000000] [--due 10000] [--seconds N]
+  gonghai openapi    (prints the OpenAPI document the server serves at /api/openapi.json)
 
 DSN: sqlite:PATH (default sqlite:gonghai.db) or postgres://…; also GONGHAI_DB.
 Field keys: GONGHAI_KEYS, else the key file GONGHAI_KEY_FILE (default: PATH.keys beside a SQLite database).
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.keysCommand(ctx, rest)
 	case "bench":
 		return env.bench(ctx, rest)
+	case "openapi":
+		return env.openapi(rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

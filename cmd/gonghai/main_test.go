@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gonghai/gonghai/internal/pgtest"
+	"github.com/gonghai/gonghai/internal/webtest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -78,6 +79,8 @@ func TestEndToEnd(t *testing.T) {
 			strings.NewReader(""), out, io.Discard)
 	}()
 	base := waitForListen(t, out, done)
+	client := &http.Client{}
+	webtest.Check(t, client, base) // every answer as the served document says
 
 	api := func(token, method, path, body string, want int) map[string]any {
 		t.Helper()
@@ -86,7 +89,7 @@ func TestEndToEnd(t *testing.T) {
 		if body != "" {
 			req.Header.Set("Content-Type", "application/json")
 		}
-		res, err := http.DefaultClient.Do(req)
+		res, err := client.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,8 +119,18 @@ func TestEndToEnd(t *testing.T) {
 	if items := history["items"].([]any); len(items) != 2 || items[1].(map[string]any)["kind"] != "claimed" {
 		t.Fatalf("history = %v, want created then claimed", history)
 	}
-	if res, err := http.Get(base + "/healthz"); err != nil || res.StatusCode != 200 {
+	if res, err := client.Get(base + "/healthz"); err != nil || res.StatusCode != 200 {
 		t.Fatalf("healthz: %v %v", res, err)
+	}
+	// gonghai openapi prints what the server serves: CI lints that.
+	res, err := http.Get(base + "/api/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if printed := cli(t, env, "openapi"); err != nil || printed != string(served) {
+		t.Fatalf("gonghai openapi printed %d bytes, the server serves %d (%v)", len(printed), len(served), err)
 	}
 
 	stop()

@@ -13,6 +13,7 @@ import (
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/password"
 	"github.com/gonghai/gonghai/internal/pgtest"
+	"github.com/gonghai/gonghai/internal/webtest"
 )
 
 // runWith runs one command with stdin and returns its error.
@@ -116,7 +117,9 @@ func TestServeSessions(t *testing.T) {
 			"--trusted-proxies", "127.0.0.1, 10.0.0.0/8"}, func(k string) string { return env[k] }, strings.NewReader(""), out, io.Discard)
 	}()
 	base := waitForListen(t, out, done)
-	res, err := http.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(`{"login":"boss","password":"s3cret-pass"}`))
+	client := &http.Client{}
+	webtest.Check(t, client, base)
+	res, err := client.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(`{"login":"boss","password":"s3cret-pass"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +136,7 @@ func TestServeSessions(t *testing.T) {
 	call := func(method, path string) (int, map[string]any) {
 		req, _ := http.NewRequest(method, base+path, nil)
 		req.AddCookie(&http.Cookie{Name: cookie.Name, Value: cookie.Value})
-		res, err := http.DefaultClient.Do(req)
+		res, err := client.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

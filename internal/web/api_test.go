@@ -19,6 +19,7 @@ import (
 	"github.com/gonghai/gonghai/internal/store"
 	"github.com/gonghai/gonghai/internal/storetest"
 	"github.com/gonghai/gonghai/internal/web"
+	"github.com/gonghai/gonghai/internal/webtest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -86,34 +87,21 @@ func newOrg(t *testing.T, dsn string) *org {
 		return c.ID
 	}
 	o.inPool, o.ownedByA, o.hiddenC = customer(o.pool, ""), customer(o.pool, o.a.ID), customer(o.hidden, "")
-	o.srv = httptest.NewServer(web.NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil))))
-	t.Cleanup(o.srv.Close)
+	o.srv = webtest.Serve(t, web.NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	return o
 }
 
 func ptr[T any](v T) *T { return &v }
 
-// call sends one request as login ("" for none) and decodes the answer.
+// call sends one request as login ("" for none), its body as JSON, and
+// decodes the answer.
 func (o *org) call(login, method, path, body string) (int, map[string]any, http.Header) {
 	o.t.Helper()
-	req, err := http.NewRequest(method, o.srv.URL+path, strings.NewReader(body))
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	if login != "" {
-		req.Header.Set("Authorization", "Bearer "+o.tokens[login])
-	}
+	var header map[string]string
 	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+		header = map[string]string{"Content-Type": "application/json"}
 	}
-	res, err := o.srv.Client().Do(req)
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var v map[string]any
-	_ = json.NewDecoder(res.Body).Decode(&v)
-	return res.StatusCode, v, res.Header
+	return o.raw(login, method, path, []byte(body), header)
 }
 
 // TestScenarios drives the API as its users do and checks status and code.

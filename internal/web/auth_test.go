@@ -23,6 +23,7 @@ import (
 	"github.com/gonghai/gonghai/internal/store"
 	"github.com/gonghai/gonghai/internal/storetest"
 	"github.com/gonghai/gonghai/internal/web"
+	"github.com/gonghai/gonghai/internal/webtest"
 	"golang.org/x/crypto/argon2"
 )
 
@@ -72,8 +73,7 @@ func newSignIn(t *testing.T, dsn string, opts ...web.Option) *signIn {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(o.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	o.srv = httptest.NewServer(web.NewServer(db, log, append([]web.Option{web.WithClock(clock)}, opts...)...))
-	t.Cleanup(o.srv.Close)
+	o.srv = webtest.Serve(t, web.NewServer(db, log, append([]web.Option{web.WithClock(clock)}, opts...)...))
 	return o
 }
 

@@ -13,7 +13,7 @@ type healthJSON struct {
 func (s *Server) health(ctx context.Context, _ *struct{}) (*body[healthJSON], error) {
 	if err := s.store.Ping(ctx); err != nil {
 		s.log.ErrorContext(ctx, "health_check_failed", "err", err.Error())
-		return nil, &Problem{Title: "Service Unavailable", Status: 503, Code: "unavailable", Detail: "the database does not answer"}
+		return nil, gonghai.Errorf(gonghai.EUnavailable, "the database does not answer")
 	}
 	return bodyOf(healthJSON{Status: "ok"}), nil
 }

@@ -1,9 +1,13 @@
 package web
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"reflect"
 	"time"
+	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/gonghai/gonghai"
@@ -152,6 +156,19 @@ type countdownJSON struct {
 	NextReminderAt *time.Time `json:"next_reminder_at" doc:"When the owner is next reminded"`
 }
 
+// countdownFields is countdownJSON without its Schema method, for building
+// that schema.
+type countdownFields countdownJSON
+
+// Schema makes a customer's countdown an inline object that may be null,
+// `type: [object, "null"]`: huma gives struct fields a $ref, which cannot
+// say null.
+func (countdownJSON) Schema(r huma.Registry) *huma.Schema {
+	s := huma.SchemaFromType(r, reflect.TypeFor[countdownFields]())
+	s.Nullable = true
+	return s
+}
+
 // customerOut shapes a customer the store has already masked for the
 // viewer; the store is where masking happens, so no handler can forget it.
 func customerOut(c gonghai.Customer) customerJSON {
@@ -218,20 +235,43 @@ func (p PageParams) page() (gonghai.Page, error) {
 	return gonghai.Page{After: after, Limit: p.Limit}, err
 }
 
-// Cursors are opaque to clients, so the listing's key can change later.
+// Cursors are opaque to clients, so the listing's key can change later, and
+// check themselves, so that one a client mangled or made up is refused
+// rather than read as some key that answers page one: a version byte, the
+// key, and the first bytes of a SHA-256 of both, in URL-safe base64. The
+// checksum is no secret and needs none: a forged cursor only starts a
+// listing elsewhere, and what the viewer may see is decided by the store.
+const (
+	cursorVersion = 1
+	cursorSumLen  = 6
+	maxCursorKey  = 200 // longer than any listing's key
+)
+
 func encodeCursor(key string) string {
 	if key == "" {
 		return ""
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(key))
+	b := append([]byte{cursorVersion}, key...)
+	sum := sha256.Sum256(b)
+	return base64.RawURLEncoding.EncodeToString(append(b, sum[:cursorSumLen]...))
 }
 
+var errBadCursor = gonghai.Invalid("cursor", "not a cursor from this API")
+
 func decodeCursor(c string) (string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return "", gonghai.Invalid("cursor", "not a cursor from this API")
+	if c == "" {
+		return "", nil
 	}
-	return string(b), nil
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) < 2+cursorSumLen || len(b) > 1+maxCursorKey+cursorSumLen || b[0] != cursorVersion {
+		return "", errBadCursor
+	}
+	body, sum := b[:len(b)-cursorSumLen], b[len(b)-cursorSumLen:]
+	want := sha256.Sum256(body)
+	if subtle.ConstantTimeCompare(sum, want[:cursorSumLen]) != 1 || !utf8.Valid(body[1:]) {
+		return "", errBadCursor
+	}
+	return string(body[1:]), nil
 }
 
 func optional(s string) *string {

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/gonghai/gonghai"
@@ -39,8 +38,10 @@ var statuses = map[string]int{
 	gonghai.EMethodNotAllowed: http.StatusMethodNotAllowed,
 	gonghai.ERequestTimeout:   http.StatusRequestTimeout,
 	gonghai.ERequestCanceled:  statusClientClosedRequest,
-	gonghai.EUnavailable:      http.StatusServiceUnavailable,
+	gonghai.ETooLarge:         http.StatusRequestEntityTooLarge,
+	gonghai.EUnsupportedMedia: http.StatusUnsupportedMediaType,
 	gonghai.EInternal:         http.StatusInternalServerError,
+	gonghai.EUnavailable:      http.StatusServiceUnavailable,
 }
 
 // statusClientClosedRequest is nginx's status for a request whose client
@@ -164,12 +165,19 @@ var codeForStatus = map[int]string{
 	http.StatusNotFound:              gonghai.ENotFound,
 	http.StatusMethodNotAllowed:      gonghai.EMethodNotAllowed,
 	http.StatusRequestTimeout:        gonghai.ERequestTimeout,
-	http.StatusRequestEntityTooLarge: "too_large",
-	http.StatusUnsupportedMediaType:  "unsupported_media_type",
+	http.StatusRequestEntityTooLarge: gonghai.ETooLarge,
+	http.StatusUnsupportedMediaType:  gonghai.EUnsupportedMedia,
 	http.StatusNotAcceptable:         "not_acceptable",
 }
 
 func init() {
+	// A key must match its field exactly: encoding/json would take "Login"
+	// for "login", and huma's validation follows it unless told otherwise.
+	huma.ValidateStrictCasing = true
+	// No list the API sends is ever null (each is made, even empty), and a
+	// list in a body may not be null either: the document says so, and a
+	// generated client gets plain arrays.
+	huma.DefaultArrayNullable = false
 	// huma reports its own validation and parsing failures through
 	// NewError. Values are never echoed back: an echoed phone number would
 	// leave the server unmasked in an error.
@@ -195,11 +203,7 @@ func init() {
 			if p.Fields == nil {
 				p.Fields = map[string]string{}
 			}
-			field := d.Location
-			for _, prefix := range []string{"body.", "query.", "path.", "header."} {
-				field = strings.TrimPrefix(field, prefix)
-			}
-			p.Fields[field] = d.Message
+			p.Fields[fieldOf(d.Location)] = d.Message
 		}
 		return p
 	}

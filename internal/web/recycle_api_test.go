@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"reflect"
@@ -20,6 +19,7 @@ import (
 	"github.com/gonghai/gonghai/internal/recycle"
 	"github.com/gonghai/gonghai/internal/storetest"
 	"github.com/gonghai/gonghai/internal/web"
+	"github.com/gonghai/gonghai/internal/webtest"
 )
 
 // The recycle rules over real HTTP: countdowns, the activity that moves
@@ -102,8 +102,7 @@ func newRig(t *testing.T, dsn string) *rig {
 	r.c1 = customer("", "上海恒信科技有限公司", "13812348000", "zhang.wei@hengxin.cn")
 	r.cA = customer("A", "杭州云帆网络有限公司", "13912345678", "li.na@yunfan.cn")
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	o.srv = httptest.NewServer(web.NewServer(db, logger))
-	t.Cleanup(o.srv.Close)
+	o.srv = webtest.Serve(t, web.NewServer(db, logger))
 	r.sweeper = &recycle.Sweeper{Store: db, Log: logger}
 	return r
 }

@@ -5,11 +5,13 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"math"
 	"net/http"
 	"net/netip"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -84,29 +86,58 @@ var Version = "0.1.0"
 // NewServer returns the HTTP handler for the whole API.
 func NewServer(st Store, log *slog.Logger, opts ...Option) http.Handler {
 	mux := http.NewServeMux()
+	s := &Server{store: st, log: log, clock: gonghai.SystemClock{}, idle: DefaultIdleTimeout, lifetime: DefaultLifetime}
+	for _, o := range opts {
+		o(s)
+	}
+	s.build(mux)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		// Neither message repeats the path or method: they are the caller's input.
+		if allow := allowed(mux, r); allow != "" {
+			w.Header().Set("Allow", allow)
+			writeProblem(w, problemFor(gonghai.Errorf(gonghai.EMethodNotAllowed, "this route does not take that method: Allow lists those it takes")))
+			return
+		}
+		writeProblem(w, problemFor(gonghai.Errorf(gonghai.ENotFound, "no such route")))
+	})
+	go dummyHash() // the first unknown login should not take longer than the rest
+	return bodyDeadline(s.guard(mux))
+}
+
+// openAPIPath is where the OpenAPI document is served, without its
+// extension: /api/openapi.json, and .yaml.
+const openAPIPath = "/api/openapi"
+
+// build makes s's API on mux: every operation, and the document of them.
+func (s *Server) build(mux *http.ServeMux) {
 	config := huma.DefaultConfig("gonghai", Version)
 	config.Info.Description = "Lead-pool CRM engine: pools (公海), private pools (私海), race-free claims."
-	config.OpenAPIPath = "/api/openapi"
+	config.OpenAPIPath = "" // serveDocument serves it
 	config.DocsPath = ""    // the default docs page loads scripts from a CDN
 	config.SchemasPath = "" // no $schema links in bodies: the document has them
 	config.CreateHooks = nil
+	config.Servers = []*huma.Server{{URL: "/", Description: "The server that serves this document"}}
+	config.Tags = operationTags
+	config.RejectUnknownQueryParameters = true // a misspelt filter must not silently list everything
+	config.Formats = map[string]huma.Format{"application/json": strictJSON, "json": strictJSON}
 	config.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "A token from `gonghai token create --login L`."},
 		"session": {Type: "apiKey", In: "cookie", Name: SessionCookie,
 			Description: "The cookie POST /api/v1/auth/login sets. Writes carrying it must come from this site."},
 	}
-	s := &Server{store: st, log: log, api: humago.New(mux, config), clock: gonghai.SystemClock{},
-		idle: DefaultIdleTimeout, lifetime: DefaultLifetime}
-	for _, o := range opts {
-		o(s)
-	}
+	s.api = humago.New(mux, config)
 	s.api.UseMiddleware(s.authenticate)
 	s.routes()
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, problemFor(gonghai.Errorf(gonghai.ENotFound, "no such route: %s %s", r.Method, r.URL.Path)))
-	})
-	go dummyHash() // the first unknown login should not take longer than the rest
-	return bodyDeadline(s.guard(mux))
+	s.serveDocument(mux)
+}
+
+// Document returns the OpenAPI document NewServer's handler serves at
+// /api/openapi.json, byte for byte, without a store: for tools that lint
+// it or generate clients from it.
+func Document() ([]byte, error) {
+	s := &Server{}
+	s.build(http.NewServeMux())
+	return json.Marshal(s.api.OpenAPI())
 }
 
 type userKey struct{}
@@ -169,11 +200,10 @@ var openOperations = map[string]bool{"login": true}
 
 // register adds an operation whose errors all pass through s.problem. The
 // operation's security in the OpenAPI document is what authenticate
-// enforces.
+// enforces; document adds it, with the problems the operation answers.
 func register[I, O any](s *Server, op huma.Operation, h func(context.Context, *I) (*O, error)) {
-	if strings.HasPrefix(op.Path, "/api/v1/") && !openOperations[op.OperationID] {
-		op.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
-	}
+	_, hasBody := reflect.TypeFor[I]().FieldByName("Body")
+	s.document(&op, hasBody)
 	huma.Register(s.api, op, func(ctx context.Context, in *I) (*O, error) {
 		out, err := h(ctx, in)
 		if err != nil {
