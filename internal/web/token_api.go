@@ -27,8 +27,12 @@ func tokenOut(t gonghai.Token) tokenJSON {
 }
 
 type newTokenJSON struct {
-	tokenJSON
-	Token string `json:"token" doc:"The bearer token, shown this once: only its hash is kept"`
+	ID        string     `json:"id"`
+	UserID    string     `json:"user_id"`
+	Name      string     `json:"name"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt *time.Time `json:"expires_at" doc:"null: until revoked"`
+	Token     string     `json:"token" doc:"The bearer token, shown this once: only its hash is kept"`
 }
 
 type tokenCreateIn struct {
@@ -50,7 +54,7 @@ func (s *Server) createToken(ctx context.Context, in *tokenCreateIn) (*body[newT
 	if err != nil {
 		return nil, err
 	}
-	return bodyOf(newTokenJSON{tokenJSON: tokenOut(t), Token: secret}), nil
+	return bodyOf(newTokenJSON{ID: t.ID, UserID: t.UserID, Name: t.Name, CreatedAt: t.Created, ExpiresAt: t.Expires, Token: secret}), nil
 }
 
 type tokenListIn struct {
