@@ -277,6 +277,13 @@ func TestHTTPAnswers(t *testing.T) {
 			{"parameter that is no name", "admin", "GET", "/api/v1/pools?" + url.QueryEscape("13812348000") + "=1", "", nil, 422, "invalid", "query", ""},
 			{"parameter on a write", "admin", "POST", "/api/v1/departments?dry_run=1", `{"name":"试算部"}`, jsonType, 422, "invalid", "dry_run", ""},
 
+			{"NUL in an id", "admin", "GET", "/api/v1/customers/a%00b", "", nil, 422, "invalid", "path", ""},
+			{"bytes that are no UTF-8 in an id", "admin", "GET", "/api/v1/customers/%FF%FE", "", nil, 422, "invalid", "path", ""},
+			{"NUL in a claim's id", "rep.a", "POST", "/api/v1/customers/x%00/claim", "", nil, 422, "invalid", "path", ""},
+			{"NUL in a filter", "admin", "GET", "/api/v1/audit?action=login%00", "", nil, 422, "invalid", "action", ""},
+			{"bytes that are no UTF-8 in a filter", "admin", "GET", "/api/v1/audit?actor_id=%FF", "", nil, 422, "invalid", "actor_id", ""},
+			{"a reordering character in a search", "rep.a", "GET", pool + "/customers?q=%E2%80%AEabc", "", nil, 422, "invalid", "q", ""},
+
 			{"garbage cursor", "admin", "GET", "/api/v1/users?cursor=abc", "", nil, 422, "invalid", "cursor", ""},
 			{"cursor of another form", "admin", "GET", "/api/v1/users?cursor=" + oldStyle, "", nil, 422, "invalid", "cursor", ""},
 			{"tampered cursor", "admin", "GET", "/api/v1/users?cursor=" + url.QueryEscape(string(flipped)), "", nil, 422, "invalid", "cursor", ""},

@@ -126,7 +126,7 @@ func (s *Server) build(mux *http.ServeMux) {
 			Description: "The cookie POST /api/v1/auth/login sets. Writes carrying it must come from this site."},
 	}
 	s.api = humago.New(mux, config)
-	s.api.UseMiddleware(s.authenticate)
+	s.api.UseMiddleware(s.plainText, s.authenticate)
 	s.routes()
 	s.serveDocument(mux)
 }

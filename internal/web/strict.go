@@ -142,3 +142,27 @@ func fieldOf(location string) string {
 	}
 	return location
 }
+
+// plainText refuses a request whose path or query holds what no field takes
+// (TextProblem: NUL and other control characters, characters that reorder
+// text, bytes that are no UTF-8) as invalid, before anything reads it:
+// PostgreSQL would refuse such an id or filter only as an internal error.
+func (s *Server) plainText(ctx huma.Context, next func(huma.Context)) {
+	u := ctx.URL()
+	field := ""
+	if gonghai.TextProblem(u.Path, false) != "" {
+		field = "path"
+	}
+	for k, vs := range u.Query() {
+		for _, v := range vs {
+			if gonghai.TextProblem(k, false) != "" || gonghai.TextProblem(v, false) != "" {
+				field = fieldOf("query." + k)
+			}
+		}
+	}
+	if field != "" {
+		s.writeErr(ctx, gonghai.Invalid(field, "holds a character no field takes: a control character, a text-reordering one or bytes that are no UTF-8"))
+		return
+	}
+	next(ctx)
+}
