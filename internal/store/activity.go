@@ -165,7 +165,7 @@ func (db *DB) CloseOpportunity(ctx context.Context, actor gonghai.User, id, stat
 		var err error
 		o, err = scanOpportunity(c.queryRow(ctx, `SELECT `+opportunityColumns+` FROM opportunities WHERE id = ?`, id))
 		if err != nil {
-			return notFound(err, "opportunity", id)
+			return notFound(err, "opportunity")
 		}
 		r, p, err := forWork(ctx, c, actor, o.CustomerID)
 		if err != nil {

@@ -87,7 +87,7 @@ func (db *DB) counted(c gonghai.Customer) gonghai.Customer {
 func getCustomer(ctx context.Context, c conn, id string) (customerRow, error) {
 	r, err := scanCustomer(c.queryRow(ctx, `SELECT `+customerColumns+customerFrom+`WHERE c.id = ?`, id))
 	if err != nil {
-		return r, notFound(err, "customer", id)
+		return r, notFound(err, "customer")
 	}
 	return r, c.openRow(&r)
 }

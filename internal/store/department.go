@@ -58,7 +58,7 @@ func (db *DB) Departments(ctx context.Context) ([]gonghai.Department, error) {
 
 func getDepartment(ctx context.Context, c conn, id string) (gonghai.Department, error) {
 	d, err := scanDepartment(c.queryRow(ctx, `SELECT id, name, parent_id, path, created_at FROM departments WHERE id = ?`, id))
-	return d, notFound(err, "department", id)
+	return d, notFound(err, "department")
 }
 
 type scanner interface{ Scan(dest ...any) error }

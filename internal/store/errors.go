@@ -53,7 +53,7 @@ func retryable(err error) bool {
 }
 
 // notFound turns sql.ErrNoRows into a gonghai not_found error.
-func notFound(err error, what, id string) error {
+func notFound(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return gonghai.Errorf(gonghai.ENotFound, "no such %s", what)
 	}

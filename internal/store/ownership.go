@@ -263,7 +263,7 @@ func (db *DB) Claim(ctx context.Context, actor gonghai.User, id, poolID string) 
 		err = db.lostClaim(ctx, actor, inPool, id)
 	}
 	if err != nil {
-		return out, fmt.Errorf("claim customer %s: %w", id, notFound(err, "customer", id))
+		return out, fmt.Errorf("claim customer %s: %w", id, notFound(err, "customer"))
 	}
 	var r customerRow
 	err = db.inTx(ctx, func(c conn) error {

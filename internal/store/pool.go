@@ -228,7 +228,7 @@ func scanPool(s scanner) (gonghai.Pool, error) {
 func getPoolRules(ctx context.Context, c conn, id string) (gonghai.Pool, error) {
 	p, err := scanPool(c.queryRow(ctx, `SELECT `+poolColumns+` FROM pools WHERE id = ?`, id))
 	if err != nil {
-		return p, notFound(err, "pool", id)
+		return p, notFound(err, "pool")
 	}
 	p.AdminUserIDs, err = queryStrings(ctx, c, `SELECT user_id FROM pool_admins WHERE pool_id = ? ORDER BY user_id`, id)
 	return p, err

@@ -40,7 +40,7 @@ func (db *DB) IssueToken(ctx context.Context, actor *gonghai.User, login string,
 	err := db.inTx(ctx, func(c conn) error {
 		err := c.queryRow(ctx, `SELECT id FROM users WHERE login = ? AND active`, login).Scan(&t.UserID)
 		if err != nil {
-			return notFound(err, "active user", login)
+			return notFound(err, "active user")
 		}
 		if actor != nil && actor.ID != t.UserID {
 			return gonghai.Errorf(gonghai.EForbidden, "tokens are made by their holder")
@@ -129,7 +129,7 @@ func (db *DB) RevokeTokens(ctx context.Context, login string) (int, error) {
 	err := db.inTx(ctx, func(c conn) error {
 		var id string
 		if err := c.queryRow(ctx, `SELECT id FROM users WHERE login = ?`, login).Scan(&id); err != nil {
-			return notFound(err, "user", login)
+			return notFound(err, "user")
 		}
 		var err error
 		n, err = endTokens(ctx, c, nil, id, "revoked", db.now())

@@ -74,7 +74,7 @@ func scanUser(s scanner) (gonghai.User, error) {
 
 func getUser(ctx context.Context, c conn, id string) (gonghai.User, error) {
 	u, err := scanUser(c.queryRow(ctx, `SELECT `+userColumns+userFrom+`WHERE u.id = ?`, id))
-	return u, notFound(err, "user", id)
+	return u, notFound(err, "user")
 }
 
 // User returns the user with id, if viewer may see them: admins see
@@ -97,7 +97,7 @@ func seesUser(viewer, u gonghai.User) bool {
 // UserByLogin returns the user with login.
 func (db *DB) UserByLogin(ctx context.Context, login string) (gonghai.User, error) {
 	u, err := scanUser(db.reader().queryRow(ctx, `SELECT `+userColumns+userFrom+`WHERE u.login = ?`, login))
-	return u, notFound(err, "user", login)
+	return u, notFound(err, "user")
 }
 
 // Users lists the users viewer may see, a page at a time in id order.
@@ -141,7 +141,7 @@ func (db *DB) SetPassword(ctx context.Context, actor *gonghai.User, login, hash 
 		var id string
 		err := c.queryRow(ctx, `UPDATE users SET password_hash = ? WHERE login = ? RETURNING id`, hash, login).Scan(&id)
 		if err != nil {
-			return notFound(err, "user", login)
+			return notFound(err, "user")
 		}
 		// Whoever knew the old password is signed out everywhere, and the
 		// tokens they may have made with it end too.
