@@ -1,6 +1,9 @@
 package gonghai
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // PoolInput carries the fields of a pool to create or change; nil leaves a
 // field as it is (or at its default, on create).
@@ -157,6 +160,27 @@ type HandOverResult struct {
 type Refusal struct {
 	CustomerID string
 	Err        error
+}
+
+// MaxReasonLength bounds a hand-typed reason.
+const MaxReasonLength = 500
+
+// CleanReason trims the hand-typed reason of a release, assignment,
+// transfer or hand-over and checks it: a required reason says why in 1 to
+// 500 characters, an optional one in at most 500; it may hold lines, but
+// no control or text-reordering characters (TextProblem).
+func CleanReason(reason string, required bool) (string, error) {
+	reason = strings.TrimSpace(reason)
+	switch n := utf8.RuneCountInString(reason); {
+	case required && (n == 0 || n > MaxReasonLength):
+		return reason, Invalid("reason", "say why, in 1 to 500 characters")
+	case n > MaxReasonLength:
+		return reason, Invalid("reason", "at most 500 characters")
+	}
+	if p := TextProblem(reason, true); p != "" {
+		return reason, Invalid("reason", p)
+	}
+	return reason, nil
 }
 
 // MaxBatchClaim is the most customers one batch claim takes.

@@ -274,6 +274,11 @@ func findContacts(s string) []contactSpan {
 		if digitCount(t[a:b]) < 7 {
 			continue
 		}
+		// Slashes and enumeration commas also part lists and fractions:
+		// a run with one is a phone only when it is a mobile number.
+		if strings.ContainsAny(t[a:b], "/、") && !mobile(t[a:b]) {
+			continue
+		}
 		if !mobile(t[a:b]) && (textDecimal.MatchString(t[a:b]) || amountAround(t, a, b) ||
 			a > 0 && (asciiAlnum(t[a-1]) || t[a-1] == '_') || b < len(t) && (asciiAlnum(t[b]) || t[b] == '_')) {
 			continue
@@ -343,8 +348,8 @@ func emailAround(t string, at int) []int {
 }
 
 // phoneRuns returns where t has digits with the separators people put
-// between them, at most two in a row: "139-1234-5678", "(010) 6552 9988",
-// "+86 139 1234 5678".
+// between them, at most three in a row: "139-1234-5678", "(010) 6552 9988",
+// "+86 139 1234 5678", "139 - 1234 - 5678", "139/1234/5678".
 func phoneRuns(t string) [][]int {
 	var runs [][]int
 	for i := 0; i < len(t); i++ {
@@ -357,7 +362,7 @@ func phoneRuns(t string) [][]int {
 		}
 		for {
 			j := end
-			for n := 0; n < 2 && j < len(t); n++ {
+			for n := 0; n < 3 && j < len(t); n++ {
 				size := separator(t[j:])
 				if size == 0 {
 					break
@@ -378,11 +383,14 @@ func phoneRuns(t string) [][]int {
 }
 
 // separator returns the length of the separator t starts with: a space,
-// dot, bracket or dash (- or U+2010 to U+2014); 0 for none.
+// dot, bracket, slash, dash (- or U+2010 to U+2014) or enumeration comma
+// (、); 0 for none.
 func separator(t string) int {
 	switch {
-	case t[0] == ' ' || t[0] == '.' || t[0] == '(' || t[0] == ')' || t[0] == '-':
+	case t[0] == ' ' || t[0] == '.' || t[0] == '(' || t[0] == ')' || t[0] == '-' || t[0] == '/':
 		return 1
+	case strings.HasPrefix(t, "、"):
+		return len("、")
 	case len(t) >= 3 && t[0] == 0xe2 && t[1] == 0x80 && t[2] >= 0x90 && t[2] <= 0x94:
 		return 3
 	}

@@ -21,6 +21,12 @@ func TestMaskText(t *testing.T) {
 		{"ideographic spaces", "手机：139　1234　5678", "手机：139****5678"},
 		{"mobile in the middle of a sentence", "他说13912345678是他私人号码", "他说139****5678是他私人号码"},
 		{"second line", "上午拜访\n下午电话 13912345678 确认", "上午拜访\n下午电话 139****5678 确认"},
+		{"spaced dashes", "电话 139 - 1234 - 5678 王总", "电话 139****5678 王总"},
+		{"slashes", "手机139/1234/5678", "手机139****5678"},
+		{"enumeration commas", "号码 139、1234、5678", "号码 139****5678"},
+		{"a date with slashes, then a mobile", "2026/11/30 13912345678", "2026/11/30 139****5678"},
+		{"a list of quantities stays", "规格 120/240/360/480 件", "规格 120/240/360/480 件"},
+		{"a list of numbers with commas stays", "型号 1200、1500、1800", "型号 1200、1500、1800"},
 		// Email addresses.
 		{"full-width at", "邮箱 li＠hengxin.cn", "邮箱 l***@hengxin.cn"},
 		{"spaced at", "邮箱 li @ hengxin.cn 已发报价", "邮箱 l***@hengxin.cn 已发报价"},

@@ -28,6 +28,9 @@ func (t NewToken) Validate() error {
 	if len([]rune(t.Name)) > 100 {
 		return Invalid("name", "at most 100 characters")
 	}
+	if p := TextProblem(t.Name, false); p != "" {
+		return Invalid("name", p)
+	}
 	if t.ExpiresInDays < 0 || t.ExpiresInDays > MaxTokenDays {
 		return Invalid("expires_in_days", "0 (no expiry) to 3650")
 	}

@@ -139,7 +139,7 @@ func (e *environment) tokenCreate(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	_, tok, err := db.IssueToken(ctx, nil, *login, in)
+	_, tok, err := db.IssueToken(ctx, nil, *login, "", in)
 	if err != nil {
 		return describe(err)
 	}

@@ -69,3 +69,59 @@ func TestClaimWaitingForACustomerHoldsNoRep(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenDuringDeactivation: a token made while the user is being
+// deactivated, in a transaction that has not committed yet, waits for it
+// and is then refused: it cannot slip in after the deactivation deleted
+// the user's tokens and work again once the user is reactivated.
+// PostgreSQL only, where writers overlap.
+func TestTokenDuringDeactivation(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	f := newFixture(t, dsn)
+	rep := f.user("rep.a", gonghai.RoleRep, "", nil)
+
+	ctx := context.Background()
+	other, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close(ctx)
+	tx, err := other.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What UpdateUser does to deactivate, up to its commit.
+	if _, err := tx.Exec(ctx, `UPDATE users SET active = FALSE WHERE id = $1`, rep.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, rep.ID); err != nil {
+		t.Fatal(err)
+	}
+	type issued struct {
+		secret string
+		err    error
+	}
+	done := make(chan issued, 1)
+	go func() {
+		_, secret, err := f.db.IssueToken(ctx, nil, rep.Login, "", gonghai.NewToken{})
+		done <- issued{secret, err}
+	}()
+	select {
+	case got := <-done:
+		t.Fatalf("the token was made while the deactivation was undecided: %v", got.err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := <-done
+	wantCode(t, got.err, gonghai.ENotFound)
+	if _, err := f.db.UpdateUser(f.ctx, f.admin, rep.ID, gonghai.UserPatch{Active: ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if got.secret != "" {
+		if _, err := f.db.Authenticate(f.ctx, got.secret); gonghai.ErrorCode(err) != gonghai.EUnauthenticated {
+			t.Fatalf("a token made during the deactivation works after reactivation: %v", err)
+		}
+	}
+}

@@ -275,12 +275,13 @@ func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string,
 		if err != nil {
 			return err
 		}
-		if patch, err = patch.ForCaller(r.Customer, full, r.mask); err != nil {
+		allowed, err := patch.ForCaller(r.Customer, full, r.mask)
+		if err != nil {
 			return err
 		}
 		before := fieldsOf(r.Customer)
 		f := before
-		patch.Apply(&f)
+		allowed.Apply(&f)
 		if err := f.Validate(); err != nil {
 			return err
 		}
@@ -444,6 +445,10 @@ func (db *DB) listCustomers(ctx context.Context, viewer gonghai.User, where []st
 	order, key := `c.id DESC`, func(c gonghai.Customer) string { return c.ID }
 	switch f.Sort {
 	case gonghai.SortNewest, "":
+		if strings.Contains(pg.After, ":") {
+			// A cursor of the urgent order: it would page from nowhere here.
+			return nil, "", gonghai.Invalid("cursor", "not a cursor of this order")
+		}
 		if pg.After != "" {
 			where, args = append(where, "c.id < ?"), append(args, pg.After)
 		}

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -184,7 +185,7 @@ func TestTokensEndForGood(t *testing.T) {
 		}
 		issue := func(in gonghai.NewToken) (gonghai.Token, string) {
 			t.Helper()
-			tok, secret, err := f.db.IssueToken(f.ctx, nil, rep.Login, in)
+			tok, secret, err := f.db.IssueToken(f.ctx, nil, rep.Login, "", in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -238,11 +239,11 @@ func TestTokensEndForGood(t *testing.T) {
 		}
 		_, err = f.db.Tokens(f.ctx, other, rep.ID)
 		wantCode(t, err, gonghai.ENotFound)
-		if _, _, err := f.db.IssueToken(f.ctx, &other, rep.Login, gonghai.NewToken{}); gonghai.ErrorCode(err) != gonghai.EForbidden {
+		if _, _, err := f.db.IssueToken(f.ctx, &other, rep.Login, "", gonghai.NewToken{}); gonghai.ErrorCode(err) != gonghai.EForbidden {
 			t.Fatalf("a token made for someone else: %v", err)
 		}
 		for _, bad := range []gonghai.NewToken{{ExpiresInDays: -1}, {ExpiresInDays: gonghai.MaxTokenDays + 1}} {
-			_, _, err := f.db.IssueToken(f.ctx, nil, rep.Login, bad)
+			_, _, err := f.db.IssueToken(f.ctx, nil, rep.Login, "", bad)
 			wantField(t, err, "expires_in_days")
 		}
 		n, err := f.db.RevokeTokens(f.ctx, rep.Login)
@@ -385,6 +386,8 @@ func TestManagerHandOverMovesWhatHeMay(t *testing.T) {
 
 		_, err := f.db.HandOver(f.ctx, mgr, leaver.ID, outsider.ID, "离职交接", false)
 		wantField(t, err, "to_user_id") // someone he cannot see is no one to him
+		_, err = f.db.HandOver(f.ctx, mgr, leaver.ID, heir.ID, "离职交接", true)
+		wantCode(t, err, gonghai.EForbidden) // only an admin forces: refused whole, nothing moved
 		res, err := f.db.HandOver(f.ctx, mgr, leaver.ID, heir.ID, "离职交接", false)
 		if err != nil {
 			t.Fatal(err)
@@ -393,6 +396,9 @@ func TestManagerHandOverMovesWhatHeMay(t *testing.T) {
 			t.Fatalf("hand-over: %+v, want 2 moved and %s left", res, kept)
 		}
 		wantRefused(t, res.Left[0].Err, gonghai.ENotFound, gonghai.EForbidden)
+		if msg := gonghai.ErrorMessage(res.Left[0].Err); strings.Contains(msg, theirs.Name) {
+			t.Fatalf("the refusal names a pool the manager may not see: %q", msg)
+		}
 		sameIDs(t, "the heir's customers", f.myIDs(heir), moved)
 		sameIDs(t, "the leaver's customers", f.myIDs(leaver), []string{kept})
 		f.unchanged(kept, before)

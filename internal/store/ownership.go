@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/gonghai/gonghai"
@@ -139,13 +138,15 @@ func lockHolder(ctx context.Context, c conn, userID string) error {
 
 // lockAt takes the row of customer id, still where the caller saw it (in
 // pool poolID, owned by owner, "" for none), before the new owner's row
-// (lockHolder), on PostgreSQL. Every move locks in this order, customer
-// then rep, so a claim and an assign never deadlock. Of the claims racing
-// for one customer only the one that holds its row goes on to queue for its
-// rep's lock, and the others wait for that one transaction, not for the
-// rep's other claims behind it, then find the customer owned. A rep's lock
-// is only ever held by a move that holds its customer, so claims of
-// different customers by different reps never wait for each other.
+// (lockHolder), on PostgreSQL. Every move locks in this order, customers
+// then rep (a hand-over takes all of its customers first), so a claim, an
+// assignment and a hand-over never deadlock. Of the claims racing for one
+// customer only the one that holds its row goes on to queue for its rep's
+// lock, and the others wait for that one transaction, not for the rep's
+// other claims behind it, then find the customer owned. A rep's lock is
+// held only by a move that holds its customers, or by a create, whose
+// customer is new: claims of different customers by different reps never
+// wait for each other.
 // errMoved: it is no longer where it was. SQLite's writer is alone already.
 func lockAt(ctx context.Context, c conn, id, poolID, owner string) error {
 	if c.dialect != Postgres {
@@ -204,11 +205,8 @@ func (db *DB) takeOwner(ctx context.Context, c conn, s gonghai.Settings, actor g
 		}
 	}
 	if !may {
-		who := "that user" // a user one may not see is not named
-		if seesUser(actor, owner) {
-			who = owner.Login
-		}
-		return owner, gonghai.Errorf(gonghai.EForbidden, "you may not give customers of pool %s to %s", p.Name, who)
+		// Neither the pool nor the user is named: the actor may see neither.
+		return owner, gonghai.Errorf(gonghai.EForbidden, "you may not give this customer to that user")
 	}
 	if o.force && actor.Role != gonghai.RoleAdmin {
 		return owner, gonghai.Errorf(gonghai.EForbidden, "only an admin may force past a holding limit")
@@ -459,14 +457,11 @@ func (db *DB) ClaimBatch(ctx context.Context, actor gonghai.User, poolID string,
 // managers may release; a reason is required.
 func (db *DB) Release(ctx context.Context, actor gonghai.User, id, reason, toPoolID string) (gonghai.Customer, error) {
 	var out gonghai.Customer
-	reason = strings.TrimSpace(reason)
-	if reason == "" || len([]rune(reason)) > 500 {
-		return out, gonghai.Invalid("reason", "say why, in 1 to 500 characters")
+	reason, err := gonghai.CleanReason(reason, true)
+	if err != nil {
+		return out, err
 	}
-	if p := gonghai.TextProblem(reason, true); p != "" {
-		return out, gonghai.Invalid("reason", p)
-	}
-	err := db.inTx(ctx, func(c conn) error {
+	err = db.inTx(ctx, func(c conn) error {
 		now := db.now()
 		r, from, err := visibleCustomer(ctx, c, actor, id, getPoolRules)
 		if err != nil {
@@ -528,18 +523,16 @@ func (db *DB) Transfer(ctx context.Context, actor gonghai.User, id, toID, reason
 
 func (db *DB) giveTo(ctx context.Context, actor gonghai.User, kind gonghai.EventKind, id, toID, reason string, force bool) (gonghai.Customer, error) {
 	var out gonghai.Customer
-	if len([]rune(reason)) > 500 {
-		return out, gonghai.Invalid("reason", "at most 500 characters")
+	reason, err := gonghai.CleanReason(reason, false)
+	if err != nil {
+		return out, err
 	}
-	if p := gonghai.TextProblem(reason, true); p != "" {
-		return out, gonghai.Invalid("reason", p)
-	}
-	err := db.inTx(ctx, func(c conn) error {
+	err = db.inTx(ctx, func(c conn) error {
 		s, err := getSettings(ctx, c)
 		if err != nil {
 			return err
 		}
-		r, err := db.give(ctx, c, s, actor, kind, id, toID, strings.TrimSpace(reason), force)
+		r, err := db.give(ctx, c, s, actor, kind, id, toID, reason, force)
 		out = db.view(r, actor)
 		return err
 	})
@@ -597,17 +590,14 @@ func (db *DB) give(ctx context.Context, c conn, s gonghai.Settings, actor gongha
 // any other refusal (the receiver's holding limit) moves none.
 func (db *DB) HandOver(ctx context.Context, actor gonghai.User, fromID, toID, reason string, force bool) (gonghai.HandOverResult, error) {
 	var out gonghai.HandOverResult
-	reason = strings.TrimSpace(reason)
-	if reason == "" || len([]rune(reason)) > 500 {
-		return out, gonghai.Invalid("reason", "say why, in 1 to 500 characters")
-	}
-	if p := gonghai.TextProblem(reason, true); p != "" {
-		return out, gonghai.Invalid("reason", p)
+	reason, err := gonghai.CleanReason(reason, true)
+	if err != nil {
+		return out, err
 	}
 	if fromID == toID {
 		return out, gonghai.Invalid("to_user_id", "the same user")
 	}
-	err := db.inTx(ctx, func(c conn) error {
+	err = db.inTx(ctx, func(c conn) error {
 		out = gonghai.HandOverResult{}
 		from, err := getUser(ctx, c, fromID)
 		if err != nil {
@@ -626,34 +616,36 @@ func (db *DB) HandOver(ctx context.Context, actor gonghai.User, fromID, toID, re
 			return gonghai.Invalid("to_user_id", "no such id")
 		case actor.Role != gonghai.RoleAdmin && !actor.Manages(to.DeptPath):
 			return gonghai.Errorf(gonghai.EForbidden, "you do not manage %s", to.Login)
+		case force && actor.Role != gonghai.RoleAdmin:
+			return gonghai.Errorf(gonghai.EForbidden, "only an admin may force past a holding limit")
 		}
 		s, err := getSettings(ctx, c)
 		if err != nil {
 			return err
 		}
-		ids, err := queryStrings(ctx, c, `SELECT id FROM customers WHERE owner_id = ? ORDER BY id`, fromID)
+		// Every customer's row first, then the receiver's (in give): the
+		// order every move takes, so a hand-over never deadlocks with a
+		// claim or an assignment, and none of them moves meanwhile.
+		q := `SELECT id FROM customers WHERE owner_id = ? ORDER BY id`
+		if c.dialect == Postgres {
+			q += ` FOR UPDATE`
+		}
+		ids, err := queryStrings(ctx, c, q, fromID)
 		if err != nil {
 			return err
 		}
 		for _, id := range ids {
-			// Each customer in a savepoint: one left behind leaves nothing
-			// of it written.
-			if _, err := c.exec(ctx, `SAVEPOINT hand_over`); err != nil {
-				return err
-			}
+			// A customer the actor may not move is refused before give
+			// writes anything (visibility and authority come first), so
+			// it is left, reported, and the rest go on.
 			_, err := db.give(ctx, c, s, actor, gonghai.EventTransferred, id, toID, reason, force)
-			switch code := gonghai.ErrorCode(err); code {
+			switch gonghai.ErrorCode(err) {
 			case "":
 				out.Moved++
-				_, err = c.exec(ctx, `RELEASE SAVEPOINT hand_over`)
 			case gonghai.EForbidden, gonghai.ENotFound:
 				out.Left = append(out.Left, gonghai.Refusal{CustomerID: id, Err: err})
-				_, err = c.exec(ctx, `ROLLBACK TO SAVEPOINT hand_over`)
 			default:
 				return fmt.Errorf("customer %s: %w", id, err)
-			}
-			if err != nil {
-				return err
 			}
 		}
 		return nil

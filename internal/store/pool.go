@@ -100,7 +100,7 @@ func (db *DB) CreatePool(ctx context.Context, actor gonghai.User, in gonghai.Poo
 
 func poolNameTaken(err error, name string) error {
 	if isUnique(err) {
-		return &gonghai.Error{Code: gonghai.EConflict, Message: "a pool named " + name + " exists",
+		return &gonghai.Error{Code: gonghai.EConflict, Message: "another pool has that name",
 			Fields: map[string]string{"name": "taken"}}
 	}
 	return err
@@ -258,12 +258,19 @@ func lockPoolRules(ctx context.Context, c conn, id string) (gonghai.Pool, error)
 
 // lockRules takes the lock that lockPoolRules shares, alone, on PostgreSQL:
 // before an edit of pool id's rules, or, with id "", of the organisation's
-// time zone, that reschedules the customers under them.
+// time zone, that reschedules the customers under them. A pool's edit
+// reschedules in the organisation's zone, so it shares the zone's lock
+// too: a zone change, which reschedules under every pool's rules, waits
+// for it, or it for the zone change.
 func lockRules(ctx context.Context, c conn, id string) error {
 	if c.dialect != Postgres {
 		return nil
 	}
-	if _, err := c.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, rulesKey(id)); err != nil {
+	q, args := `SELECT pg_advisory_xact_lock(?)`, []any{rulesKey(id)}
+	if id != "" {
+		q, args = `SELECT pg_advisory_xact_lock_shared(?), pg_advisory_xact_lock(?)`, []any{rulesKey(""), rulesKey(id)}
+	}
+	if _, err := c.exec(ctx, q, args...); err != nil {
 		return fmt.Errorf("rules lock: %w", err)
 	}
 	return nil

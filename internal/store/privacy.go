@@ -116,7 +116,9 @@ func (db *DB) ExportCustomer(ctx context.Context, actor gonghai.User, id string)
 		[]any{id}, scanFollowUp); err != nil {
 		return out, err
 	}
-	if out.Opportunities, err = db.Opportunities(ctx, actor, id); err != nil {
+	// The subject's export holds their data in full: titles unmasked.
+	if out.Opportunities, err = collect(ctx, c, `SELECT `+opportunityColumns+` FROM opportunities WHERE customer_id = ? ORDER BY id DESC`,
+		[]any{id}, scanOpportunity); err != nil {
 		return out, err
 	}
 	if out.Orders, err = db.Orders(ctx, actor, id); err != nil {

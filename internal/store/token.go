@@ -20,15 +20,16 @@ const tokenPrefix = "ghk_"
 // CreateToken makes an API token that lasts until revoked for the user with
 // login and returns it: what `gonghai token create` does.
 func (db *DB) CreateToken(ctx context.Context, login string) (string, error) {
-	_, secret, err := db.IssueToken(ctx, nil, login, gonghai.NewToken{})
+	_, secret, err := db.IssueToken(ctx, nil, login, "", gonghai.NewToken{})
 	return secret, err
 }
 
 // IssueToken makes an API token for the active user with login and returns
 // it with its secret. Only the secret's hash is kept, so it can be shown
 // this once. actor is nil for the command line; through the API people
-// make tokens for themselves.
-func (db *DB) IssueToken(ctx context.Context, actor *gonghai.User, login string, in gonghai.NewToken) (gonghai.Token, string, error) {
+// make tokens for themselves, signed in with session, which must still be
+// live when the token is stored.
+func (db *DB) IssueToken(ctx context.Context, actor *gonghai.User, login, session string, in gonghai.NewToken) (gonghai.Token, string, error) {
 	if err := in.Validate(); err != nil {
 		return gonghai.Token{}, "", err
 	}
@@ -38,12 +39,33 @@ func (db *DB) IssueToken(ctx context.Context, actor *gonghai.User, login string,
 	now := db.now()
 	t := gonghai.Token{ID: newID(), Name: in.Name, Created: now, Expires: in.Expiry(now)}
 	err := db.inTx(ctx, func(c conn) error {
-		err := c.queryRow(ctx, `SELECT id FROM users WHERE login = ? AND active`, login).Scan(&t.UserID)
+		// The user's row is held (PostgreSQL) until commit: a deactivation
+		// or a new password, which end the user's tokens, either waits for
+		// this token and then ends it too, or comes first and this one
+		// finds the user inactive. SQLite's writer is alone already.
+		q := `SELECT id FROM users WHERE login = ? AND active`
+		if c.dialect == Postgres {
+			q += ` FOR SHARE`
+		}
+		err := c.queryRow(ctx, q, login).Scan(&t.UserID)
 		if err != nil {
 			return notFound(err, "active user")
 		}
 		if actor != nil && actor.ID != t.UserID {
 			return gonghai.Errorf(gonghai.EForbidden, "tokens are made by their holder")
+		}
+		if session != "" {
+			// A new password or a sign-out may have ended the session
+			// since the request began; the token must not outlive it.
+			var one int
+			err := c.queryRow(ctx, `SELECT 1 FROM sessions WHERE token_hash = ? AND user_id = ? AND expires_at > ?`,
+				hashToken(session), t.UserID, micros(now)).Scan(&one)
+			if errors.Is(err, sql.ErrNoRows) {
+				return errSessionEnded
+			}
+			if err != nil {
+				return err
+			}
 		}
 		_, err = c.exec(ctx, `INSERT INTO api_tokens (id, user_id, token_hash, name, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			t.ID, t.UserID, hashToken(secret), t.Name, nullTime(t.Expires), micros(now))
@@ -76,10 +98,12 @@ func (db *DB) Authenticate(ctx context.Context, token string) (gonghai.User, err
 // Tokens lists the tokens of user holderID, newest first, expired ones
 // included, to the holder and admins.
 func (db *DB) Tokens(ctx context.Context, viewer gonghai.User, holderID string) ([]gonghai.Token, error) {
+	// Who may not see the user learns nothing of them; an unknown user
+	// is not found, to admins too.
+	if _, err := db.User(ctx, viewer, holderID); err != nil {
+		return nil, err
+	}
 	if !gonghai.MayManageToken(viewer, holderID) {
-		if _, err := db.User(ctx, viewer, holderID); err != nil {
-			return nil, err
-		}
 		return nil, gonghai.Errorf(gonghai.EForbidden, "only the holder and admins see a user's tokens")
 	}
 	out, err := collect(ctx, db.reader(), `SELECT id, user_id, name, created_at, expires_at FROM api_tokens
@@ -171,3 +195,6 @@ func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
+
+// errSessionEnded refuses what a session that has ended asks.
+var errSessionEnded = gonghai.Errorf(gonghai.EUnauthenticated, "the session has ended: sign in again")

@@ -322,7 +322,7 @@ func (o *authzOrg) object(obj string, fresh bool) (id, cid string) {
 	case "north":
 		return o.north.ID, ""
 	case "token":
-		tok, _, err := o.db.IssueToken(o.ctx, nil, o.a.Login, gonghai.NewToken{Name: "matrix"})
+		tok, _, err := o.db.IssueToken(o.ctx, nil, o.a.Login, "", gonghai.NewToken{Name: "matrix"})
 		if err != nil {
 			o.t.Fatal(err)
 		}

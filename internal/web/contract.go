@@ -37,7 +37,7 @@ var operationCodes = map[string][]string{
 	"get-settings":    {},
 	"update-settings": {gonghai.EForbidden},
 
-	"create-token": {gonghai.EForbidden},
+	"create-token": {gonghai.EForbidden, gonghai.ENotFound},
 	"list-tokens":  {gonghai.ENotFound, gonghai.EForbidden},
 	"revoke-token": {gonghai.ENotFound},
 

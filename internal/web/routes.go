@@ -16,7 +16,7 @@ func (s *Server) routes() {
 	register(s, op(http.MethodPost, "/api/v1/auth/logout", "logout", "End the session of the cookie"), s.logout)
 
 	register(s, op(http.MethodGet, "/api/v1/me", "get-me", "The authenticated user"), s.getMe)
-	register(s, op(http.MethodGet, "/api/v1/me/customers", "list-my-customers", "My private pool (私海), newest first"), s.listMyCustomers)
+	register(s, op(http.MethodGet, "/api/v1/me/customers", "list-my-customers", "My private pool (私海), filtered; newest or most urgent first"), s.listMyCustomers)
 	register(s, op(http.MethodGet, "/api/v1/me/notifications", "list-my-notifications", "Reminders and recycle notices, newest first"), s.listNotifications)
 	register(s, op(http.MethodPost, "/api/v1/me/notifications/read", "read-my-notifications", "Mark notifications read"), s.readNotifications)
 
@@ -34,7 +34,7 @@ func (s *Server) routes() {
 	register(s, op(http.MethodGet, "/api/v1/users", "list-users", "Users you may see"), s.listUsers)
 	register(s, op(http.MethodGet, "/api/v1/users/{id}", "get-user", "One user"), s.getUser)
 	register(s, op(http.MethodPatch, "/api/v1/users/{id}", "update-user", "Change a user; active=false ends their tokens (admin)"), s.updateUser)
-	register(s, op(http.MethodPost, "/api/v1/users/{id}/handover", "hand-over", "Transfer all of a user's customers, all or none (admin; manager of both)"), s.handOver)
+	register(s, op(http.MethodPost, "/api/v1/users/{id}/handover", "hand-over", "Transfer a user's customers: all you may move, the rest listed (admin; manager of both)"), s.handOver)
 
 	register(s, created(op(http.MethodPost, "/api/v1/pools", "create-pool", "Create a pool (admin)")), s.createPool)
 	register(s, op(http.MethodGet, "/api/v1/pools", "list-pools", "Pools you may see"), s.listPools)

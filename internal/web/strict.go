@@ -68,7 +68,8 @@ var errTooDeep = errors.New("nested too deep")
 // by the decoder that follows, and is not walked here.
 const maxDepth = 10000
 
-// uniqueIn reads one JSON value from d, checking the objects in it.
+// uniqueIn reads one JSON value from d, checking the objects in it, and
+// that no string in it holds a NUL.
 func uniqueIn(d *json.Decoder, depth int) error {
 	if depth > maxDepth {
 		return errTooDeep
@@ -86,6 +87,9 @@ func uniqueIn(d *json.Decoder, depth int) error {
 				return nil
 			}
 			key, _ := k.(string)
+			if strings.ContainsRune(key, 0) {
+				return errNUL
+			}
 			if seen[key] {
 				if safeName.MatchString(key) {
 					return errors.New("the key " + key + " appears twice in one object")
@@ -105,9 +109,17 @@ func uniqueIn(d *json.Decoder, depth int) error {
 			}
 		}
 		_, _ = d.Token() // ]
+	default:
+		if v, ok := t.(string); ok && strings.ContainsRune(v, 0) {
+			return errNUL
+		}
 	}
 	return nil
 }
+
+// errNUL refuses a body with a NUL in any string, an id as much as a note:
+// no field takes one, and PostgreSQL refuses it only as an internal error.
+var errNUL = errors.New("a string holds a NUL character")
 
 // noQuery refuses the parameters of query q, for a route that takes none.
 func noQuery(q url.Values) error {

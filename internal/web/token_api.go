@@ -9,7 +9,7 @@ import (
 
 // tokenStore is what API token management needs of the database.
 type tokenStore interface {
-	IssueToken(ctx context.Context, actor *gonghai.User, login string, in gonghai.NewToken) (gonghai.Token, string, error)
+	IssueToken(ctx context.Context, actor *gonghai.User, login, session string, in gonghai.NewToken) (gonghai.Token, string, error)
 	Tokens(ctx context.Context, viewer gonghai.User, holderID string) ([]gonghai.Token, error)
 	RevokeToken(ctx context.Context, actor *gonghai.User, id string) error
 }
@@ -46,11 +46,12 @@ type tokenCreateIn struct {
 // session: a token that could make tokens would outlive its own expiry
 // and its revocation.
 func (s *Server) createToken(ctx context.Context, in *tokenCreateIn) (*body[newTokenJSON], error) {
-	if token, _ := ctx.Value(sessionKey{}).(string); token == "" {
+	session, _ := ctx.Value(sessionKey{}).(string)
+	if session == "" {
 		return nil, gonghai.Errorf(gonghai.EForbidden, "sign in with a password to make tokens; a token cannot make tokens")
 	}
 	a := actor(ctx)
-	t, secret, err := s.store.IssueToken(ctx, &a, a.Login, gonghai.NewToken{Name: in.Body.Name, ExpiresInDays: in.Body.ExpiresInDays})
+	t, secret, err := s.store.IssueToken(ctx, &a, a.Login, session, gonghai.NewToken{Name: in.Body.Name, ExpiresInDays: in.Body.ExpiresInDays})
 	if err != nil {
 		return nil, err
 	}
