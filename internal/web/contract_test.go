@@ -284,9 +284,9 @@ func TestHTTPAnswers(t *testing.T) {
 			{"bytes that are no UTF-8 in a filter", "admin", "GET", "/api/v1/audit?actor_id=%FF", "", nil, 422, "invalid", "actor_id", ""},
 			{"a reordering character in a search", "rep.a", "GET", pool + "/customers?q=%E2%80%AEabc", "", nil, 422, "invalid", "q", ""},
 
-			{"NUL in an id in a body", "admin", "POST", "/api/v1/customers/" + o.inPool + "/assign", `{"user_id":"u\u0000"}`, jsonType, 422, "invalid", "body", ""},
-			{"NUL in a batch of ids", "rep.a", "POST", pool + "/claim", `{"customer_ids":["c\u0000"]}`, jsonType, 422, "invalid", "body", ""},
-			{"NUL in a login", "", "POST", "/api/v1/auth/login", `{"login":"adm\u0000in","password":"pw"}`, jsonType, 422, "invalid", "body", ""},
+			{"NUL in an id in a body", "admin", "POST", "/api/v1/customers/" + o.inPool + "/assign", `{"user_id":"u\u0000"}`, jsonType, 422, "invalid", "user_id", ""},
+			{"NUL in a batch of ids", "rep.a", "POST", pool + "/claim", `{"customer_ids":["c\u0000"]}`, jsonType, 422, "invalid", "customer_ids[0]", ""},
+			{"NUL in a login", "", "POST", "/api/v1/auth/login", `{"login":"adm\u0000in","password":"pw"}`, jsonType, 422, "invalid", "login", ""},
 			{"NUL in a key", "admin", "PATCH", pool, `{"na\u0000me":"x"}`, jsonType, 422, "invalid", "body", ""},
 
 			{"garbage cursor", "admin", "GET", "/api/v1/users?cursor=abc", "", nil, 422, "invalid", "cursor", ""},

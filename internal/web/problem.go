@@ -203,6 +203,10 @@ func init() {
 			if p.Fields == nil {
 				p.Fields = map[string]string{}
 			}
+			if field := nulField(d.Message); d.Location == "body" && field != "" {
+				p.Fields[field] = nulMessage
+				continue
+			}
 			p.Fields[fieldOf(d.Location)] = d.Message
 		}
 		return p

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -55,7 +56,7 @@ var errDuplicateKey = errors.New("a key appears twice in one object")
 func uniqueKeys(data []byte) error {
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.UseNumber()
-	if err := uniqueIn(d, 0); err != errTooDeep {
+	if err := uniqueIn(d, 0, ""); err != errTooDeep {
 		return err
 	}
 	return nil
@@ -68,9 +69,9 @@ var errTooDeep = errors.New("nested too deep")
 // by the decoder that follows, and is not walked here.
 const maxDepth = 10000
 
-// uniqueIn reads one JSON value from d, checking the objects in it, and
-// that no string in it holds a NUL.
-func uniqueIn(d *json.Decoder, depth int) error {
+// uniqueIn reads one JSON value from d, at path (login, customer_ids[0]),
+// checking the objects in it, and that no string in it holds a NUL.
+func uniqueIn(d *json.Decoder, depth int, path string) error {
 	if depth > maxDepth {
 		return errTooDeep
 	}
@@ -88,7 +89,7 @@ func uniqueIn(d *json.Decoder, depth int) error {
 			}
 			key, _ := k.(string)
 			if strings.ContainsRune(key, 0) {
-				return errNUL
+				return nulAt(path)
 			}
 			if seen[key] {
 				if safeName.MatchString(key) {
@@ -97,29 +98,52 @@ func uniqueIn(d *json.Decoder, depth int) error {
 				return errDuplicateKey
 			}
 			seen[key] = true
-			if err := uniqueIn(d, depth+1); err != nil {
+			at := key
+			if path != "" {
+				at = path + "." + key
+			}
+			if err := uniqueIn(d, depth+1, at); err != nil {
 				return err
 			}
 		}
 		_, _ = d.Token() // }
 	case json.Delim('['):
-		for d.More() {
-			if err := uniqueIn(d, depth+1); err != nil {
+		for i := 0; d.More(); i++ {
+			if err := uniqueIn(d, depth+1, path+"["+strconv.Itoa(i)+"]"); err != nil {
 				return err
 			}
 		}
 		_, _ = d.Token() // ]
 	default:
 		if v, ok := t.(string); ok && strings.ContainsRune(v, 0) {
-			return errNUL
+			return nulAt(path)
 		}
 	}
 	return nil
 }
 
-// errNUL refuses a body with a NUL in any string, an id as much as a note:
-// no field takes one, and PostgreSQL refuses it only as an internal error.
-var errNUL = errors.New("a string holds a NUL character")
+// nulAt refuses a body with a NUL in a string at path, an id as much as a
+// note: no field takes one, and PostgreSQL refuses it only as an internal
+// error. huma reports what a format refuses at "body"; the message names
+// the field (nulField reads it back), when it may be repeated.
+func nulAt(path string) error {
+	if path == "" || !safeName.MatchString(path) {
+		return errors.New(nulMessage)
+	}
+	return errors.New(path + ": " + nulMessage)
+}
+
+const nulMessage = "holds a control character (NUL)"
+
+// nulField returns the field a body's NUL refusal names, "" for another
+// message.
+func nulField(msg string) string {
+	field, ok := strings.CutSuffix(msg, ": "+nulMessage)
+	if !ok || !safeName.MatchString(field) {
+		return ""
+	}
+	return field
+}
 
 // noQuery refuses the parameters of query q, for a route that takes none.
 func noQuery(q url.Values) error {
