@@ -27,15 +27,7 @@ func TestClaimWaitingForACustomerHoldsNoRep(t *testing.T) {
 	// Another transaction holds the first customer's row, as a claim
 	// deciding it would, for 6 s.
 	ctx := context.Background()
-	other, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close(ctx)
-	tx, err := other.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx := otherTx(t, dsn)
 	if _, err := tx.Exec(ctx, `SELECT 1 FROM customers WHERE id = $1 FOR UPDATE`, ids[0]); err != nil {
 		t.Fatal(err)
 	}
@@ -81,15 +73,7 @@ func TestTokenDuringDeactivation(t *testing.T) {
 	rep := f.user("rep.a", gonghai.RoleRep, "", nil)
 
 	ctx := context.Background()
-	other, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close(ctx)
-	tx, err := other.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx := otherTx(t, dsn)
 	// What UpdateUser does to deactivate, up to its commit.
 	if _, err := tx.Exec(ctx, `UPDATE users SET active = FALSE WHERE id = $1`, rep.ID); err != nil {
 		t.Fatal(err)
@@ -124,4 +108,21 @@ func TestTokenDuringDeactivation(t *testing.T) {
 			t.Fatalf("a token made during the deactivation works after reactivation: %v", err)
 		}
 	}
+}
+
+// otherTx begins a transaction on a connection of its own to dsn, as
+// another node's would be; the connection closes when the test ends.
+func otherTx(t *testing.T, dsn string) pgx.Tx {
+	t.Helper()
+	ctx := context.Background()
+	other, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close(ctx) })
+	tx, err := other.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tx
 }
