@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -322,7 +323,7 @@ func TestMyCustomersFilters(t *testing.T) {
 		want := append(urgent, never[0], never[1], c.ID) // no deadline: last, in the order they came
 		for _, size := range []int{1, 2, 50} {
 			got := list(gonghai.CustomerFilter{Sort: gonghai.SortUrgent}, size)
-			if !slicesEqual(got, want) {
+			if !slices.Equal(got, want) {
 				t.Fatalf("most urgent first, pages of %d: %v, want %v", size, got, want)
 			}
 		}
@@ -331,18 +332,6 @@ func TestMyCustomersFilters(t *testing.T) {
 		_, _, err = f.db.MyCustomers(f.ctx, rep, gonghai.CustomerFilter{Sort: gonghai.SortUrgent}, gonghai.Page{After: "garbage"})
 		wantField(t, err, "cursor")
 	})
-}
-
-func slicesEqual(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestExportCountsDaysLeft: the admin export of a customer counts down to
