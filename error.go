@@ -1,5 +1,3 @@
-// Package gonghai holds the domain of a lead-pool CRM: the types, the
-// errors with stable codes, and the rule arithmetic. It does no I/O.
 package gonghai
 
 import (

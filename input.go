@@ -1,6 +1,7 @@
 package gonghai
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -185,6 +186,22 @@ func CleanReason(reason string, required bool) (string, error) {
 
 // MaxBatchClaim is the most customers one batch claim takes.
 const MaxBatchClaim = 50
+
+// CheckBatch refuses a batch claim's list of ids that is empty, too long
+// or names a customer twice.
+func CheckBatch(ids []string) error {
+	if len(ids) == 0 || len(ids) > MaxBatchClaim {
+		return Invalid("customer_ids", fmt.Sprintf("1 to %d ids", MaxBatchClaim))
+	}
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if seen[id] {
+			return Invalid("customer_ids", "an id is listed twice")
+		}
+		seen[id] = true
+	}
+	return nil
+}
 
 // MaxPageSize is the most rows one page holds.
 const MaxPageSize = 200

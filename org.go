@@ -1,6 +1,10 @@
 package gonghai
 
-import "time"
+import (
+	"regexp"
+	"strings"
+	"time"
+)
 
 // Role is what a user may do across the organisation.
 type Role string
@@ -123,4 +127,84 @@ func (s Settings) OverallLimit(u User) (int, bool) {
 	}
 	n, ok := s.LevelHoldingLimits[u.Level]
 	return n, ok
+}
+
+var loginPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
+
+// Validate refuses a user whose fields are not acceptable, naming each, for
+// create and update alike.
+func (u User) Validate() error {
+	bad := map[string]string{}
+	if !loginPattern.MatchString(u.Login) {
+		bad["login"] = "1 to 64 letters, digits or . _ @ -, starting with a letter or digit"
+	}
+	if u.Name == "" || len([]rune(u.Name)) > 100 {
+		bad["name"] = "1 to 100 characters"
+	} else if p := TextProblem(u.Name, false); p != "" {
+		bad["name"] = p
+	}
+	if p := TextProblem(u.Level, false); p != "" {
+		bad["level"] = p
+	}
+	if !u.Role.Valid() {
+		bad["role"] = "one of admin, manager, rep"
+	}
+	if u.HoldingLimit != nil && *u.HoldingLimit < 0 {
+		bad["holding_limit"] = "0 or more"
+	}
+	if len(bad) > 0 {
+		return &Error{Code: EInvalid, Message: "invalid user", Fields: bad}
+	}
+	return nil
+}
+
+// Apply sets on u what the patch changes, trimmed as stored.
+func (p UserPatch) Apply(u *User) {
+	if p.Name != nil {
+		u.Name = strings.TrimSpace(*p.Name)
+	}
+	if p.Role != nil {
+		u.Role = *p.Role
+	}
+	if p.HoldingLimit != nil {
+		u.HoldingLimit = p.HoldingLimit
+	}
+	if p.ClearHoldingLimit {
+		u.HoldingLimit = nil
+	}
+	if p.DepartmentID != nil {
+		u.DepartmentID = *p.DepartmentID
+	}
+	if p.Level != nil {
+		u.Level = strings.TrimSpace(*p.Level)
+	}
+	if p.Active != nil {
+		u.Active = *p.Active
+	}
+}
+
+// CanChangeUser decides whether actor may change user id with p: admins
+// only, and an admin cannot demote or deactivate themselves, so an
+// organisation always keeps an admin who can undo a mistake.
+func CanChangeUser(actor User, id string, p UserPatch) error {
+	if err := AdminOnly(actor, "changes users"); err != nil {
+		return err
+	}
+	if id == actor.ID && ((p.Role != nil && *p.Role != RoleAdmin) || (p.Active != nil && !*p.Active)) {
+		return Errorf(EForbidden, "you cannot demote or deactivate yourself")
+	}
+	return nil
+}
+
+// CleanDepartmentName trims a department's name and refuses one that is
+// empty, too long or not plain text.
+func CleanDepartmentName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len([]rune(name)) > 100 {
+		return name, Invalid("name", "1 to 100 characters")
+	}
+	if p := TextProblem(name, false); p != "" {
+		return name, Invalid("name", p)
+	}
+	return name, nil
 }

@@ -73,3 +73,33 @@ func CheckHolding(s Settings, p Pool, u User, h Holding) error {
 	}
 	return nil
 }
+
+// Validate refuses a pool whose own fields are not acceptable, naming each:
+// its name, contact mask, claim rules and recycle rules. Whether the ids it
+// names exist is for the store to add.
+func (p Pool) Validate() error {
+	bad := map[string]string{}
+	if p.Name == "" || len([]rune(p.Name)) > 100 {
+		bad["name"] = "1 to 100 characters"
+	} else if problem := TextProblem(p.Name, false); problem != "" {
+		bad["name"] = problem
+	}
+	if !ValidMask(p.ContactMask) {
+		bad["contact_mask"] = "masked or hidden"
+	}
+	for field, n := range map[string]int{"daily_claim_limit": p.DailyClaimLimit, "reclaim_cooldown_days": p.ReclaimCooldownDays,
+		"release_wait_hours": p.ReleaseWaitHours, "holding_limit": p.HoldingLimit} {
+		if n < 0 || n > 1_000_000 {
+			bad[field] = "0 to 1000000"
+		}
+	}
+	if err := p.Recycle.Validate(); err != nil {
+		for f, msg := range err.(*Error).Fields {
+			bad[f] = msg
+		}
+	}
+	if len(bad) > 0 {
+		return &Error{Code: EInvalid, Message: "invalid pool", Fields: bad}
+	}
+	return nil
+}

@@ -87,3 +87,12 @@ func (s Settings) Validate() error {
 	}
 	return nil
 }
+
+// For returns s as viewer may see it: a webhook's URL carries its access
+// token (a robot's does), so only admins see it.
+func (s Settings) For(viewer User) Settings {
+	if viewer.Role != RoleAdmin {
+		s.WebhookURL = ""
+	}
+	return s
+}

@@ -265,12 +265,9 @@ func (db *DB) SetLocked(ctx context.Context, actor gonghai.User, id string, lock
 	var out gonghai.Customer
 	err := db.inTx(ctx, func(c conn) error {
 		// Pool admins protect their pool's key customers without working them.
-		r, p, err := visibleCustomer(ctx, c, actor, id, lockPoolRules)
+		r, p, err := customerFor(ctx, c, actor, id, lockPoolRules, gonghai.CanLock)
 		if err != nil {
 			return err
-		}
-		if actor.Role != gonghai.RoleAdmin && !p.IsAdmin(actor.ID) && !actor.Manages(r.ownerDeptPath) {
-			return gonghai.Errorf(gonghai.EForbidden, "an admin, the pool's admin or the owner's manager locks customers")
 		}
 		if err := db.touchFacts(ctx, c, &r, p, db.now(), `locked = ?`, locked); err != nil {
 			return err

@@ -68,8 +68,8 @@ func scanAudit(s scanner) (gonghai.AuditEntry, error) {
 
 // Audit lists the audit log, newest first; admins only.
 func (db *DB) Audit(ctx context.Context, viewer gonghai.User, f gonghai.AuditFilter, pg gonghai.Page) ([]gonghai.AuditEntry, string, error) {
-	if viewer.Role != gonghai.RoleAdmin {
-		return nil, "", gonghai.Errorf(gonghai.EForbidden, "only an admin reads the audit log")
+	if err := gonghai.AdminOnly(viewer, "reads the audit log"); err != nil {
+		return nil, "", err
 	}
 	q, args := `SELECT id, at, actor_id, action, target_kind, target_id, address, detail FROM audit_log WHERE 1 = 1`, []any{}
 	for _, eq := range []struct{ col, v string }{{"action", f.Action}, {"actor_id", f.ActorID}, {"target_id", f.TargetID}} {

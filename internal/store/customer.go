@@ -91,39 +91,6 @@ func getCustomer(ctx context.Context, c conn, id string) (customerRow, error) {
 	return r, c.openRow(&r)
 }
 
-// seesCustomer reports whether viewer may see customer r at all: its owner,
-// admins, the owner's managers and the pool's admins; and, while it is in an
-// open pool, that pool's members, who may claim it.
-func seesCustomer(ctx context.Context, c conn, viewer gonghai.User, r customerRow, p gonghai.Pool) bool {
-	switch {
-	case viewer.Role == gonghai.RoleAdmin, p.IsAdmin(viewer.ID):
-		return true
-	case r.OwnerID != "":
-		return r.OwnerID == viewer.ID || viewer.Manages(r.ownerDeptPath)
-	default:
-		return seesPool(ctx, c, viewer, p)
-	}
-}
-
-// visibleCustomer reads customer id and its pool, read by pool (getPoolRules,
-// or lockPoolRules in a transaction that schedules deadlines), for viewer:
-// those who may not see it get not_found, so its existence does not leak.
-func visibleCustomer(ctx context.Context, c conn, viewer gonghai.User, id string,
-	pool func(context.Context, conn, string) (gonghai.Pool, error)) (customerRow, gonghai.Pool, error) {
-	r, err := getCustomer(ctx, c, id)
-	if err != nil {
-		return r, gonghai.Pool{}, err
-	}
-	p, err := pool(ctx, c, r.PoolID)
-	if err != nil {
-		return r, p, err
-	}
-	if !seesCustomer(ctx, c, viewer, r, p) {
-		return r, p, gonghai.Errorf(gonghai.ENotFound, "no such customer")
-	}
-	return r, p, nil
-}
-
 // Customer returns customer id as viewer may see it.
 func (db *DB) Customer(ctx context.Context, viewer gonghai.User, id string) (gonghai.Customer, error) {
 	r, _, err := visibleCustomer(ctx, db.reader(), viewer, id, getPoolRules)
@@ -181,8 +148,8 @@ func (db *DB) CreateCustomer(ctx context.Context, actor gonghai.User, in gonghai
 // ImportCustomers creates many customers in one transaction: all of them or,
 // on any error, none. Admins only; holding limits do not apply.
 func (db *DB) ImportCustomers(ctx context.Context, actor gonghai.User, in []gonghai.NewCustomer) (int, error) {
-	if actor.Role != gonghai.RoleAdmin {
-		return 0, gonghai.Errorf(gonghai.EForbidden, "only an admin imports customers")
+	if err := gonghai.AdminOnly(actor, "imports customers"); err != nil {
+		return 0, err
 	}
 	in = slices.Clone(in)
 	for i := range in {
@@ -331,25 +298,6 @@ func revealedRecently(ctx context.Context, c conn, actor gonghai.User, id string
 	err := c.queryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'reveal' AND target_id = ? AND actor_id = ? AND at > ?`,
 		id, actor.ID, micros(now.Add(-gonghai.RevealEditWindow))).Scan(&n)
 	return n > 0, err
-}
-
-// forWork reads customer id and its pool for actor to work on: to change
-// its fields or log what happened with it. Its owner, admins and the
-// owner's managers may; while it is in a pool, admins and pool admins. A
-// pool admin sees the pool's owned customers but does not work them.
-func forWork(ctx context.Context, c conn, actor gonghai.User, id string) (customerRow, gonghai.Pool, error) {
-	r, p, err := visibleCustomer(ctx, c, actor, id, lockPoolRules)
-	if err != nil {
-		return r, p, err
-	}
-	switch {
-	case actor.Role == gonghai.RoleAdmin:
-	case r.OwnerID == "" && !p.IsAdmin(actor.ID):
-		return r, p, gonghai.Errorf(gonghai.EForbidden, "claim the customer before you work on it")
-	case r.OwnerID != "" && r.OwnerID != actor.ID && !actor.Manages(r.ownerDeptPath):
-		return r, p, gonghai.Errorf(gonghai.EForbidden, "the customer is another rep's to work on")
-	}
-	return r, p, nil
 }
 
 // touch changes customer r with set (an SQL SET list and its args) while r

@@ -1,6 +1,16 @@
 // Package store keeps gonghai's data in SQLite or PostgreSQL. It is the only
 // package that speaks SQL; both databases share one code path, written in
 // the portable subset (placeholders rebound, RETURNING, ON CONFLICT).
+//
+// The store stores; it does not decide. Each method reads the facts a
+// decision of package gonghai takes (access.go), asks it, and makes the
+// conditional write, in one transaction. One file per family of tables:
+// claim.go, release.go, assign.go and move.go change owners; customer.go
+// and listing.go hold customers; pool.go, user.go, department.go,
+// settings.go, session.go and token.go the organisation; activity.go the
+// follow-ups, opportunities and orders; recycle.go the deadlines, the
+// sweep and notifications; privacy.go, personal.go and keys.go the
+// personal data; audit.go the audit log.
 package store
 
 import (

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/gonghai/gonghai"
 )
@@ -13,17 +12,15 @@ import (
 // CreateDepartment adds a department under parentID ("" for a root);
 // admins only.
 func (db *DB) CreateDepartment(ctx context.Context, actor gonghai.User, name, parentID string) (gonghai.Department, error) {
-	d := gonghai.Department{ID: newID(), Name: strings.TrimSpace(name), ParentID: parentID, Created: db.now()}
-	if actor.Role != gonghai.RoleAdmin {
-		return d, gonghai.Errorf(gonghai.EForbidden, "only an admin creates departments")
+	d := gonghai.Department{ID: newID(), ParentID: parentID, Created: db.now()}
+	if err := gonghai.AdminOnly(actor, "creates departments"); err != nil {
+		return d, err
 	}
-	if d.Name == "" || len([]rune(d.Name)) > 100 {
-		return d, gonghai.Invalid("name", "1 to 100 characters")
+	var err error
+	if d.Name, err = gonghai.CleanDepartmentName(name); err != nil {
+		return d, err
 	}
-	if p := gonghai.TextProblem(d.Name, false); p != "" {
-		return d, gonghai.Invalid("name", p)
-	}
-	err := db.inTx(ctx, func(c conn) error {
+	err = db.inTx(ctx, func(c conn) error {
 		parentPath := "/"
 		if parentID != "" {
 			p, err := getDepartment(ctx, c, parentID)

@@ -65,3 +65,17 @@ func isUnique(err error) bool { return errors.Is(err, errUnique) }
 
 // errorsIs is errors.Is after mapping driver errors.
 func errorsIs(err, target error) bool { return errors.Is(mapErr(err), target) }
+
+// withField adds a field's problem to err, an invalid-input error naming
+// fields, or makes one with message when err is nil: what the store finds
+// in the database joins what the root package found in the input.
+func withField(err error, message, field, problem string) error {
+	var e *gonghai.Error
+	if err == nil {
+		return &gonghai.Error{Code: gonghai.EInvalid, Message: message, Fields: map[string]string{field: problem}}
+	}
+	if errors.As(err, &e) && e.Code == gonghai.EInvalid && e.Fields != nil {
+		e.Fields[field] = problem
+	}
+	return err
+}

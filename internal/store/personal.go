@@ -127,7 +127,11 @@ func duplicateOf(ctx context.Context, c conn, viewer gonghai.User, f gonghai.Cus
 		return err
 	}
 	m.Owned, m.Display = r.OwnerID != "", r.Company
-	if seesCustomer(ctx, c, viewer, r, p) {
+	cf, err := facts(ctx, c, viewer, r, p)
+	if err != nil {
+		return err
+	}
+	if gonghai.SeesCustomer(viewer, cf) {
 		m.Display, m.PoolID, m.OwnerID = displayName(r.Customer), r.PoolID, r.OwnerID
 		if r.OwnerID != "" {
 			owner, err := getUser(ctx, c, r.OwnerID)
@@ -136,7 +140,7 @@ func duplicateOf(ctx context.Context, c conn, viewer gonghai.User, f gonghai.Cus
 			}
 			m.OwnerName = owner.Name
 		}
-	} else if r.OwnerID == "" && seesPool(ctx, c, viewer, p) {
+	} else if r.OwnerID == "" && gonghai.SeesPool(viewer, p, cf.Membership) {
 		m.PoolID = r.PoolID
 	}
 	msg := fmt.Sprintf("this %s belongs to customer %s", m.Field, id)

@@ -11,22 +11,10 @@ import (
 	"github.com/gonghai/gonghai"
 )
 
+// validatePool adds to the pool's own problems (gonghai.Pool.Validate)
+// the ids it names that do not exist.
 func validatePool(ctx context.Context, c conn, p gonghai.Pool) error {
-	bad := map[string]string{}
-	if p.Name == "" || len([]rune(p.Name)) > 100 {
-		bad["name"] = "1 to 100 characters"
-	} else if problem := gonghai.TextProblem(p.Name, false); problem != "" {
-		bad["name"] = problem
-	}
-	if !gonghai.ValidMask(p.ContactMask) {
-		bad["contact_mask"] = "masked or hidden"
-	}
-	for field, n := range map[string]int{"daily_claim_limit": p.DailyClaimLimit, "reclaim_cooldown_days": p.ReclaimCooldownDays,
-		"release_wait_hours": p.ReleaseWaitHours, "holding_limit": p.HoldingLimit} {
-		if n < 0 || n > 1_000_000 {
-			bad[field] = "0 to 1000000"
-		}
-	}
+	err := p.Validate()
 	refs := []struct {
 		field, table string
 		ids          []string
@@ -44,24 +32,16 @@ func validatePool(ctx context.Context, c conn, p gonghai.Pool) error {
 	for _, r := range refs {
 		for _, id := range r.ids {
 			var one int
-			err := c.queryRow(ctx, `SELECT 1 FROM `+r.table+` WHERE id = ?`, id).Scan(&one)
-			if err == sql.ErrNoRows {
-				bad[r.field] = "no such id: " + id
+			qerr := c.queryRow(ctx, `SELECT 1 FROM `+r.table+` WHERE id = ?`, id).Scan(&one)
+			if qerr == sql.ErrNoRows {
+				err = withField(err, "invalid pool", r.field, "no such id: "+id)
 				break
-			} else if err != nil {
-				return err
+			} else if qerr != nil {
+				return qerr
 			}
 		}
 	}
-	if err := p.Recycle.Validate(); err != nil {
-		for f, msg := range err.(*gonghai.Error).Fields {
-			bad[f] = msg
-		}
-	}
-	if len(bad) > 0 {
-		return &gonghai.Error{Code: gonghai.EInvalid, Message: "invalid pool", Fields: bad}
-	}
-	return nil
+	return err
 }
 
 // CreatePool adds a pool; admins only.
@@ -69,8 +49,8 @@ func (db *DB) CreatePool(ctx context.Context, actor gonghai.User, in gonghai.Poo
 	now := db.now()
 	p := gonghai.Pool{ID: newID(), ContactMask: gonghai.MaskPartial, Created: now, Updated: now}
 	in.Apply(&p)
-	if actor.Role != gonghai.RoleAdmin {
-		return p, gonghai.Errorf(gonghai.EForbidden, "only an admin creates pools")
+	if err := gonghai.AdminOnly(actor, "creates pools"); err != nil {
+		return p, err
 	}
 	err := db.inTx(ctx, func(c conn) error {
 		if err := validatePool(ctx, c, p); err != nil {
@@ -165,11 +145,12 @@ func (db *DB) UpdatePool(ctx context.Context, actor gonghai.User, id string, in 
 		if p, err = getPool(ctx, c, id); err != nil {
 			return err
 		}
-		if !seesPool(ctx, c, actor, p) {
-			return gonghai.Errorf(gonghai.ENotFound, "no such pool")
+		m, err := membershipOf(ctx, c, p.ID, actor)
+		if err != nil {
+			return err
 		}
-		if actor.Role != gonghai.RoleAdmin && !(p.IsAdmin(actor.ID) && in.OnlyRules()) {
-			return gonghai.Errorf(gonghai.EForbidden, "only an admin changes this; pool admins change claim rules")
+		if err := gonghai.CanChangePool(actor, p, m, in); err != nil {
+			return err
 		}
 		old := p.Recycle
 		p.Updated = db.now()
@@ -246,14 +227,23 @@ func getPoolRules(ctx context.Context, c conn, id string) (gonghai.Pool, error) 
 // SHARE) are multixacts written into the pool's and the organisation's
 // rows, which a claim storm queued on. SQLite's writer is alone already.
 func lockPoolRules(ctx context.Context, c conn, id string) (gonghai.Pool, error) {
-	if c.dialect == Postgres {
-		_, err := c.exec(ctx, `SELECT pg_advisory_xact_lock_shared(?), pg_advisory_xact_lock_shared(?)`,
-			rulesKey(id), rulesKey(""))
-		if err != nil {
-			return gonghai.Pool{}, fmt.Errorf("rules lock: %w", err)
-		}
+	if err := shareRules(ctx, c, id); err != nil {
+		return gonghai.Pool{}, err
 	}
 	return getPoolRules(ctx, c, id)
+}
+
+// shareRules takes the shared locks of lockPoolRules without reading the
+// pool, for a transaction that reads it later.
+func shareRules(ctx context.Context, c conn, id string) error {
+	if c.dialect != Postgres {
+		return nil
+	}
+	_, err := c.exec(ctx, `SELECT pg_advisory_xact_lock_shared(?), pg_advisory_xact_lock_shared(?)`, rulesKey(id), rulesKey(""))
+	if err != nil {
+		return fmt.Errorf("rules lock: %w", err)
+	}
+	return nil
 }
 
 // lockRules takes the lock that lockPoolRules shares, alone, on PostgreSQL:
@@ -298,59 +288,6 @@ func queryStrings(ctx context.Context, c conn, query string, args ...any) ([]str
 		var v string
 		return v, s.Scan(&v)
 	})
-}
-
-// isMember reports whether u belongs to pool p: named as a member, or in a
-// member department or one of its sub-departments.
-func isMember(ctx context.Context, c conn, poolID string, u gonghai.User) (bool, error) {
-	var one int
-	err := c.queryRow(ctx, `SELECT 1 FROM pool_member_users WHERE pool_id = ? AND user_id = ?
-		UNION ALL
-		SELECT 1 FROM pool_member_departments m JOIN departments d ON d.id = m.department_id
-		WHERE m.pool_id = ? AND ? LIKE d.path || '%'
-		LIMIT 1`, poolID, u.ID, poolID, u.DeptPath).Scan(&one)
-	if err == sql.ErrNoRows {
-		return false, nil
-	}
-	return err == nil, err
-}
-
-// seesPool reports whether u may see pool p at all: admins see every pool,
-// pool admins theirs, members the open pools they belong to. A hidden pool
-// is assign-only, so its members do not see it.
-func seesPool(ctx context.Context, c conn, u gonghai.User, p gonghai.Pool) bool {
-	if u.Role == gonghai.RoleAdmin || p.IsAdmin(u.ID) {
-		return true
-	}
-	if p.Hidden {
-		return false
-	}
-	ok, err := isMember(ctx, c, p.ID, u)
-	if err == nil && !ok && u.Role == gonghai.RoleManager {
-		ok, err = servesSubtree(ctx, c, p.ID, u)
-	}
-	return err == nil && ok
-}
-
-// servesSubtree reports whether pool p serves part of manager u's
-// department subtree: a member department, or a member user, within it.
-// Managers see those pools, to follow their teams' work and assign from
-// them.
-func servesSubtree(ctx context.Context, c conn, poolID string, u gonghai.User) (bool, error) {
-	if u.DeptPath == "" {
-		return false, nil
-	}
-	var one int
-	err := c.queryRow(ctx, `SELECT 1 FROM pool_member_departments m JOIN departments d ON d.id = m.department_id
-		WHERE m.pool_id = ? AND d.path LIKE ? ESCAPE '\'
-		UNION ALL
-		SELECT 1 FROM pool_member_users m JOIN users mu ON mu.id = m.user_id JOIN departments d ON d.id = mu.department_id
-		WHERE m.pool_id = ? AND d.path LIKE ? ESCAPE '\'
-		LIMIT 1`, poolID, escapeLike(u.DeptPath)+"%", poolID, escapeLike(u.DeptPath)+"%").Scan(&one)
-	if err == sql.ErrNoRows {
-		return false, nil
-	}
-	return err == nil, err
 }
 
 // Pool returns pool id if viewer may see it.

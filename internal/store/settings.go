@@ -16,17 +16,31 @@ func (db *DB) Settings(ctx context.Context) (gonghai.Settings, error) {
 
 func getSettings(ctx context.Context, c conn) (gonghai.Settings, error) {
 	var s gonghai.Settings
-	var limits, stages string
-	err := c.queryRow(ctx, `SELECT time_zone, exclude_won_from_holding, level_holding_limits, stages, webhook_url, webhook_format,
-		reveal_daily_quota FROM organisation WHERE id = 1`).
-		Scan(&s.TimeZone, &s.ExcludeWonFromHolding, &limits, &stages, &s.WebhookURL, &s.WebhookFormat, &s.RevealDailyQuota)
+	var row settingsScan
+	err := c.queryRow(ctx, `SELECT `+settingsColumns+` FROM organisation WHERE id = 1`).Scan(row.dest(&s)...)
+	if err == nil {
+		err = row.finish(&s)
+	}
 	if err != nil {
 		return s, fmt.Errorf("settings: %w", err)
 	}
-	if err := errors.Join(json.Unmarshal([]byte(limits), &s.LevelHoldingLimits), json.Unmarshal([]byte(stages), &s.Stages)); err != nil {
-		return s, fmt.Errorf("settings: %w", err)
-	}
 	return s, nil
+}
+
+// settingsColumns are the organisation's columns that settingsScan reads.
+const settingsColumns = `time_zone, exclude_won_from_holding, level_holding_limits, stages, webhook_url, webhook_format,
+	reveal_daily_quota`
+
+// settingsScan reads settingsColumns into settings: dest gives the scan
+// destinations, finish decodes what is stored as JSON.
+type settingsScan struct{ limits, stages string }
+
+func (r *settingsScan) dest(s *gonghai.Settings) []any {
+	return []any{&s.TimeZone, &s.ExcludeWonFromHolding, &r.limits, &r.stages, &s.WebhookURL, &s.WebhookFormat, &s.RevealDailyQuota}
+}
+
+func (r *settingsScan) finish(s *gonghai.Settings) error {
+	return errors.Join(json.Unmarshal([]byte(r.limits), &s.LevelHoldingLimits), json.Unmarshal([]byte(r.stages), &s.Stages))
 }
 
 // UpdateSettings changes the organisation's settings that patch sets,
@@ -34,8 +48,8 @@ func getSettings(ctx context.Context, c conn) (gonghai.Settings, error) {
 // moves every countdown in the same transaction.
 func (db *DB) UpdateSettings(ctx context.Context, actor gonghai.User, patch gonghai.SettingsPatch) (gonghai.Settings, error) {
 	var s gonghai.Settings
-	if actor.Role != gonghai.RoleAdmin {
-		return s, gonghai.Errorf(gonghai.EForbidden, "only an admin changes organisation settings")
+	if err := gonghai.AdminOnly(actor, "changes organisation settings"); err != nil {
+		return s, err
 	}
 	err := db.inTx(ctx, func(c conn) error {
 		if err := lockRules(ctx, c, ""); err != nil {

@@ -5,25 +5,24 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/gonghai/gonghai"
 )
 
-var loginPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
-
 // CreateUser adds a user. actor is nil for the command line, which runs
 // with the operator's authority; through the API only admins create users.
 func (db *DB) CreateUser(ctx context.Context, actor *gonghai.User, in gonghai.NewUser) (gonghai.User, error) {
 	u := gonghai.User{ID: newID(), Login: strings.TrimSpace(in.Login), Name: strings.TrimSpace(in.Name), Role: in.Role,
 		DepartmentID: in.DepartmentID, Level: strings.TrimSpace(in.Level), HoldingLimit: in.HoldingLimit, Active: true, Created: db.now()}
-	if actor != nil && actor.Role != gonghai.RoleAdmin {
-		return u, gonghai.Errorf(gonghai.EForbidden, "only an admin creates users")
+	if actor != nil {
+		if err := gonghai.AdminOnly(*actor, "creates users"); err != nil {
+			return u, err
+		}
 	}
-	if bad := userProblems(u); len(bad) > 0 {
-		return u, &gonghai.Error{Code: gonghai.EInvalid, Message: "invalid user", Fields: bad}
+	if err := u.Validate(); err != nil {
+		return u, err
 	}
 	err := db.inTx(ctx, func(c conn) error {
 		if u.DepartmentID != "" {
@@ -84,14 +83,10 @@ func (db *DB) User(ctx context.Context, viewer gonghai.User, id string) (gonghai
 	if err != nil {
 		return u, err
 	}
-	if !seesUser(viewer, u) {
+	if !gonghai.SeesUser(viewer, u) {
 		return gonghai.User{}, gonghai.Errorf(gonghai.ENotFound, "no such user")
 	}
 	return u, nil
-}
-
-func seesUser(viewer, u gonghai.User) bool {
-	return viewer.Role == gonghai.RoleAdmin || viewer.ID == u.ID || viewer.Manages(u.DeptPath)
 }
 
 // UserByLogin returns the user with login.
@@ -168,15 +163,12 @@ func likePrefix(s string) string { return s + "%" }
 // undo a mistake.
 func (db *DB) UpdateUser(ctx context.Context, actor gonghai.User, id string, p gonghai.UserPatch) (gonghai.User, error) {
 	var u gonghai.User
-	if actor.Role != gonghai.RoleAdmin {
+	if err := gonghai.CanChangeUser(actor, id, p); err != nil {
 		// Who may not see the user learns nothing of them.
-		if _, err := db.User(ctx, actor, id); err != nil {
-			return u, err
+		if _, serr := db.User(ctx, actor, id); serr != nil {
+			return u, serr
 		}
-		return u, gonghai.Errorf(gonghai.EForbidden, "only an admin changes users")
-	}
-	if id == actor.ID && ((p.Role != nil && *p.Role != gonghai.RoleAdmin) || (p.Active != nil && !*p.Active)) {
-		return u, gonghai.Errorf(gonghai.EForbidden, "you cannot demote or deactivate yourself")
+		return u, err
 	}
 	err := db.inTx(ctx, func(c conn) error {
 		var err error
@@ -184,38 +176,15 @@ func (db *DB) UpdateUser(ctx context.Context, actor gonghai.User, id string, p g
 			return err
 		}
 		before := u
-		if p.Name != nil {
-			u.Name = strings.TrimSpace(*p.Name)
-		}
-		if p.Role != nil {
-			u.Role = *p.Role
-		}
-		if p.HoldingLimit != nil {
-			u.HoldingLimit = p.HoldingLimit
-		}
-		if p.ClearHoldingLimit {
-			u.HoldingLimit = nil
-		}
-		bad := userProblems(u)
-		if p.DepartmentID != nil {
-			u.DepartmentID = *p.DepartmentID
-			if u.DepartmentID != "" {
-				if _, err := getDepartment(ctx, c, u.DepartmentID); err != nil {
-					bad["department_id"] = "no such department"
-				}
+		p.Apply(&u)
+		err = u.Validate()
+		if p.DepartmentID != nil && u.DepartmentID != "" {
+			if _, derr := getDepartment(ctx, c, u.DepartmentID); derr != nil {
+				err = withField(err, "invalid user", "department_id", "no such department")
 			}
 		}
-		if p.Level != nil {
-			u.Level = strings.TrimSpace(*p.Level)
-			if problem := gonghai.TextProblem(u.Level, false); problem != "" {
-				bad["level"] = problem
-			}
-		}
-		if p.Active != nil {
-			u.Active = *p.Active
-		}
-		if len(bad) > 0 {
-			return &gonghai.Error{Code: gonghai.EInvalid, Message: "invalid user", Fields: bad}
+		if err != nil {
+			return err
 		}
 		_, err = c.exec(ctx, `UPDATE users SET name = ?, role = ?, department_id = ?, level = ?, holding_limit = ?, active = ? WHERE id = ?`,
 			u.Name, string(u.Role), nullString(u.DepartmentID), u.Level, u.HoldingLimit, u.Active, id)
@@ -246,30 +215,6 @@ func (db *DB) UpdateUser(ctx context.Context, actor gonghai.User, id string, p g
 		return u, fmt.Errorf("update user %s: %w", id, err)
 	}
 	return u, nil
-}
-
-// userProblems names the fields of u that are not acceptable, for create
-// and update alike.
-func userProblems(u gonghai.User) map[string]string {
-	bad := map[string]string{}
-	if !loginPattern.MatchString(u.Login) {
-		bad["login"] = "1 to 64 letters, digits or . _ @ -, starting with a letter or digit"
-	}
-	if u.Name == "" || len([]rune(u.Name)) > 100 {
-		bad["name"] = "1 to 100 characters"
-	} else if p := gonghai.TextProblem(u.Name, false); p != "" {
-		bad["name"] = p
-	}
-	if p := gonghai.TextProblem(u.Level, false); p != "" {
-		bad["level"] = p
-	}
-	if !u.Role.Valid() {
-		bad["role"] = "one of admin, manager, rep"
-	}
-	if u.HoldingLimit != nil && *u.HoldingLimit < 0 {
-		bad["holding_limit"] = "0 or more"
-	}
-	return bad
 }
 
 // userChanges is the audit detail of a user's change from before (nil for
