@@ -64,11 +64,28 @@ type server struct {
 // Main is what makes shutdown prompt; should the test binary die without
 // reaching it (panic, timeout, kill), a watchdog process still stops the
 // server and removes its files once the binary has gone.
+//
+// Temporary files (t.TempDir, and so the SQLite test databases and the
+// throwaway server's data) go to a memory file system when there is one
+// with room: SQLite syncs every commit to disk, which on a slow disk is most
+// of the suite's time, and no test here is about surviving power loss.
 func Main(m *testing.M) {
+	removeDir := func() {}
+	if dir := memoryDir(); dir != "" {
+		// The watchdog removes it however the binary ends: memory left
+		// behind would stay taken until the machine restarts.
+		if stop, err := startWatchdog(dir, []string{"true"}); err == nil {
+			removeDir = stop
+			os.Setenv("TMPDIR", dir)
+		} else {
+			os.RemoveAll(dir)
+		}
+	}
 	code := m.Run()
 	if shared != nil && shared.stop != nil {
 		shared.stop()
 	}
+	removeDir()
 	os.Exit(code)
 }
 
