@@ -34,7 +34,7 @@ func (db *DB) Claim(ctx context.Context, actor gonghai.User, id, poolID string) 
 		return out, fmt.Errorf("claim customer %s: %w", id, notFound(err, "customer"))
 	}
 	var r customerRow
-	err = db.inTx(ctx, func(c conn) error {
+	err = db.inGroupTx(ctx, func(ctx context.Context, c conn) error {
 		r, err = db.claim(ctx, c, actor, id, poolID, inPool)
 		return err
 	})

@@ -56,6 +56,8 @@ type DB struct {
 	zone    zoneCache
 	// claimLoss caches, per claimer and pool, how a lost claim is answered.
 	claimLoss sync.Map
+	// group lets concurrent claims share a commit, on SQLite (group.go).
+	group *committer
 }
 
 // Keys seal personal fields (DESIGN.md invariant 7) and compute the blind
@@ -196,6 +198,7 @@ func openSQLite(path string, clock gonghai.Clock) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	db.startCommitter()
 	return db, nil
 }
 
@@ -221,6 +224,7 @@ func openPostgres(ctx context.Context, dsn string, clock gonghai.Clock) (*DB, er
 
 // Close releases the connections.
 func (db *DB) Close() error {
+	db.stopCommitter()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
