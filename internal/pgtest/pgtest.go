@@ -12,6 +12,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/url"
@@ -19,6 +20,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -69,7 +71,17 @@ type server struct {
 // throwaway server's data) go to a memory file system when there is one
 // with room: SQLite syncs every commit to disk, which on a slow disk is most
 // of the suite's time, and no test here is about surviving power loss.
+//
+// Most of a test's time here is spent waiting for a database, not
+// computing: unless -test.parallel is given, as many as parallelTests
+// parallel tests run at once, not one per processor.
 func Main(m *testing.M) {
+	flag.Parse()
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		flag.Set("test.parallel", strconv.Itoa(max(parallelTests, runtime.GOMAXPROCS(0))))
+	}
 	removeDir := func() {}
 	if dir := memoryDir(); dir != "" {
 		// The watchdog removes it however the binary ends: memory left
@@ -88,6 +100,9 @@ func Main(m *testing.M) {
 	removeDir()
 	os.Exit(code)
 }
+
+// parallelTests is how many parallel tests run at once by default.
+const parallelTests = 8
 
 // NewDatabase returns a DSN ("postgres://...") for a fresh, empty database
 // created for this test on the shared server, which is started on first use.
@@ -457,12 +472,18 @@ func tail(b []byte) string {
 // the DSN of a fresh database of each kind: the SQLite file in a temporary
 // directory, the PostgreSQL database from NewDatabase. Code that must behave
 // the same on both is tested through it.
+//
+// Each test owns its databases, so the test and both its subtests run in
+// parallel with the package's other parallel tests.
 func EachDatabase(t *testing.T, test func(t *testing.T, dsn string)) {
 	t.Helper()
+	t.Parallel()
 	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
 		test(t, "sqlite:"+filepath.Join(t.TempDir(), "gonghai.db"))
 	})
 	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
 		test(t, NewDatabase(t))
 	})
 }
