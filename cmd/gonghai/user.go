@@ -55,7 +55,7 @@ func (e *environment) userCreate(ctx context.Context, args []string) error {
 	}
 	in.Role, in.HoldingLimit = gonghai.Role(role), limit.v
 	if pw != "" {
-		h, err := password.Hash(pw)
+		h, err := password.Hash(ctx, pw)
 		if err != nil {
 			return err
 		}
@@ -102,7 +102,7 @@ func (e *environment) userPasswd(ctx context.Context, args []string) error {
 	if pw == "" {
 		return errors.New("user passwd: give --password or the password on standard input")
 	}
-	h, err := password.Hash(pw)
+	h, err := password.Hash(ctx, pw)
 	if err != nil {
 		return err
 	}
