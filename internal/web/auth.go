@@ -225,6 +225,7 @@ func (s *Server) login(ctx context.Context, in *loginInput) (*loginOutput, error
 	if err != nil {
 		return nil, err
 	}
+	logged(ctx).userID = u.ID
 	s.rehash(ctx, v, u.ID)
 	if r.session != "" {
 		if err := s.store.DeleteSession(ctx, r.session); err != nil {
