@@ -5,7 +5,18 @@ import (
 	"testing"
 
 	conf "github.com/gonghai/gonghai/internal/config"
+	"github.com/gonghai/gonghai/internal/web"
 )
+
+// TestSessionDefaults: the web server's own session timeouts, which a
+// server built without options keeps, are the configuration's defaults.
+func TestSessionDefaults(t *testing.T) {
+	d := conf.Default()
+	if d.SessionIdle != web.DefaultIdleTimeout || d.SessionLifetime != web.DefaultLifetime {
+		t.Errorf("configuration defaults %s and %s, web's %s and %s", d.SessionIdle, d.SessionLifetime,
+			web.DefaultIdleTimeout, web.DefaultLifetime)
+	}
+}
 
 // TestConfigCommand: gonghai config checks serve's settings and prints
 // them with their sources, secrets hidden; --markdown prints the README's
