@@ -8,9 +8,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
+	"text/tabwriter"
 
 	"github.com/gonghai/gonghai"
+	conf "github.com/gonghai/gonghai/internal/config"
 	"github.com/gonghai/gonghai/internal/crypt"
 	"github.com/gonghai/gonghai/internal/store"
 )
@@ -24,26 +25,53 @@ type environment struct {
 	stderr io.Writer
 }
 
-// config is what the commands share; flags override GONGHAI_* variables.
-type config struct {
-	DB   string
-	Addr string
-}
-
-func (e *environment) flags(name string, cfg *config) *flag.FlagSet {
+// flagSet returns the flag set of command name, reporting to stderr.
+func (e *environment) flagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("gonghai "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	cfg.DB = or(e.getenv("GONGHAI_DB"), "sqlite:gonghai.db")
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database: sqlite:PATH or postgres://… (env GONGHAI_DB)")
 	return fs
 }
 
-// Validate refuses a configuration the server cannot run with.
-func (c config) Validate() error {
-	if !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
-		return fmt.Errorf("--db %q: want sqlite:PATH or postgres://…", c.DB)
+// parse declares on fs the settings every command that opens the
+// database takes, parses args and returns the configuration
+// (internal/config: flags override GONGHAI_* variables).
+func (e *environment) parse(fs *flag.FlagSet, args []string) (*conf.Config, error) {
+	return conf.Parse(fs, args, e.getenv, conf.Every)
+}
+
+// configCommand checks the settings serve would run with, as serve
+// checks them, and prints each with where it came from, secrets hidden;
+// with --markdown it prints the table of every setting the README shows.
+func (e *environment) configCommand(args []string) error {
+	fs := e.flagSet("config")
+	markdown := fs.Bool("markdown", false, "print every setting as a Markdown table, as the README lists them")
+	cfg, err := conf.Parse(fs, args, e.getenv, conf.Serve)
+	if *markdown {
+		fmt.Fprint(e.stdout, conf.Markdown())
+		return nil
 	}
-	return nil
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("config: unexpected argument %q", fs.Arg(0))
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 8, 2, ' ', 0)
+	for _, s := range cfg.Settings() {
+		fmt.Fprintf(w, "%s\t%s\t%s\n", s.Option.Name(), or(s.Value, "-"), s.Source)
+	}
+	return w.Flush()
+}
+
+// config is the database setting alone, as the benchmarks take it until
+// they move to internal/bench; it is checked as internal/config checks it.
+type config struct{ DB string }
+
+// Validate refuses a database the binary cannot open, without echoing it.
+func (c config) Validate() error {
+	cfg := conf.Default()
+	cfg.DB = c.DB
+	return cfg.Validate()
 }
 
 func or(v, fallback string) string {
@@ -60,16 +88,13 @@ func (e *environment) logger() *slog.Logger {
 // open connects to the configured database. Commands other than migrate
 // and serve refuse a schema older than this binary. Every command refuses
 // keys that do not open the personal fields the database holds.
-func (e *environment) open(ctx context.Context, cfg config, migrate bool) (*store.DB, error) {
+func (e *environment) open(ctx context.Context, cfg *conf.Config, migrate bool) (*store.DB, error) {
 	db, _, err := e.openKeys(ctx, cfg, migrate)
 	return db, err
 }
 
 // openKeys is open, returning the keys too.
-func (e *environment) openKeys(ctx context.Context, cfg config, migrate bool) (*store.DB, fieldKeys, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fieldKeys{}, err
-	}
+func (e *environment) openKeys(ctx context.Context, cfg *conf.Config, migrate bool) (*store.DB, fieldKeys, error) {
 	keys, err := e.keys(cfg)
 	if err != nil {
 		return nil, keys, err
@@ -90,7 +115,7 @@ func (e *environment) openKeys(ctx context.Context, cfg config, migrate bool) (*
 	return db, keys, nil
 }
 
-func openWith(ctx context.Context, cfg config, migrate bool, keys fieldKeys) (*store.DB, error) {
+func openWith(ctx context.Context, cfg *conf.Config, migrate bool, keys fieldKeys) (*store.DB, error) {
 	db, err := store.Open(ctx, cfg.DB, gonghai.SystemClock{}, keys)
 	if err != nil {
 		return nil, err
@@ -119,8 +144,8 @@ func openWith(ctx context.Context, cfg config, migrate bool, keys fieldKeys) (*s
 }
 
 func (e *environment) migrate(ctx context.Context, args []string) error {
-	var cfg config
-	if err := e.flags("migrate", &cfg).Parse(args); err != nil {
+	cfg, err := e.parse(e.flagSet("migrate"), args)
+	if err != nil {
 		return err
 	}
 	db, err := e.open(ctx, cfg, true)

@@ -125,7 +125,7 @@ func loadDemo(ctx context.Context, db *store.DB) (gonghai.User, error) {
 	}
 	// The printed users also sign in with a password, to try the session
 	// cookie; a demo password is no secret, and says so.
-	hash, err := password.Hash(demoPassword)
+	hash, err := password.Hash(ctx, demoPassword)
 	if err != nil {
 		return admin, err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gonghai/gonghai"
+	conf "github.com/gonghai/gonghai/internal/config"
 )
 
 // runOut runs one command and returns what it printed on each stream and
@@ -46,7 +48,7 @@ func TestDatabaseFilesPrivate(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	env := map[string]string{"GONGHAI_DB": "sqlite:" + filepath.Join(dir, "gonghai.db")}
 	cli(t, env, "migrate")
-	db, err := openWith(context.Background(), config{DB: env["GONGHAI_DB"]}, false, mustKeys(t, env))
+	db, err := openWith(context.Background(), envConfig(t, env), false, mustKeys(t, env))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,10 +86,20 @@ func TestDatabaseFilesPrivate(t *testing.T) {
 	}
 }
 
+// envConfig is the configuration a command reads from env.
+func envConfig(t *testing.T, env map[string]string) *conf.Config {
+	t.Helper()
+	e := &environment{getenv: func(k string) string { return env[k] }, stderr: io.Discard}
+	cfg, err := e.parse(e.flagSet("test"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
 func mustKeys(t *testing.T, env map[string]string) fieldKeys {
 	t.Helper()
-	e := &environment{getenv: func(k string) string { return env[k] }}
-	keys, err := e.keys(config{DB: env["GONGHAI_DB"]})
+	keys, err := (&environment{}).keys(envConfig(t, env))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +134,7 @@ func TestTokenCommands(t *testing.T) {
 	if got := cli(t, env, "token", "revoke", "--login", "li.na", "--all"); got != "revoked 2 tokens" {
 		t.Fatalf("revoke all: %q", got)
 	}
-	db, err := openWith(context.Background(), config{DB: env["GONGHAI_DB"]}, false, mustKeys(t, env))
+	db, err := openWith(context.Background(), envConfig(t, env), false, mustKeys(t, env))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	conf "github.com/gonghai/gonghai/internal/config"
 	"github.com/gonghai/gonghai/internal/crypt"
 	"github.com/gonghai/gonghai/internal/store"
 	"github.com/gonghai/gonghai/internal/vault"
@@ -32,30 +33,18 @@ func (k fieldKeys) source() string {
 	return "the key file " + k.file
 }
 
-// keyFile is where the field keys are kept when GONGHAI_KEYS is not set:
-// GONGHAI_KEY_FILE, or next to a SQLite database.
-func (e *environment) keyFile(cfg config) string {
-	if f := e.getenv("GONGHAI_KEY_FILE"); f != "" {
-		return f
-	}
-	if path, ok := strings.CutPrefix(cfg.DB, "sqlite:"); ok {
-		return path + ".keys"
-	}
-	return ""
-}
-
 // keys returns the field keys: GONGHAI_KEYS, else the key file, which is
 // created with fresh keys when it does not exist yet. open removes a file
 // made here again when the database turns out to hold sealed data.
-func (e *environment) keys(cfg config) (fieldKeys, error) {
-	if list := e.getenv("GONGHAI_KEYS"); list != "" {
-		v, err := vault.New(list)
+func (e *environment) keys(cfg *conf.Config) (fieldKeys, error) {
+	if cfg.Keys != "" {
+		v, err := vault.New(cfg.Keys)
 		if err != nil {
 			return fieldKeys{}, fmt.Errorf("GONGHAI_KEYS: %w", err)
 		}
 		return fieldKeys{Vault: v}, nil
 	}
-	k := fieldKeys{file: e.keyFile(cfg)}
+	k := fieldKeys{file: cfg.KeyFilePath()}
 	if k.file == "" {
 		return k, errors.New("keys: set GONGHAI_KEYS or GONGHAI_KEY_FILE (see docs/security.md)")
 	}
@@ -91,9 +80,9 @@ type keyJob struct {
 
 // startKeyJob locks, opens and counts; check, if set, may refuse the keys
 // before they are counted.
-func (e *environment) startKeyJob(ctx context.Context, cfg config, check func(fieldKeys) error) (*keyJob, error) {
+func (e *environment) startKeyJob(ctx context.Context, cfg *conf.Config, check func(fieldKeys) error) (*keyJob, error) {
 	j := &keyJob{unlock: func() {}}
-	if file := e.keyFile(cfg); e.getenv("GONGHAI_KEYS") == "" && file != "" {
+	if file := cfg.KeyFilePath(); cfg.Keys == "" && file != "" {
 		unlock, err := vault.Lock(file)
 		if err != nil {
 			return nil, err
@@ -129,10 +118,10 @@ func (j *keyJob) end() {
 // every value still opens: the file is replaced whole, the old keys stay
 // in it, and each batch of rows commits whole.
 func (e *environment) keysRotate(ctx context.Context, args []string) error {
-	var cfg config
-	fs := e.flags("keys rotate", &cfg)
+	fs := e.flagSet("keys rotate")
 	batch := fs.Int("batch", 500, "customers re-sealed per transaction")
-	if err := fs.Parse(args); err != nil {
+	cfg, err := e.parse(fs, args)
+	if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -258,19 +247,19 @@ func unusedKeys(list string, use map[string]int) []string {
 // the new primary, or with --standby a key every node learns before any
 // node seals with it. It changes nothing.
 func (e *environment) keysNew(args []string) error {
-	var cfg config
-	fs := e.flags("keys new", &cfg)
+	fs := e.flagSet("keys new")
 	standby := fs.Bool("standby", false, "add the key behind the primary: nodes learn it before any seals with it")
 	promote := fs.String("promote", "", "add no key: make this key of the list the primary")
-	if err := fs.Parse(args); err != nil {
+	cfg, err := e.parse(fs, args)
+	if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("keys new: unexpected argument %q", fs.Arg(0))
 	}
-	list := e.getenv("GONGHAI_KEYS")
+	list := cfg.Keys
 	if list == "" {
-		file := e.keyFile(cfg)
+		file := cfg.KeyFilePath()
 		if file == "" {
 			return errors.New("keys new: set GONGHAI_KEYS or GONGHAI_KEY_FILE")
 		}
@@ -327,9 +316,9 @@ func (e *environment) keysNew(args []string) error {
 // any more: from the key file, or for GONGHAI_KEYS it prints the shorter
 // list. It keeps every key a customer still uses, and the primary.
 func (e *environment) keysPrune(ctx context.Context, args []string) error {
-	var cfg config
-	fs := e.flags("keys prune", &cfg)
-	if err := fs.Parse(args); err != nil {
+	fs := e.flagSet("keys prune")
+	cfg, err := e.parse(fs, args)
+	if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -41,9 +41,11 @@ Usage:
   gonghai bench claim-storm [--db DSN] [--postgres URL] [--reps 40] [--workers 200] [--few 50] [--rounds 10] [--many 5000] [--seconds N]
   gonghai bench recycle [--db DSN] [--postgres URL] [--owned 100000,1000000] [--due 10000] [--seconds N]
   gonghai openapi    (prints the OpenAPI document the server serves at /api/openapi.json)
+  gonghai config [serve's flags] [--markdown]    (checks the settings serve would run with and prints them; --markdown: every setting, as the README lists them)
 
 DSN: sqlite:PATH (default sqlite:gonghai.db) or postgres://…; also GONGHAI_DB.
 Field keys: GONGHAI_KEYS, else the key file GONGHAI_KEY_FILE (default: PATH.keys beside a SQLite database).
+Every flag's GONGHAI_* variable, default and meaning: gonghai config --markdown. Flags override variables.
 `
 
 // run is the whole program, with its surroundings passed in so that tests
@@ -72,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.bench(ctx, rest)
 	case "openapi":
 		return env.openapi(rest)
+	case "config":
+		return env.configCommand(rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -13,11 +13,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gonghai/gonghai/internal/password"
 	"github.com/gonghai/gonghai/internal/pgtest"
 	"github.com/gonghai/gonghai/internal/webtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// TestMain hashes passwords at argon2's minimum cost: the commands under
+// test hash many.
+func TestMain(m *testing.M) {
+	password.SetTestParams()
+	pgtest.Main(m)
+}
 
 // cli runs one command the way a shell would and returns what it printed.
 func cli(t *testing.T, env map[string]string, args ...string) string {

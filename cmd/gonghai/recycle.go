@@ -13,12 +13,12 @@ import (
 // recycle runs one sweep now, or with --dry-run prints what the sweeps of
 // the coming days would do, pool by pool, and changes nothing.
 func (e *environment) recycle(ctx context.Context, args []string) error {
-	var cfg config
-	fs := e.flags("recycle", &cfg)
+	fs := e.flagSet("recycle")
 	dry := fs.Bool("dry-run", false, "print who would be recycled each day, and change nothing")
 	days := fs.Int("days", 7, "with --dry-run: how many days ahead, today first")
 	pool := fs.String("pool", "", "with --dry-run: only this pool (id or name)")
-	if err := fs.Parse(args); err != nil {
+	cfg, err := e.parse(fs, args)
+	if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -38,8 +38,7 @@ func (f *limitFlag) Set(s string) error {
 }
 
 func (e *environment) userCreate(ctx context.Context, args []string) error {
-	var cfg config
-	fs := e.flags("user create", &cfg)
+	fs := e.flagSet("user create")
 	var in gonghai.NewUser
 	var role, pw string
 	var limit limitFlag
@@ -50,12 +49,13 @@ func (e *environment) userCreate(ctx context.Context, args []string) error {
 	fs.StringVar(&in.Level, "level", "", "level, e.g. junior or senior: selects a holding limit")
 	fs.Var(&limit, "holding-limit", "personal holding limit")
 	fs.StringVar(&pw, "password", "", "password for signing in")
-	if err := fs.Parse(args); err != nil {
+	cfg, err := e.parse(fs, args)
+	if err != nil {
 		return err
 	}
 	in.Role, in.HoldingLimit = gonghai.Role(role), limit.v
 	if pw != "" {
-		h, err := password.Hash(pw)
+		h, err := password.Hash(ctx, pw)
 		if err != nil {
 			return err
 		}
@@ -81,12 +81,12 @@ func (e *environment) userCreate(ctx context.Context, args []string) error {
 // password comes from --password, or else from the first line of standard
 // input, which keeps it out of the process list and shell history.
 func (e *environment) userPasswd(ctx context.Context, args []string) error {
-	var cfg config
-	fs := e.flags("user passwd", &cfg)
+	fs := e.flagSet("user passwd")
 	var login, pw string
 	fs.StringVar(&login, "login", "", "login name (required)")
 	fs.StringVar(&pw, "password", "", "the new password; omitted: read from the first line of standard input")
-	if err := fs.Parse(args); err != nil {
+	cfg, err := e.parse(fs, args)
+	if err != nil {
 		return err
 	}
 	if login == "" {
@@ -102,7 +102,7 @@ func (e *environment) userPasswd(ctx context.Context, args []string) error {
 	if pw == "" {
 		return errors.New("user passwd: give --password or the password on standard input")
 	}
-	h, err := password.Hash(pw)
+	h, err := password.Hash(ctx, pw)
 	if err != nil {
 		return err
 	}
@@ -122,13 +122,13 @@ func (e *environment) token(ctx context.Context, args []string) error {
 // tokenCreate prints a new token for a user, and nothing else, so that a
 // script can read it.
 func (e *environment) tokenCreate(ctx context.Context, args []string) error {
-	var cfg config
-	fs := e.flags("token create", &cfg)
+	fs := e.flagSet("token create")
 	login := fs.String("login", "", "the user the token acts as (required)")
 	var in gonghai.NewToken
 	fs.StringVar(&in.Name, "name", "", "what the token is for, shown in token lists")
 	fs.IntVar(&in.ExpiresInDays, "expires-in-days", 0, "the token ends this many days from now; 0: until revoked")
-	if err := fs.Parse(args); err != nil {
+	cfg, err := e.parse(fs, args)
+	if err != nil {
 		return err
 	}
 	if *login == "" {
@@ -149,10 +149,10 @@ func (e *environment) tokenCreate(ctx context.Context, args []string) error {
 
 // tokenList prints a user's tokens, one a line: id, made, expiry, name.
 func (e *environment) tokenList(ctx context.Context, args []string) error {
-	var cfg config
-	fs := e.flags("token list", &cfg)
+	fs := e.flagSet("token list")
 	login := fs.String("login", "", "whose tokens (required)")
-	if err := fs.Parse(args); err != nil {
+	cfg, err := e.parse(fs, args)
+	if err != nil {
 		return err
 	}
 	if *login == "" {
@@ -183,12 +183,12 @@ func (e *environment) tokenList(ctx context.Context, args []string) error {
 
 // tokenRevoke ends one token by id, or all of a user's.
 func (e *environment) tokenRevoke(ctx context.Context, args []string) error {
-	var cfg config
-	fs := e.flags("token revoke", &cfg)
+	fs := e.flagSet("token revoke")
 	id := fs.String("id", "", "the token to end (from token list)")
 	login := fs.String("login", "", "with --all: whose tokens")
 	all := fs.Bool("all", false, "end every token of --login")
-	if err := fs.Parse(args); err != nil {
+	cfg, err := e.parse(fs, args)
+	if err != nil {
 		return err
 	}
 	if (*id == "") == (*login == "" || !*all) {

@@ -53,7 +53,7 @@ func TestUserPasswd(t *testing.T) {
 		db := following(t, dsn, env["GONGHAI_KEY_FILE"])
 		ctx := context.Background()
 		signIn := func(pw string) error {
-			_, err := db.Login(ctx, "wang.fang", "", func(h string) bool { ok, _ := password.Verify(pw, h); return ok },
+			_, err := db.Login(ctx, "wang.fang", "", func(h string) bool { ok, _ := password.Verify(ctx, pw, h); return ok },
 				func(string) (string, []byte, time.Time) { return "t-" + pw, []byte("{}"), time.Now().Add(time.Hour) })
 			return err
 		}

@@ -154,6 +154,21 @@ func (db *DB) SetPassword(ctx context.Context, actor *gonghai.User, login, hash 
 	return nil
 }
 
+// RehashPassword replaces user id's password hash old with hash, a hash
+// of the same password with newer parameters, made when the user signed
+// in. It is no new password: sessions and tokens stay, and the audit log
+// records nothing. A hash changed meanwhile (a new password) is kept.
+func (db *DB) RehashPassword(ctx context.Context, id, old, hash string) error {
+	err := db.inTx(ctx, func(c conn) error {
+		_, err := c.exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?`, hash, id, old)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("rehash password: %w", err)
+	}
+	return nil
+}
+
 // likePrefix returns a LIKE pattern matching strings that start with s;
 // department paths hold only ids and slashes, which LIKE treats literally.
 func likePrefix(s string) string { return s + "%" }

@@ -7,14 +7,18 @@ import (
 	"testing"
 
 	"github.com/gonghai/gonghai"
+	"github.com/gonghai/gonghai/internal/password"
 	"github.com/gonghai/gonghai/internal/store"
 	"github.com/gonghai/gonghai/internal/vault"
 )
 
 // Open opens dsn with clock and keys (nil: fresh keys nobody keeps),
-// migrates it, and closes it when the test ends.
+// migrates it, and closes it when the test ends. Passwords are hashed at
+// argon2's minimum cost from then on (password.SetTestParams): tests
+// around a store make many users.
 func Open(t testing.TB, dsn string, clock gonghai.Clock, keys store.Keys) *store.DB {
 	t.Helper()
+	password.SetTestParams()
 	if keys == nil {
 		keys = vault.Ephemeral()
 	}

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gonghai/gonghai"
@@ -35,6 +34,9 @@ type authStore interface {
 	TouchSession(ctx context.Context, token string, data []byte, expiry time.Time) error
 	DeleteSession(ctx context.Context, token string) error
 	UserByID(ctx context.Context, id string) (gonghai.User, error)
+	// RehashPassword replaces a user's password hash old with a hash of
+	// the same password with newer parameters, unless it changed meanwhile.
+	RehashPassword(ctx context.Context, id, old, hash string) error
 	// ClientContext returns ctx carrying the client's address for the
 	// audit entries of actions taken under it.
 	ClientContext(ctx context.Context, address string) context.Context
@@ -151,26 +153,43 @@ func (s *Server) cookie(r requestInfo, token string) *http.Cookie {
 	return c
 }
 
-// dummyHash is checked against when a login has no hash to check, so that
-// an unknown login costs the same time as a wrong password.
-var dummyHash = sync.OnceValue(func() string {
-	h, err := password.Hash("gonghai has no such user")
-	if err != nil {
-		panic(err) // only crypto/rand can fail here
-	}
-	return h
-})
+// verifier checks sign-in passwords against stored argon2id hashes, and
+// keeps the hash that passed, which may be outdated.
+type verifier struct {
+	ctx    context.Context
+	pw     string
+	passed string // the stored hash pw matched, "" for none
+}
 
-// verifier checks pw against a stored argon2id hash, and against
-// dummyHash when there is none.
-func verifier(pw string) func(hash string) bool {
-	return func(hash string) bool {
-		if hash == "" {
-			_, _ = password.Verify(pw, dummyHash())
-			return false
-		}
-		ok, err := password.Verify(pw, hash)
-		return err == nil && ok
+// verify checks v.pw against a stored hash. A login with no hash costs the
+// same as a wrong password (password.Spend), so that the time a sign-in
+// takes does not tell which logins exist.
+func (v *verifier) verify(hash string) bool {
+	if hash == "" {
+		_ = password.Spend(v.ctx, v.pw)
+		return false
+	}
+	ok, err := password.Verify(v.ctx, v.pw, hash)
+	if err == nil && ok {
+		v.passed = hash
+	}
+	return err == nil && ok
+}
+
+// rehash replaces the hash that passed, when it has outdated parameters,
+// with one of the current parameters: a user's next sign-in then costs
+// what a new user's does. Failing only keeps the old hash, which still
+// verifies, so it is logged and the sign-in goes on.
+func (s *Server) rehash(ctx context.Context, v *verifier, userID string) {
+	if v.passed == "" || !password.Outdated(v.passed) {
+		return
+	}
+	h, err := password.Hash(ctx, v.pw)
+	if err == nil {
+		err = s.store.RehashPassword(ctx, userID, v.passed, h)
+	}
+	if err != nil && ctx.Err() == nil {
+		s.log.WarnContext(ctx, "password_rehash_failed", "user_id", userID, "err", err.Error())
 	}
 }
 
@@ -194,7 +213,8 @@ type loginOutput struct {
 func (s *Server) login(ctx context.Context, in *loginInput) (*loginOutput, error) {
 	r := requestOf(ctx)
 	var token string
-	u, err := s.store.Login(ctx, in.Body.Login, r.address, verifier(in.Body.Password),
+	v := &verifier{ctx: ctx, pw: in.Body.Password}
+	u, err := s.store.Login(ctx, in.Body.Login, r.address, v.verify,
 		func(userID string) (string, []byte, time.Time) {
 			now := s.clock.Now().UnixMicro()
 			d := sessionData{UserID: userID, Created: now, Seen: now}
@@ -205,6 +225,8 @@ func (s *Server) login(ctx context.Context, in *loginInput) (*loginOutput, error
 	if err != nil {
 		return nil, err
 	}
+	logged(ctx).userID = u.ID
+	s.rehash(ctx, v, u.ID)
 	if r.session != "" {
 		if err := s.store.DeleteSession(ctx, r.session); err != nil {
 			return nil, err

@@ -105,7 +105,8 @@ func statusTitle(status int) string {
 }
 
 // problem turns any error into the problem users see. Only internal errors
-// are logged, with their cause; users get a generic message for those. A
+// are logged, with their cause, route and request id; users get a generic
+// message for those. A
 // request whose context ended is no internal error, however the database
 // driver words it ("begin: context canceled", "conn closed"): it is
 // request_canceled when the client went away, unavailable when a deadline
@@ -121,10 +122,10 @@ func (s *Server) problem(ctx context.Context, err error) *Problem {
 			if ended.Code == gonghai.EUnavailable {
 				level = slog.LevelWarn // we were too slow for someone's deadline
 			}
-			s.log.Log(ctx, level, ended.Code, "err", err.Error())
+			s.log.Log(ctx, level, ended.Code, append(logged(ctx).attrs(), "err", err.Error())...)
 			return problemFor(ended)
 		}
-		s.log.ErrorContext(ctx, "internal_error", "err", err.Error())
+		s.log.ErrorContext(ctx, "internal_error", append(logged(ctx).attrs(), "err", err.Error())...)
 	}
 	return problemFor(err)
 }

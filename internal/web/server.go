@@ -100,8 +100,7 @@ func NewServer(st Store, log *slog.Logger, opts ...Option) http.Handler {
 		}
 		writeProblem(w, problemFor(gonghai.Errorf(gonghai.ENotFound, "no such route")))
 	})
-	go dummyHash() // the first unknown login should not take longer than the rest
-	return bodyDeadline(s.guard(mux))
+	return s.logRequests(mux, bodyDeadline(s.guard(mux)))
 }
 
 // openAPIPath is where the OpenAPI document is served, without its
@@ -163,6 +162,7 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 			s.writeErr(ctx, err)
 			return
 		}
+		logged(ctx.Context()).userID = u.ID
 		next(huma.WithValue(ctx, userKey{}, u))
 		return
 	}
@@ -179,6 +179,7 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 		s.writeErr(ctx, err)
 		return
 	}
+	logged(ctx.Context()).userID = u.ID
 	next(huma.WithValue(huma.WithValue(ctx, userKey{}, u), sessionKey{}, r.session))
 }
 

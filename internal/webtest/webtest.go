@@ -18,6 +18,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gonghai/gonghai/internal/password"
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/schema_validation"
@@ -43,9 +44,12 @@ func Serve(t testing.TB, h http.Handler) *httptest.Server {
 }
 
 // Check makes client check every answer from the server at base (a URL
-// with no path) against the document that server serves.
+// with no path) against the document that server serves. Passwords are
+// hashed at argon2's minimum cost from then on (password.SetTestParams):
+// sign-ins are what tests do most.
 func Check(t testing.TB, client *http.Client, base string) {
 	t.Helper()
+	password.SetTestParams()
 	next := client.Transport
 	if next == nil {
 		next = http.DefaultTransport
