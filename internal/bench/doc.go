@@ -9,7 +9,8 @@
 //
 //   - claim-storm: claims through HTTP, many reps on few customers and many
 //     reps on many customers. Floor: store.DB.FloorClaim, one transaction
-//     of the conditional UPDATE and the winner's event.
+//     of the conditional UPDATE and the winner's event. It is also the long
+//     storm the store's TestClaimStorm stands for, with the same checks.
 //   - recycle: the recycle sweep on tables of 100k and 1M owned customers.
 //     Floor: store.DB.FloorRecycle, a batched bare UPDATE of the due rows;
 //     also compared with a full scan of every owned row (store.FullScan).

@@ -19,7 +19,9 @@ import (
 // The claim storm measures claims against a floor taken in the same run,
 // on the same database and durability (DESIGN.md, "Performance — how it is
 // measured"): a figure on its own says more about the machine than about
-// gonghai, the ratio says what gonghai adds.
+// gonghai, the ratio says what gonghai adds. It is also the long storm the
+// store's TestClaimStorm stands for: after every round it checks what that
+// test checks, over far more claims than a test under -race can afford.
 
 // stormOptions are the sizes of a claim-storm run. All are flags so that a
 // published figure can say exactly what was run.

@@ -115,9 +115,12 @@ func (t *tally) err() error {
 	return fmt.Errorf("%d claims failed with neither a win nor already_claimed; the first: %w", t.nerrs, errors.Join(t.errs...))
 }
 
-// try makes one attempt and records it in won[i], the count of claimers
-// told they won customer i.
-func (t *tally) try(ctx context.Context, claim claimFunc, w int, id string, won *atomic.Int32) {
+// claimed is what the claimers of one customer were told: how many won
+// it, and which worker (plus one) won it last.
+type claimed struct{ n, by atomic.Int32 }
+
+// try makes one attempt as worker w and records a win in won.
+func (t *tally) try(ctx context.Context, claim claimFunc, w int, id string, won *claimed) {
 	ok, err := claim(ctx, w, id)
 	t.attempts.Add(1)
 	switch {
@@ -127,22 +130,49 @@ func (t *tally) try(ctx context.Context, claim claimFunc, w int, id string, won 
 		}
 	case ok:
 		t.wins.Add(1)
-		won.Add(1)
+		won.n.Add(1)
+		won.by.Store(int32(w + 1))
 	}
 }
 
-// checkWon counts the customers that two claimers won and fails on one
-// that nobody won, which only a claim wrongly refused could cause.
-func checkWon(ids []string, won []atomic.Int32, complete bool) (doubles int, err error) {
+// check counts the customers that two claimers won and fails on one that
+// nobody won, which only a claim wrongly refused could cause. Then it
+// holds the database to the answers, as the store's TestClaimStorm does:
+// each customer won is owned by the rep told so and has exactly its
+// created event and one claimed event to that rep; each customer nobody
+// won (a capped phase) has no owner and no claimed event.
+func (s *storm) check(ctx context.Context, t *team, ids []string, won []claimed, complete bool) (doubles int, err error) {
 	for i := range won {
-		switch n := won[i].Load(); {
+		switch n := won[i].n.Load(); {
 		case n > 1:
 			doubles++
-		case n == 0 && complete && err == nil:
-			err = fmt.Errorf("customer %s: every attempt lost, yet nobody won it", ids[i])
+		case n == 0 && complete:
+			return doubles, fmt.Errorf("customer %s: every attempt lost, yet nobody won it", ids[i])
 		}
 	}
-	return doubles, err
+	for i, id := range ids {
+		if won[i].n.Load() > 1 {
+			continue // counted above; the database can agree with only one
+		}
+		want, events := "", 1
+		if by := won[i].by.Load(); by > 0 {
+			want, events = t.reps[int(by-1)%len(t.reps)].ID, 2
+		}
+		c, err := s.db.Customer(ctx, s.admin, id)
+		if err != nil {
+			return doubles, err
+		}
+		h, err := s.db.History(ctx, s.admin, id)
+		if err != nil {
+			return doubles, err
+		}
+		if c.OwnerID != want || len(h) != events || h[events-1].ToOwnerID != want ||
+			events == 2 && h[1].Kind != gonghai.EventClaimed {
+			return doubles, fmt.Errorf("customer %s: owned by %q with %d events, the answers say owner %q after %d events",
+				id, c.OwnerID, len(h), want, events)
+		}
+	}
+	return doubles, nil
 }
 
 // fewCustomers is scenario (a): round after round, a few fresh customers,
@@ -161,7 +191,7 @@ func (s *storm) fewCustomers(ctx context.Context, claim claimFunc, t *team) (pha
 		if err != nil {
 			return p, err
 		}
-		won := make([]atomic.Int32, len(ids))
+		won := make([]claimed, len(ids))
 		deadline := deadlineAfter(s.o.cap, p.elapsed)
 		var stopped atomic.Bool
 		start := make(chan struct{})
@@ -192,7 +222,7 @@ func (s *storm) fewCustomers(ctx context.Context, claim claimFunc, t *team) (pha
 		if err := tl.err(); err != nil {
 			return p, err
 		}
-		doubles, err := checkWon(ids, won, !stopped.Load())
+		doubles, err := s.check(ctx, t, ids, won, !stopped.Load())
 		p.doubles += doubles
 		if err != nil {
 			return p, err
@@ -221,7 +251,7 @@ func (s *storm) manyCustomers(ctx context.Context, claim claimFunc, t *team) (ph
 		queue = append(queue, i, i)
 	}
 	rand.New(rand.NewPCG(1, 2)).Shuffle(len(queue), func(i, j int) { queue[i], queue[j] = queue[j], queue[i] })
-	won := make([]atomic.Int32, len(ids))
+	won := make([]claimed, len(ids))
 	deadline := deadlineAfter(s.o.cap, 0)
 	var next atomic.Int64
 	var stopped atomic.Bool
@@ -255,7 +285,7 @@ func (s *storm) manyCustomers(ctx context.Context, claim claimFunc, t *team) (ph
 		return p, err
 	}
 	p.capped = stopped.Load()
-	p.doubles, err = checkWon(ids, won, !p.capped)
+	p.doubles, err = s.check(ctx, t, ids, won, !p.capped)
 	if err != nil {
 		return p, err
 	}
