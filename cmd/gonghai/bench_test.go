@@ -56,6 +56,9 @@ func TestBenchFlags(t *testing.T) {
 		{"bench", "claim-storm", "--seconds", "-1"},
 		{"bench", "claim-storm", "--postgres", "sqlite:x.db"},
 		{"bench", "claim-storm", "extra"},
+		{"bench", "list", "--customers", "0"},
+		{"bench", "search", "--rounds", "191"},
+		{"bench", "memory", "--postgres", "postgres://localhost/x"},
 	} {
 		var stdout, stderr bytes.Buffer
 		if err := run(context.Background(), append([]string{"gonghai"}, args...), func(string) string { return "" },

@@ -26,7 +26,7 @@ type Env struct {
 }
 
 // Names are the benches, as `gonghai bench <name>` calls them.
-var Names = []string{"claim-storm", "recycle"}
+var Names = []string{"claim-storm", "recycle", "list", "search", "memory"}
 
 // Run runs bench name with its flags args.
 func (env Env) Run(ctx context.Context, name string, args []string) error {
@@ -35,6 +35,12 @@ func (env Env) Run(ctx context.Context, name string, args []string) error {
 		return env.claimStorm(ctx, args)
 	case "recycle":
 		return env.recycle(ctx, args)
+	case "list":
+		return env.list(ctx, args)
+	case "search":
+		return env.search(ctx, args)
+	case "memory":
+		return env.memory(ctx, args)
 	}
 	return fmt.Errorf("bench: no bench %q: want %s", name, strings.Join(Names, ", "))
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gonghai/gonghai"
@@ -150,4 +151,64 @@ func (s *FullScan) Next(ctx context.Context, limit int) (due []gonghai.Due, more
 		s.after = page[len(page)-1].ID
 	}
 	return due, len(page) == limit, nil
+}
+
+// FloorList exists only as the pool-listing benchmark's floor: the bare
+// SELECT of the page a pool listing reads, on the same index. The same
+// rows (pool poolID's unowned customers matching f, after the key after,
+// newest first, through the listing's own filter conditions), the same
+// columns and the same LIMIT; none of the joins to the owner and the pool,
+// no opening of sealed fields, no masking, no JSON. It returns the ids read,
+// in order.
+func (db *DB) FloorList(ctx context.Context, poolID string, f gonghai.CustomerFilter, after string, limit int) ([]string, error) {
+	where, args := db.filter([]string{"c.pool_id = ?", "c.owner_id IS NULL"}, []any{poolID}, f)
+	if after != "" {
+		where, args = append(where, "c.id < ?"), append(args, after)
+	}
+	return db.floorSelect(ctx, where, args, limit)
+}
+
+// FloorLookup exists only as the search benchmark's floor: the bare indexed
+// look-up of pool poolID's unowned customers by one field, the same columns
+// and LIMIT as a listing. A phone, email, WeChat id or name matches whole,
+// through its blind index; a company matches in part, as the listing's
+// search matches it. It returns the ids read, in order.
+func (db *DB) FloorLookup(ctx context.Context, poolID, field, value string, limit int) ([]string, error) {
+	where, args := []string{"c.pool_id = ?", "c.owner_id IS NULL"}, []any{poolID}
+	switch field {
+	case "phone", "email", "wechat", "name":
+		where, args = append(where, "c."+field+"_key = ?"), append(args, db.keys.MatchKey(field, value))
+	case "company":
+		where, args = append(where, `c.company LIKE ? ESCAPE '\'`), append(args, "%"+escapeLike(value)+"%")
+	default:
+		return nil, fmt.Errorf("floor lookup: no field %q", field)
+	}
+	return db.floorSelect(ctx, where, args, limit)
+}
+
+// floorSelect reads every customer column of the rows that match where,
+// newest first, as they are stored.
+func (db *DB) floorSelect(ctx context.Context, where []string, args []any, limit int) ([]string, error) {
+	rows, err := db.reader().query(ctx, `SELECT `+customerFields+` FROM customers c WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY c.id DESC LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("floor select: %w", err)
+	}
+	defer rows.Close()
+	cols := make([]sql.RawBytes, len(strings.Split(customerFields, ",")))
+	dest := make([]any, len(cols))
+	for i := range cols {
+		dest[i] = &cols[i]
+	}
+	ids := []string{}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("floor select: %w", err)
+		}
+		ids = append(ids, string(cols[0]))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("floor select: %w", err)
+	}
+	return ids, nil
 }
