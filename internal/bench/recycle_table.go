@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -143,7 +144,7 @@ func (b *recycleTable) grow(ctx context.Context, to int, progress func(rows int)
 				gained = b.due[i%len(b.due)]
 			}
 			in = append(in, store.BulkCustomer{At: gained, NewCustomer: gonghai.NewCustomer{PoolID: b.poolID,
-				OwnerID: b.owners[i%len(b.owners)], CustomerFields: gonghai.CustomerFields{Company: fmt.Sprintf("压测客户%d", i)}}})
+				OwnerID: b.owners[i%len(b.owners)], CustomerFields: gonghai.CustomerFields{Company: recycleCompany(i)}}})
 		}
 		ids, err := b.db.BulkInsertCustomers(ctx, b.admin, in)
 		if err != nil {
@@ -164,6 +165,11 @@ func (b *recycleTable) grow(ctx context.Context, to int, progress func(rows int)
 	}
 	return b.db.Vacuum(ctx)
 }
+
+// recycleCompany names seeded row i. The number is in base 36: seven
+// digits in a row would read as a phone number, which a company name may
+// not hold.
+func recycleCompany(i int) string { return "压测客户" + strconv.FormatInt(int64(i), 36) }
 
 // isDue reports whether row i of 1 … span is one of the due rows: exactly
 // due of them, evenly spread.

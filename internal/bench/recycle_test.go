@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/pgtest"
 )
 
@@ -97,4 +98,14 @@ func TestRecycleFlags(t *testing.T) {
 		}
 	}
 	used.check(t)
+}
+
+// TestRecycleCompany: every seeded name passes the checks a company name
+// meets, at any size the bench seeds.
+func TestRecycleCompany(t *testing.T) {
+	for _, i := range []int{1, 999_999, 1_000_000, 9_999_999, 100_000_000} {
+		if err := (gonghai.CustomerFields{Company: recycleCompany(i)}).Validate(); err != nil {
+			t.Errorf("row %d: %s: %v", i, recycleCompany(i), err)
+		}
+	}
 }
