@@ -185,7 +185,9 @@ const reownWorkers = 8
 // was seeded with, gained when it was, so due again: what the next phase
 // starts from. Each goes through Assign, with the clock wound back to when
 // it was gained, so it gets its assigned event and the deadline the rules
-// give. A customer still owned (a capped phase left it) stays as it is. It
+// give. It is forced past holding limits (there are none here), so that
+// no assignment counts its rep's tens of thousands of customers. A
+// customer still owned (a capped phase left it) stays as it is. It
 // returns how many it gave back.
 func (b *recycleTable) reown(ctx context.Context) (int, error) {
 	defer b.clock.windBack(0)
