@@ -40,6 +40,9 @@ Usage:
   gonghai keys prune [--db DSN]
   gonghai bench claim-storm [--db DSN] [--postgres URL] [--reps 40] [--workers 200] [--few 50] [--rounds 10] [--many 5000] [--seconds N]
   gonghai bench recycle [--db DSN] [--postgres URL] [--owned 100000,1000000] [--due 10000] [--seconds N]
+  gonghai bench list [--customers 1000000] [--keep DIR] [--postgres URL] [--page 50] [--depth 10000] [--rounds 50]
+  gonghai bench search [--customers 1000000] [--keep DIR] [--postgres URL] [--rounds 100]
+  gonghai bench memory [--customers 1000000] [--keep DIR] [--requests 1000] [--logins 50] [--bin PATH]
   gonghai openapi    (prints the OpenAPI document the server serves at /api/openapi.json)
   gonghai config [serve's flags] [--markdown]    (checks the settings serve would run with and prints them; --markdown: every setting, as the README lists them)
 

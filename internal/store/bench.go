@@ -2,50 +2,21 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/gonghai/gonghai"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// This file serves `gonghai bench` and nothing else: the floor a benchmark
-// measures the product against, and the checks it runs afterwards. No
-// handler calls these.
-
-// FloorClaim exists only as the claim benchmark's floor: the SQL that no
-// claim can do without, on the same database, durability and transaction
-// helper as the real path. One transaction: the conditional UPDATE whose
-// affected row decides the winner, and, for the winner, its ownership
-// event. No membership, holding-limit or claim-rule checks, no losers'
-// pre-read, no customer read back: comparing the real claim with this shows
-// what those cost. It reports whether userID won the customer.
-func (db *DB) FloorClaim(ctx context.Context, customerID, poolID, userID string) (bool, error) {
-	var won bool
-	err := db.inTx(ctx, func(c conn) error {
-		// inTx may run this again after a retryable abort.
-		won = false
-		now := db.now()
-		var seq int
-		err := c.queryRow(ctx, `UPDATE customers SET owner_id = ?, owned_since = ?, updated_at = ?, event_seq = event_seq + 1
-			WHERE id = ? AND owner_id IS NULL AND pool_id = ? RETURNING event_seq`,
-			userID, micros(now), micros(now), customerID, poolID).Scan(&seq)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil // someone else has it: a loss, not an error
-		}
-		if err != nil {
-			return err
-		}
-		won = true
-		return insertEvent(ctx, c, gonghai.Event{CustomerID: customerID, Seq: seq, Kind: gonghai.EventClaimed,
-			FromPoolID: poolID, ToOwnerID: userID, ToPoolID: poolID, ActorID: userID, At: now})
-	})
-	if err != nil {
-		return false, fmt.Errorf("floor claim %s: %w", customerID, err)
-	}
-	return won, nil
-}
+// This file holds what the benchmarks in internal/bench ask of the database
+// besides their floors (floor.go): whether a database may be filled, how
+// durable its commits are, settling it before a clock starts, and the
+// checks run afterwards. They live here because they are SQL; no handler
+// calls them.
 
 // DoubleClaims counts the customers that were claimed more than once, over
 // the whole database. A benchmark that never releases anything must find
@@ -143,4 +114,122 @@ func (db *DB) Settle(ctx context.Context) error {
 		return fmt.Errorf("settle: %w", err)
 	}
 	return nil
+}
+
+// Vacuum leaves a database as one in service would hold it after a bulk
+// load, before a phase is timed: on SQLite the write-ahead log copied back
+// (Settle); on PostgreSQL dead row versions vacuumed and statistics
+// current, as autovacuum would have them, so that a phase neither trips
+// over the previous phase's leftovers nor is planned on an empty table's
+// statistics, and then a checkpoint, so that the writing-out of a bulk
+// load (a million rows leave about a gigabyte of log) is not still going
+// on while the next phase is timed. A role that may not checkpoint
+// (neither superuser nor pg_checkpoint) skips that last step.
+func (db *DB) Vacuum(ctx context.Context) error {
+	if db.dialect != Postgres {
+		return db.Settle(ctx)
+	}
+	for _, table := range []string{"customers", "ownership_events", "notifications"} {
+		if _, err := db.write.ExecContext(ctx, `VACUUM (ANALYZE) `+table); err != nil {
+			return fmt.Errorf("vacuum %s: %w", table, err)
+		}
+	}
+	var pe *pgconn.PgError
+	if _, err := db.write.ExecContext(ctx, `CHECKPOINT`); err != nil && !(errors.As(err, &pe) && pe.Code == "42501") {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return nil
+}
+
+// CustomerCount counts every customer, owned or not: a benchmark that
+// keeps its seeded database between runs asks it whether the database
+// holds the seed it expects.
+func (db *DB) CustomerCount(ctx context.Context) (int, error) {
+	var n int
+	if err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM customers`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count customers: %w", err)
+	}
+	return n, nil
+}
+
+// RecycleCheck is what the recycle bench finds after a phase.
+type RecycleCheck struct {
+	Owned    int // owned customers
+	OwnedDue int // owned customers whose deadline has come
+	// Of the due customers: recycled exactly once since the phase began,
+	// more than once, and not at all.
+	Once, Twice, Missing int
+	Stray                int // customers recycled since that were not due
+	Notified             int // recycled notifications since
+	BrokenChains         int // due customers whose events do not chain 1 … event_seq
+}
+
+// CheckRecycled counts, as of now, what became of the customers due since
+// since: how many were recycled once, twice or not at all (by recycled
+// events), how many others were recycled, how many notifications went out,
+// whether every due customer's events still chain, and how many owned
+// customers are still due.
+func (db *DB) CheckRecycled(ctx context.Context, due []string, since time.Time) (RecycleCheck, error) {
+	var ch RecycleCheck
+	c := db.reader()
+	now, from := micros(db.now()), micros(since)
+	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM customers WHERE owner_id IS NOT NULL`).Scan(&ch.Owned); err != nil {
+		return ch, fmt.Errorf("recycle check: %w", err)
+	}
+	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM customers WHERE owner_id IS NOT NULL AND recycle_at <= ?`, now).Scan(&ch.OwnedDue); err != nil {
+		return ch, fmt.Errorf("recycle check: %w", err)
+	}
+	err := c.queryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE kind = ? AND created_at >= ?`, gonghai.NotifyRecycled, from).
+		Scan(&ch.Notified)
+	if err != nil {
+		return ch, fmt.Errorf("recycle check: %w", err)
+	}
+	rows, err := c.query(ctx, `SELECT customer_id, COUNT(*) FROM ownership_events WHERE kind = 'recycled' AND at >= ? GROUP BY customer_id`, from)
+	if err != nil {
+		return ch, fmt.Errorf("recycle check: %w", err)
+	}
+	times := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			rows.Close()
+			return ch, err
+		}
+		times[id] = n
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return ch, fmt.Errorf("recycle check: %w", err)
+	}
+	ids := slices.Clone(due)
+	for _, id := range ids {
+		switch n := times[id]; {
+		case n == 0:
+			ch.Missing++
+		case n == 1:
+			ch.Once++
+		default:
+			ch.Twice++
+		}
+		delete(times, id)
+	}
+	ch.Stray = len(times)
+	slices.Sort(ids)
+	const per = 500
+	for lo := 0; lo < len(ids); lo += per {
+		batch := ids[lo:min(lo+per, len(ids))]
+		args := make([]any, len(batch))
+		for i, id := range batch {
+			args[i] = id
+		}
+		var broken int
+		err := c.queryRow(ctx, `SELECT COUNT(*) FROM customers c WHERE c.id IN (`+placeholders(len(batch))+`)
+			AND (c.event_seq <> (SELECT MAX(e.seq) FROM ownership_events e WHERE e.customer_id = c.id)
+			  OR c.event_seq <> (SELECT COUNT(*) FROM ownership_events e WHERE e.customer_id = c.id))`, args...).Scan(&broken)
+		if err != nil {
+			return ch, fmt.Errorf("recycle check: chains: %w", err)
+		}
+		ch.BrokenChains += broken
+	}
+	return ch, nil
 }

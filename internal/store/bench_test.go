@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -89,6 +91,68 @@ func TestBenchEmpty(t *testing.T) {
 		}
 		if err := f.db.Settle(f.ctx); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// TestFloorListAndLookup: the listing floors read the rows the listing
+// shows, in its order, one more than a page, and the look-ups find a
+// customer by a whole contact or a part of its company.
+func TestFloorListAndLookup(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		p := f.pool("华南公海", gonghai.PoolInput{})
+		other := f.pool("别的公海", gonghai.PoolInput{})
+		for i := range 30 {
+			category := []string{"A", "B", "C"}[i%3]
+			for _, pool := range []string{p.ID, other.ID} {
+				if _, err := f.db.CreateCustomer(f.ctx, f.admin, gonghai.NewCustomer{PoolID: pool, CustomerFields: gonghai.CustomerFields{
+					Company: fmt.Sprintf("深圳恒泰%02d科技有限公司", f.n.Add(1)), Category: category, Region: "广东省/深圳市",
+					Phone: fmt.Sprintf("137%08d", f.n.Load()), Email: fmt.Sprintf("c%d@example.com", f.n.Load())}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		for _, filter := range []gonghai.CustomerFilter{{}, {Category: "B"}, {Category: "A", Region: "广东省"}} {
+			var after string
+			for range 3 {
+				page, next, err := f.db.PoolCustomers(f.ctx, f.admin, p.ID, filter, gonghai.Page{After: after, Limit: 4})
+				if err != nil {
+					t.Fatal(err)
+				}
+				floor, err := f.db.FloorList(f.ctx, p.ID, filter, after, 5)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want []string
+				for _, c := range page {
+					want = append(want, c.ID)
+				}
+				if !slices.Equal(floor[:len(want)], want) || (len(floor) > len(want)) != (next != "") {
+					t.Fatalf("filter %+v after %q: floor read %v, the listing showed %v (next %q)", filter, after, floor, want, next)
+				}
+				after = next
+			}
+		}
+		page, _, err := f.db.PoolCustomers(f.ctx, f.admin, p.ID, gonghai.CustomerFilter{}, gonghai.Page{Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := f.db.ExportCustomer(f.ctx, f.admin, page[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := x.Customer
+		for _, look := range []struct{ field, value string }{{"phone", c.Phone}, {"email", c.Email}, {"company", c.Company[6:20]}} {
+			ids, err := f.db.FloorLookup(f.ctx, p.ID, look.field, look.value, 51)
+			if err != nil || len(ids) != 1 || ids[0] != c.ID {
+				t.Errorf("floor look-up by %s %q: %v, %v; want %s", look.field, look.value, ids, err, c.ID)
+			}
+		}
+		if ids, err := f.db.FloorLookup(f.ctx, p.ID, "company", "恒泰", 51); err != nil || len(ids) != 30 {
+			t.Errorf("floor look-up by a common part: %d found (%v), want the pool's 30", len(ids), err)
+		}
+		if _, err := f.db.FloorLookup(f.ctx, p.ID, "region", "广东省", 51); err == nil {
+			t.Errorf("floor look-up by region: no error")
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gonghai/gonghai"
+	"github.com/gonghai/gonghai/internal/stormtest"
 )
 
 // TestClaimStorm: 200 claimers for 40 reps all try to claim the same 50
@@ -16,10 +17,7 @@ import (
 func TestClaimStorm(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
 		const goroutines, reps, customers = 200, 40, 50
-		rounds := 20
-		if testing.Short() {
-			rounds = 3
-		}
+		rounds := stormtest.Rounds(20)
 		team := f.dept("华东销售部", "")
 		p := f.pool("华东公海", gonghai.PoolInput{MemberDepartmentIDs: &[]string{team.ID}})
 		users := make([]gonghai.User, reps)

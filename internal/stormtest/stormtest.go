@@ -21,6 +21,22 @@ import (
 	"github.com/gonghai/gonghai/internal/store"
 )
 
+// Rounds is how many rounds of a storm a test runs: full; a few under
+// -short; one under the race detector, which slows every claim tenfold and
+// more (SQLite's engine is Go, so it is checked too) and would make a full
+// storm take many minutes. Every assertion holds in each round, so one
+// round checks all of them; the long storm, with the same checks, is
+// `gonghai bench claim-storm`.
+func Rounds(full int) int {
+	switch {
+	case Race:
+		return 1
+	case testing.Short():
+		return min(full, 3)
+	}
+	return full
+}
+
 // Refusals are the answers a claim may get besides 200: the claim rules'
 // documented codes, each with its status.
 var Refusals = map[string]int{

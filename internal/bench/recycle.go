@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/gonghai/gonghai"
@@ -51,12 +50,12 @@ const (
 //     sweep does.
 //
 // The sweep's cost must grow with the number due, not with the table.
-func (e *environment) benchRecycle(ctx context.Context, args []string) error {
+func (env Env) recycle(ctx context.Context, args []string) error {
 	o := recycleBenchOptions{}
 	var owned string
 	var seconds float64
 	fs := flag.NewFlagSet("gonghai bench recycle", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(env.Stderr)
 	// GONGHAI_DB is ignored on purpose, as for claim-storm.
 	fs.StringVar(&o.db, "db", "", "database to run on: sqlite:PATH or postgres://…, which must be empty (default: a fresh temporary SQLite file)")
 	fs.StringVar(&o.postgres, "postgres", "", "also run on this PostgreSQL database, which must be empty (e.g. a fresh createdb)")
@@ -82,10 +81,8 @@ func (e *environment) benchRecycle(ctx context.Context, args []string) error {
 	}
 	slices.Sort(o.owned)
 	o.owned = slices.Compact(o.owned)
-	for name, v := range map[string]int{"due": o.due, "reps": o.reps, "rule-days": o.ruleDays, "floor-batch": o.floorBatch} {
-		if v < 1 {
-			return fmt.Errorf("bench recycle: --%s must be at least 1", name)
-		}
+	if err := positive("recycle", map[string]int{"due": o.due, "reps": o.reps, "rule-days": o.ruleDays, "floor-batch": o.floorBatch}); err != nil {
+		return err
 	}
 	if o.owned[0] < o.due {
 		return fmt.Errorf("bench recycle: --owned %d cannot hold --due %d", o.owned[0], o.due)
@@ -95,7 +92,7 @@ func (e *environment) benchRecycle(ctx context.Context, args []string) error {
 	}
 	o.cap = time.Duration(seconds * float64(time.Second))
 
-	targets, cleanup, err := benchTargets("recycle", o.db, o.postgres)
+	dsns, cleanup, err := targets("recycle", o.db, o.postgres)
 	if err != nil {
 		return err
 	}
@@ -109,20 +106,11 @@ func (e *environment) benchRecycle(ctx context.Context, args []string) error {
 	if o.cap > 0 {
 		capNote = fmt.Sprintf("; each phase capped at %s", o.cap)
 	}
-	fmt.Fprintf(e.stdout, "recycle on %d CPUs, %s/%s, %s: %d due among %s owned customers; %d reps, one pool, rule no_follow_up after %d days; "+
+	fmt.Fprintf(env.Stdout, "recycle on %d CPUs, %s/%s, %s: %d due among %s owned customers; %d reps, one pool, rule no_follow_up after %d days; "+
 		"sweep pages of %d, floor batches of %d, scan pages of %d%s%s\n",
 		runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), o.due, strings.Join(sizes, ", "), o.reps, o.ruleDays,
 		benchSweepPage, o.floorBatch, benchScanPage, map[bool]string{true: "; an untimed warm-up sweep first"}[o.warmUp], capNote)
-	var failed []error
-	for _, dsn := range targets {
-		if err := e.recycleBenchOn(ctx, dsn, o); err != nil {
-			if ctx.Err() != nil {
-				return err
-			}
-			failed = append(failed, fmt.Errorf("%s: %w", redact(dsn), err))
-		}
-	}
-	return errors.Join(failed...)
+	return runEach(ctx, dsns, func(dsn string) error { return env.recycleBenchOn(ctx, dsn, o) })
 }
 
 // recycleBenchPhase is what one measured recycle phase did.
@@ -152,140 +140,132 @@ type recycleBenchSize struct {
 }
 
 // recycleBenchOn runs every size on one database and prints its lines.
-func (e *environment) recycleBenchOn(ctx context.Context, dsn string, o recycleBenchOptions) error {
-	clock := &benchClock{}
-	db, durability, err := openBench(ctx, dsn, clock)
+func (env Env) recycleBenchOn(ctx context.Context, dsn string, o recycleBenchOptions) error {
+	clock := &Clock{}
+	db, durability, err := openEmpty(ctx, dsn, clock)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	label := string(db.Dialect())
-	fmt.Fprintf(e.stdout, "%s: %s; %s\n", label, redact(dsn), durability)
+	fmt.Fprintf(env.Stdout, "%s: %s; %s\n", label, redact(dsn), durability)
 
-	b, err := e.recycleBenchTable(ctx, db, clock, o)
+	b, err := env.recycleBenchTable(ctx, db, clock, o)
 	if err != nil {
 		return err
 	}
 	var results []recycleBenchSize
 	var problems []error
 	for _, size := range o.owned {
-		fmt.Fprintf(e.stderr, "%s: seeding to %d owned customers\n", label, size)
+		fmt.Fprintf(env.Stderr, "%s: seeding to %d owned customers\n", label, size)
 		began := time.Now()
-		err := b.Grow(ctx, size, func(rows int) { fmt.Fprintf(e.stderr, "  %d rows\n", rows) })
+		err := b.grow(ctx, size, func(rows int) { fmt.Fprintf(env.Stderr, "  %d rows\n", rows) })
 		if err != nil {
 			return err
 		}
 		head := fmt.Sprintf("%-8s  %7d owned", label, size)
-		fmt.Fprintf(e.stdout, "%s  seeded: %d due, table grown in %s\n", head, o.due, time.Since(began).Round(time.Millisecond))
+		fmt.Fprintf(env.Stdout, "%s  seeded: %d due, table grown in %s\n", head, o.due, time.Since(began).Round(time.Millisecond))
 		r := recycleBenchSize{owned: size}
 
 		if o.warmUp {
 			// The first recycles after a seed grow files and indexes that
 			// later phases find grown; whichever phase came first would pay.
-			fmt.Fprintf(e.stderr, "%s %d owned: warm-up sweep\n", label, size)
-			w, err := e.recycleBenchSweep(ctx, db, o)
+			fmt.Fprintf(env.Stderr, "%s %d owned: warm-up sweep\n", label, size)
+			w, err := env.recycleBenchSweep(ctx, db, o)
 			if err != nil {
 				return fmt.Errorf("%d owned: warm-up: %w", size, err)
 			}
-			fmt.Fprintf(e.stdout, "%s  warm-up sweep, not counted: %d recycled in %s (%s rows/s%s)\n", head,
-				w.recycled, benchDur(w.elapsed), rate(int64(w.recycled), w.elapsed), w.capNote())
-			if err := e.recycleBenchReset(ctx, b, label); err != nil {
+			fmt.Fprintf(env.Stdout, "%s  warm-up sweep, not counted: %d recycled in %s (%s rows/s%s)\n", head,
+				w.recycled, dur(w.elapsed), rate(int64(w.recycled), w.elapsed), w.capNote())
+			if err := env.recycleBenchReset(ctx, b, label); err != nil {
 				return err
 			}
 		}
 
-		fmt.Fprintf(e.stderr, "%s %d owned: sweep\n", label, size)
+		fmt.Fprintf(env.Stderr, "%s %d owned: sweep\n", label, size)
 		since := time.Now()
-		if r.sweep, err = e.recycleBenchSweep(ctx, db, o); err != nil {
+		if r.sweep, err = env.recycleBenchSweep(ctx, db, o); err != nil {
 			return fmt.Errorf("%d owned: sweep: %w", size, err)
 		}
-		verdict, err := e.recycleBenchVerdict(ctx, b, since, r.sweep, o)
+		verdict, err := env.recycleBenchVerdict(ctx, b, since, r.sweep, o)
 		if err != nil {
 			problems = append(problems, fmt.Errorf("%d owned: sweep: %w", size, err))
 		}
-		fmt.Fprintf(e.stdout, "%s  sweep: %d recycled in %s (%s rows/s%s); due rows listed in %s; %s\n", head,
-			r.sweep.recycled, benchDur(r.sweep.elapsed), rate(int64(r.sweep.recycled), r.sweep.elapsed), r.sweep.capNote(),
-			benchDur(r.sweep.reading), verdict)
-		if err := e.recycleBenchReset(ctx, b, label); err != nil {
+		fmt.Fprintf(env.Stdout, "%s  sweep: %d recycled in %s (%s rows/s%s); due rows listed in %s; %s\n", head,
+			r.sweep.recycled, dur(r.sweep.elapsed), rate(int64(r.sweep.recycled), r.sweep.elapsed), r.sweep.capNote(),
+			dur(r.sweep.reading), verdict)
+		if err := env.recycleBenchReset(ctx, b, label); err != nil {
 			return err
 		}
 
-		fmt.Fprintf(e.stderr, "%s %d owned: floor\n", label, size)
-		if r.floor, err = e.recycleBenchFloor(ctx, db, b, o); err != nil {
+		fmt.Fprintf(env.Stderr, "%s %d owned: floor\n", label, size)
+		if r.floor, err = env.recycleBenchFloor(ctx, db, b, o); err != nil {
 			return fmt.Errorf("%d owned: floor: %w", size, err)
 		}
 		verdict = "all due rows written"
 		if r.floor.capped {
 			verdict = "capped"
 		}
-		if ch, err := b.Check(ctx, time.Now()); err != nil {
+		if ch, err := db.CheckRecycled(ctx, b.dueIDs(), time.Now()); err != nil {
 			return err
 		} else if !r.floor.capped && ch.OwnedDue != 0 {
 			verdict = fmt.Sprintf("FAILED: %d owned rows still due", ch.OwnedDue)
 			problems = append(problems, fmt.Errorf("%d owned: floor: %d owned rows still due", size, ch.OwnedDue))
 		}
-		fmt.Fprintf(e.stdout, "%s  floor: %d recycled in %s (%s rows/s%s); %d transactions; %s\n", head,
-			r.floor.recycled, benchDur(r.floor.elapsed), rate(int64(r.floor.recycled), r.floor.elapsed), r.floor.capNote(), r.floor.commits, verdict)
-		if err := e.recycleBenchReset(ctx, b, label); err != nil {
+		fmt.Fprintf(env.Stdout, "%s  floor: %d recycled in %s (%s rows/s%s); %d transactions; %s\n", head,
+			r.floor.recycled, dur(r.floor.elapsed), rate(int64(r.floor.recycled), r.floor.elapsed), r.floor.capNote(), r.floor.commits, verdict)
+		if err := env.recycleBenchReset(ctx, b, label); err != nil {
 			return err
 		}
 
-		fmt.Fprintf(e.stderr, "%s %d owned: scan\n", label, size)
+		fmt.Fprintf(env.Stderr, "%s %d owned: scan\n", label, size)
 		since = time.Now()
-		if r.scan, err = e.recycleBenchScan(ctx, db, o); err != nil {
+		if r.scan, err = env.recycleBenchScan(ctx, db, o); err != nil {
 			return fmt.Errorf("%d owned: scan: %w", size, err)
 		}
-		verdict, err = e.recycleBenchVerdict(ctx, b, since, r.scan, o)
+		verdict, err = env.recycleBenchVerdict(ctx, b, since, r.scan, o)
 		if err != nil {
 			problems = append(problems, fmt.Errorf("%d owned: scan: %w", size, err))
 		}
-		fmt.Fprintf(e.stdout, "%s  scan:  %d recycled in %s (%s rows/s%s); %d owned rows read and evaluated in %s (%s rows/s); %s\n", head,
-			r.scan.recycled, benchDur(r.scan.elapsed), rate(int64(r.scan.recycled), r.scan.elapsed), r.scan.capNote(),
-			r.scan.read, benchDur(r.scan.reading), rate(int64(r.scan.read), r.scan.reading), verdict)
-		if err := e.recycleBenchReset(ctx, b, label); err != nil {
+		fmt.Fprintf(env.Stdout, "%s  scan:  %d recycled in %s (%s rows/s%s); %d owned rows read and evaluated in %s (%s rows/s); %s\n", head,
+			r.scan.recycled, dur(r.scan.elapsed), rate(int64(r.scan.recycled), r.scan.elapsed), r.scan.capNote(),
+			r.scan.read, dur(r.scan.reading), rate(int64(r.scan.read), r.scan.reading), verdict)
+		if err := env.recycleBenchReset(ctx, b, label); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%s  ratio sweep/floor: %s  scan/sweep: %s\n", head, benchTimeRatio(r.sweep, r.floor), benchTimeRatio(r.scan, r.sweep))
+		fmt.Fprintf(env.Stdout, "%s  ratio sweep/floor: %s  scan/sweep: %s\n", head, benchTimeRatio(r.sweep, r.floor), benchTimeRatio(r.scan, r.sweep))
 		results = append(results, r)
 	}
 	if len(results) > 1 {
 		first, last := results[0], results[len(results)-1]
-		fmt.Fprintf(e.stdout, "%-8s  from %d to %d owned (×%.0f): sweep ×%s, floor ×%s, scan ×%s\n", label, first.owned, last.owned,
+		fmt.Fprintf(env.Stdout, "%-8s  from %d to %d owned (×%.0f): sweep ×%s, floor ×%s, scan ×%s\n", label, first.owned, last.owned,
 			float64(last.owned)/float64(first.owned), benchTimeRatio(last.sweep, first.sweep), benchTimeRatio(last.floor, first.floor),
 			benchTimeRatio(last.scan, first.scan))
 	}
 	return errors.Join(problems...)
 }
 
-// benchClock is the machine's clock, which the bench can wind back while it
-// sets up. A rule starts when it is turned on, never earlier, so a pool
-// whose rule has been in force for years is made with the clock wound back
-// by years.
-type benchClock struct{ back atomic.Int64 }
-
-func (c *benchClock) Now() time.Time { return time.Now().UTC().Add(-time.Duration(c.back.Load())) }
-
 // recycleBenchTable makes the organisation the bench's customers belong to: an
 // admin, a department of reps, and one pool whose rule recycles customers
 // after o.ruleDays days without a follow-up, in force since five years
 // before any of them was gained.
-func (e *environment) recycleBenchTable(ctx context.Context, db *store.DB, clock *benchClock, o recycleBenchOptions) (*store.RecycleBench, error) {
-	clock.back.Store(int64(5 * 365 * 24 * time.Hour))
-	defer clock.back.Store(0)
+func (env Env) recycleBenchTable(ctx context.Context, db *store.DB, clock *Clock, o recycleBenchOptions) (*recycleTable, error) {
+	clock.windBack(5 * 365 * 24 * time.Hour)
+	defer clock.windBack(0)
 	admin, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: "bench-admin", Name: "压测管理员", Role: gonghai.RoleAdmin})
 	if err != nil {
-		return nil, describe(err)
+		return nil, err
 	}
 	dept, err := db.CreateDepartment(ctx, admin, "压测销售部", "")
 	if err != nil {
-		return nil, describe(err)
+		return nil, err
 	}
 	reps := make([]string, o.reps)
 	for i := range reps {
 		login := fmt.Sprintf("recycle-%03d", i+1)
 		u, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: login, Name: login, Role: gonghai.RoleRep, DepartmentID: dept.ID})
 		if err != nil {
-			return nil, describe(err)
+			return nil, err
 		}
 		reps[i] = u.ID
 	}
@@ -293,30 +273,28 @@ func (e *environment) recycleBenchTable(ctx context.Context, db *store.DB, clock
 	members := []string{dept.ID}
 	rules := gonghai.RecycleRules{Rules: []gonghai.RecycleRule{{Kind: gonghai.RuleNoFollowUp, Enabled: true, Days: o.ruleDays}}}
 	if err := rules.Validate(); err != nil {
-		return nil, describe(err)
+		return nil, err
 	}
 	p, err := db.CreatePool(ctx, admin, gonghai.PoolInput{Name: &name, MemberDepartmentIDs: &members, Recycle: &rules})
 	if err != nil {
-		return nil, describe(err)
+		return nil, err
 	}
-	clock.back.Store(0)
-	return db.NewRecycleBench(ctx, p.ID, admin.ID, reps, o.due)
+	clock.windBack(0)
+	return newRecycleTable(ctx, db, clock, admin, p.ID, reps, o.due)
 }
 
 // recycleBenchReset owns the due customers again, for the next phase.
-func (e *environment) recycleBenchReset(ctx context.Context, b *store.RecycleBench, label string) error {
-	fmt.Fprintf(e.stderr, "%s: owning the due customers again\n", label)
-	if _, err := b.Reown(ctx); err != nil {
-		return err
-	}
-	return b.Settle(ctx)
+func (env Env) recycleBenchReset(ctx context.Context, b *recycleTable, label string) error {
+	fmt.Fprintf(env.Stderr, "%s: owning the due customers again\n", label)
+	_, err := b.reown(ctx)
+	return err
 }
 
 // recycleBenchVerdict checks a sweep or scan: every due customer recycled once
 // and notified, nobody else recycled, chains intact, nothing owned still
 // due. A capped phase need only have recycled nobody twice.
-func (e *environment) recycleBenchVerdict(ctx context.Context, b *store.RecycleBench, since time.Time, p recycleBenchPhase, o recycleBenchOptions) (string, error) {
-	ch, err := b.Check(ctx, since)
+func (env Env) recycleBenchVerdict(ctx context.Context, b *recycleTable, since time.Time, p recycleBenchPhase, o recycleBenchOptions) (string, error) {
+	ch, err := b.db.CheckRecycled(ctx, b.dueIDs(), since)
 	if err != nil {
 		return "", err
 	}
@@ -333,8 +311,8 @@ func (e *environment) recycleBenchVerdict(ctx context.Context, b *store.RecycleB
 	if ch.Once != p.recycled || ch.Notified != p.recycled {
 		bad = append(bad, fmt.Sprintf("%d recycled reported, %d recycled events and %d notifications found", p.recycled, ch.Once, ch.Notified))
 	}
-	if ch.Owned != b.Owned()-ch.Once {
-		bad = append(bad, fmt.Sprintf("%d owned customers, want %d", ch.Owned, b.Owned()-ch.Once))
+	if ch.Owned != b.owned()-ch.Once {
+		bad = append(bad, fmt.Sprintf("%d owned customers, want %d", ch.Owned, b.owned()-ch.Once))
 	}
 	if p.skipped > 0 {
 		bad = append(bad, fmt.Sprintf("%d due customers skipped", p.skipped))
@@ -378,9 +356,9 @@ func (s *benchSweepStore) DueRecycles(ctx context.Context, after *gonghai.Due, l
 }
 
 // recycleBenchSweep is phase (a): one sweep by the product's sweeper.
-func (e *environment) recycleBenchSweep(ctx context.Context, db *store.DB, o recycleBenchOptions) (recycleBenchPhase, error) {
+func (env Env) recycleBenchSweep(ctx context.Context, db *store.DB, o recycleBenchOptions) (recycleBenchPhase, error) {
 	st := &benchSweepStore{DB: db, deadline: deadlineAfter(o.cap, 0)}
-	sw := &recycle.Sweeper{Store: st, Log: e.logger(), Batch: benchSweepPage}
+	sw := &recycle.Sweeper{Store: st, Log: env.Log, Batch: benchSweepPage}
 	began := time.Now()
 	rep, err := sw.Once(ctx)
 	p := recycleBenchPhase{recycled: rep.Recycled, skipped: rep.Skipped, elapsed: time.Since(began), reading: st.reading, capped: st.capped}
@@ -389,9 +367,9 @@ func (e *environment) recycleBenchSweep(ctx context.Context, db *store.DB, o rec
 
 // recycleBenchFloor is phase (b): the due rows, known in advance, written with
 // a bare UPDATE per batch, one transaction each.
-func (e *environment) recycleBenchFloor(ctx context.Context, db *store.DB, b *store.RecycleBench, o recycleBenchOptions) (recycleBenchPhase, error) {
+func (env Env) recycleBenchFloor(ctx context.Context, db *store.DB, b *recycleTable, o recycleBenchOptions) (recycleBenchPhase, error) {
 	var p recycleBenchPhase
-	ids := b.DueIDs()
+	ids := b.dueIDs()
 	deadline := deadlineAfter(o.cap, 0)
 	began := time.Now()
 	for lo := 0; lo < len(ids); lo += o.floorBatch {
@@ -416,7 +394,7 @@ func (e *environment) recycleBenchFloor(ctx context.Context, db *store.DB, b *st
 
 // recycleBenchScan is phase (c): every owned row read, page by page, the rules
 // evaluated in Go, and each due one recycled as the sweep recycles it.
-func (e *environment) recycleBenchScan(ctx context.Context, db *store.DB, o recycleBenchOptions) (recycleBenchPhase, error) {
+func (env Env) recycleBenchScan(ctx context.Context, db *store.DB, o recycleBenchOptions) (recycleBenchPhase, error) {
 	var p recycleBenchPhase
 	scan := db.NewFullScan()
 	deadline := deadlineAfter(o.cap, 0)
@@ -467,12 +445,4 @@ func benchTimeRatio(a, b recycleBenchPhase) string {
 		return fmt.Sprintf("%.2f", r)
 	}
 	return fmt.Sprintf("%.1f", r)
-}
-
-// benchDur rounds a duration for printing.
-func benchDur(d time.Duration) string {
-	if d < time.Second {
-		return d.Round(10 * time.Microsecond).String()
-	}
-	return d.Round(time.Millisecond).String()
 }

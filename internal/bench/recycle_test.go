@@ -1,35 +1,34 @@
-package main
+package bench
 
 import (
-	"bytes"
-	"context"
-	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/pgtest"
 )
 
 // tinyRecycle is a recycle bench small enough for a test under the race
 // detector: 40 due among 400 owned customers, then among 800, so the
 // table grows between sizes. The sizes are given out of order on purpose.
-var tinyRecycle = []string{"bench", "recycle", "--owned", "800,400", "--due", "40", "--reps", "4", "--floor-batch", "15"}
+var tinyRecycle = []string{"recycle", "--owned", "800,400", "--due", "40", "--reps", "4", "--floor-batch", "15"}
 
-// TestBenchRecycle runs the recycle bench end to end on each database: for
+// TestRecycle runs the recycle bench end to end on each database: for
 // both sizes, all three phases recycle every due customer, the sweep and
 // the scan exactly once each with events, notifications and chains
 // checked, and the ratios and the growth line are printed.
-func TestBenchRecycle(t *testing.T) {
+func TestRecycle(t *testing.T) {
 	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
 		// --db takes either database; that --postgres adds one is
 		// claim-storm's test's business, and SQLite once is enough here.
-		args := append(tinyRecycle, "--db", dsn)
+		args := append(slices.Clone(tinyRecycle), "--db", dsn)
 		labels := []string{"sqlite"}
 		if strings.HasPrefix(dsn, "postgres") {
 			labels = []string{"postgres"}
 		}
-		out := cli(t, nil, args...)
+		out := run(t, args...)
 		t.Log("\n" + out)
 		if !strings.Contains(out, "40 due among 400, 800 owned customers") {
 			t.Errorf("the header does not name the sizes in order")
@@ -60,10 +59,10 @@ func TestBenchRecycle(t *testing.T) {
 	})
 }
 
-// TestBenchRecycleCapped: a cap stops each phase early, and the report
+// TestRecycleCapped: a cap stops each phase early, and the report
 // says so and checks only that nobody was recycled twice.
-func TestBenchRecycleCapped(t *testing.T) {
-	out := cli(t, nil, "bench", "recycle", "--owned", "100", "--due", "20", "--reps", "2", "--seconds", "0.000000001", "--warm-up=false")
+func TestRecycleCapped(t *testing.T) {
+	out := run(t, "recycle", "--owned", "100", "--due", "20", "--reps", "2", "--seconds", "0.000000001", "--warm-up=false")
 	t.Log("\n" + out)
 	if strings.Contains(out, "warm-up") {
 		t.Errorf("--warm-up=false ran a warm-up")
@@ -79,31 +78,34 @@ func TestBenchRecycleCapped(t *testing.T) {
 	}
 }
 
-// TestBenchRecycleFlags: bad sizes are refused before anything runs, and
+// TestRecycleFlags: bad sizes are refused before anything runs, and
 // a used database is left alone.
-func TestBenchRecycleFlags(t *testing.T) {
-	used := "sqlite:" + filepath.Join(t.TempDir(), "gonghai.db")
-	env := map[string]string{"GONGHAI_DB": used}
-	cli(t, env, "migrate")
-	cli(t, env, "user", "create", "--login", "boss", "--name", "老板", "--role", "admin")
+func TestRecycleFlags(t *testing.T) {
+	used := usedDatabase(t)
 	for _, args := range [][]string{
-		{"bench", "recycle", "--owned", "100", "--due", "101"},
-		{"bench", "recycle", "--owned", "100,x"},
-		{"bench", "recycle", "--owned", "0"},
-		{"bench", "recycle", "--due", "0"},
-		{"bench", "recycle", "--floor-batch", "0"},
-		{"bench", "recycle", "--seconds", "-1"},
-		{"bench", "recycle", "--postgres", "sqlite:x.db"},
-		{"bench", "recycle", "extra"},
-		{"bench", "recycle", "--owned", "200", "--due", "10", "--db", used},
+		{"recycle", "--owned", "100", "--due", "101"},
+		{"recycle", "--owned", "100,x"},
+		{"recycle", "--owned", "0"},
+		{"recycle", "--due", "0"},
+		{"recycle", "--floor-batch", "0"},
+		{"recycle", "--seconds", "-1"},
+		{"recycle", "--postgres", "sqlite:x.db"},
+		{"recycle", "extra"},
+		{"recycle", "--owned", "200", "--due", "10", "--db", used.dsn},
 	} {
-		var stdout, stderr bytes.Buffer
-		if err := run(context.Background(), append([]string{"gonghai"}, args...), func(string) string { return "" },
-			strings.NewReader(""), &stdout, &stderr); err == nil {
-			t.Errorf("gonghai %s: no error", strings.Join(args, " "))
+		if _, err := tryRun(args...); err == nil {
+			t.Errorf("bench %s: no error", strings.Join(args, " "))
 		}
 	}
-	if got := cli(t, env, "token", "create", "--login", "boss"); !strings.HasPrefix(got, "ghk_") {
-		t.Fatalf("the used database no longer works: token create printed %q", got)
+	used.check(t)
+}
+
+// TestRecycleCompany: every seeded name passes the checks a company name
+// meets, at any size the bench seeds.
+func TestRecycleCompany(t *testing.T) {
+	for _, i := range []int{1, 999_999, 1_000_000, 9_999_999, 100_000_000} {
+		if err := (gonghai.CustomerFields{Company: recycleCompany(i)}).Validate(); err != nil {
+			t.Errorf("row %d: %s: %v", i, recycleCompany(i), err)
+		}
 	}
 }
