@@ -203,7 +203,7 @@ func (s *seeded) organise(ctx context.Context) error {
 		return err
 	}
 	s.deptID = dept.ID
-	hash, err := password.Hash(seedPassword)
+	hash, err := password.Hash(ctx, seedPassword)
 	if err != nil {
 		return err
 	}
