@@ -113,14 +113,16 @@ func loadDemo(ctx context.Context, db *store.DB) (gonghai.User, error) {
 		}
 		pools[p.Key] = made.ID
 	}
-	customers := make([]gonghai.NewCustomer, len(org.Customers))
+	// The store's bulk path: the generated contacts are distinct, and the
+	// unique blind indexes would refuse the whole load were they not.
+	customers := make([]store.BulkCustomer, len(org.Customers))
 	for i, c := range org.Customers {
-		customers[i] = gonghai.NewCustomer{PoolID: pools[c.PoolKey], OwnerID: users[c.OwnerLogin],
+		customers[i].NewCustomer = gonghai.NewCustomer{PoolID: pools[c.PoolKey], OwnerID: users[c.OwnerLogin],
 			CustomerFields: gonghai.CustomerFields{Name: c.Name, Company: c.Company, Category: c.Category,
 				Industry: c.Industry, Region: c.Region, ProductLine: c.ProductLine, Source: c.Source, Stage: c.Stage,
 				Phone: c.Phone, Email: c.Email, WeChat: c.WeChat}}
 	}
-	if _, err = db.ImportCustomers(ctx, admin, customers); err != nil {
+	if _, err = db.BulkInsertCustomers(ctx, admin, customers); err != nil {
 		return admin, err
 	}
 	// The printed users also sign in with a password, to try the session
