@@ -63,17 +63,6 @@ func (e *environment) configCommand(args []string) error {
 	return w.Flush()
 }
 
-// config is the database setting alone, as the benchmarks take it until
-// they move to internal/bench; it is checked as internal/config checks it.
-type config struct{ DB string }
-
-// Validate refuses a database the binary cannot open, without echoing it.
-func (c config) Validate() error {
-	cfg := conf.Default()
-	cfg.DB = c.DB
-	return cfg.Validate()
-}
-
 func or(v, fallback string) string {
 	if v == "" {
 		return fallback
