@@ -1,8 +1,9 @@
 // Package recycle runs the recycle sweep: it takes due customers back to
 // their pools, reminds owners before their deadlines and delivers
 // notifications to the organisation's webhook. It has no SQL of its own;
-// the store decides each recycle and reminder in one conditional write, so
-// any number of sweepers may run at once, on one node or many.
+// the store decides each recycle and reminder in one conditional write per
+// customer, a page of them per transaction, so any number of sweepers may
+// run at once, on one node or many.
 package recycle
 
 import (
@@ -24,9 +25,11 @@ import (
 type Store interface {
 	Settings(ctx context.Context) (gonghai.Settings, error)
 	DueRecycles(ctx context.Context, after *gonghai.Due, limit int) ([]gonghai.Due, error)
-	Recycle(ctx context.Context, d gonghai.Due) (bool, error)
+	// RecycleBatch recycles those of due still owned and due as listed,
+	// and returns how many; RemindBatch sends the reminders still due.
+	RecycleBatch(ctx context.Context, due []gonghai.Due) (int, error)
 	DueReminders(ctx context.Context, after *gonghai.Due, limit int) ([]gonghai.Due, error)
-	Remind(ctx context.Context, d gonghai.Due) (bool, error)
+	RemindBatch(ctx context.Context, due []gonghai.Due) (int, error)
 	LeaseWebhooks(ctx context.Context, limit int, lease time.Duration) ([]gonghai.WebhookMessage, error)
 	WebhookDone(ctx context.Context, id string, delivered bool, retryIn time.Duration) error
 }
@@ -36,7 +39,8 @@ type Sweeper struct {
 	Store  Store
 	Client *http.Client // for the webhook; nil means a client with a 10 s timeout
 	Log    *slog.Logger
-	// Batch is how many due rows one read takes; 0 means 500.
+	// Batch is how many due rows one read takes, and the store acts on
+	// in one call; 0 means 500.
 	Batch int
 }
 
@@ -54,21 +58,21 @@ type Report struct {
 func (s *Sweeper) Once(ctx context.Context) (Report, error) {
 	var rep Report
 	var err error
-	rep.Recycled, rep.Skipped, err = s.each(ctx, s.Store.DueRecycles, s.Store.Recycle)
+	rep.Recycled, rep.Skipped, err = s.each(ctx, s.Store.DueRecycles, s.Store.RecycleBatch)
 	if err != nil {
 		return rep, err
 	}
-	if rep.Reminded, _, err = s.each(ctx, s.Store.DueReminders, s.Store.Remind); err != nil {
+	if rep.Reminded, _, err = s.each(ctx, s.Store.DueReminders, s.Store.RemindBatch); err != nil {
 		return rep, err
 	}
 	rep.Webhooks, rep.Failed, err = s.deliver(ctx)
 	return rep, err
 }
 
-// each walks the due rows in pages and acts on each; done counts the rows
-// acted on, skipped those another writer got to first.
+// each walks the due rows in pages and hands each page to act; done counts
+// the rows acted on, skipped those another writer got to first.
 func (s *Sweeper) each(ctx context.Context, list func(context.Context, *gonghai.Due, int) ([]gonghai.Due, error),
-	act func(context.Context, gonghai.Due) (bool, error)) (done, skipped int, err error) {
+	act func(context.Context, []gonghai.Due) (int, error)) (done, skipped int, err error) {
 	batch := s.Batch
 	if batch <= 0 {
 		batch = 500
@@ -76,20 +80,14 @@ func (s *Sweeper) each(ctx context.Context, list func(context.Context, *gonghai.
 	var after *gonghai.Due
 	for {
 		due, err := list(ctx, after, batch)
-		if err != nil {
+		if err != nil || len(due) == 0 {
 			return done, skipped, err
 		}
-		for _, d := range due {
-			ok, err := act(ctx, d)
-			if err != nil {
-				return done, skipped, err
-			}
-			if ok {
-				done++
-			} else {
-				skipped++
-			}
+		n, err := act(ctx, due)
+		if err != nil {
+			return done + n, skipped, err
 		}
+		done, skipped = done+n, skipped+len(due)-n
 		if len(due) < batch {
 			return done, skipped, nil
 		}
