@@ -8,6 +8,7 @@ package recycle
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/gonghai/gonghai"
@@ -69,8 +71,18 @@ func (s *Sweeper) Once(ctx context.Context) (Report, error) {
 	return rep, err
 }
 
-// each walks the due rows in pages and hands each page to act; done counts
-// the rows acted on, skipped those another writer got to first.
+// windowPages is how many pages of due rows a sweep reads before it acts
+// on them. Due rows come in deadline order, scattered over the table;
+// taken in id order, a window of many pages lets each batch write rows
+// that lie close together, which on a large backlog several times cuts
+// the pages a batch reads and writes. A sweep that finds fewer rows due
+// acts on what it found.
+const windowPages = 20
+
+// each walks the due rows in windows of pages and hands each window to act
+// in id order, a page at a time; done counts the rows acted on, skipped
+// those another writer got to first. The writes re-check every row, so a
+// row that changed since it was read is skipped, not harmed.
 func (s *Sweeper) each(ctx context.Context, list func(context.Context, *gonghai.Due, int) ([]gonghai.Due, error),
 	act func(context.Context, []gonghai.Due) (int, error)) (done, skipped int, err error) {
 	batch := s.Batch
@@ -78,21 +90,31 @@ func (s *Sweeper) each(ctx context.Context, list func(context.Context, *gonghai.
 		batch = 500
 	}
 	var after *gonghai.Due
-	for {
-		due, err := list(ctx, after, batch)
-		if err != nil || len(due) == 0 {
-			return done, skipped, err
+	for last := false; !last; {
+		var window []gonghai.Due
+		for !last && len(window) < windowPages*batch {
+			due, err := list(ctx, after, batch)
+			if err != nil {
+				return done, skipped, err
+			}
+			window = append(window, due...)
+			if last = len(due) < batch; !last {
+				// A copy: the window is sorted below.
+				next := due[len(due)-1]
+				after = &next
+			}
 		}
-		n, err := act(ctx, due)
-		if err != nil {
-			return done + n, skipped, err
+		slices.SortFunc(window, func(a, b gonghai.Due) int { return cmp.Compare(a.CustomerID, b.CustomerID) })
+		for lo := 0; lo < len(window); lo += batch {
+			page := window[lo:min(lo+batch, len(window))]
+			n, err := act(ctx, page)
+			if err != nil {
+				return done + n, skipped, err
+			}
+			done, skipped = done+n, skipped+len(page)-n
 		}
-		done, skipped = done+n, skipped+len(due)-n
-		if len(due) < batch {
-			return done, skipped, nil
-		}
-		after = &due[len(due)-1]
 	}
+	return done, skipped, nil
 }
 
 // webhookLease is how long a sender holds notifications it is delivering;
