@@ -33,6 +33,34 @@ func PreviewDeadline(f RuleFacts, rules RecycleRules, loc *time.Location, now ti
 	return d
 }
 
+// PreviewGainedBefore returns the instant before which a customer must have
+// been gained to fall within a preview of days days from now under rules,
+// and false when no rule is on. No rule recycles a customer sooner than its
+// fewest days after it was gained (every clock starts at the gain or
+// later, and a protection period's maximum is never below its days), so a
+// store need not read the facts of customers gained since.
+func PreviewGainedBefore(rules RecycleRules, loc *time.Location, now time.Time, days int) (time.Time, bool) {
+	fewest := 0
+	for _, r := range rules.Rules {
+		if !r.Enabled {
+			continue
+		}
+		n := r.Days
+		for _, d := range r.CategoryDays {
+			n = min(n, d)
+		}
+		if fewest == 0 || n < fewest {
+			fewest = n
+		}
+	}
+	if fewest == 0 {
+		return time.Time{}, false
+	}
+	// A customer gained on day G is due no sooner than the start of day
+	// G+fewest+1, which must come before the preview's end.
+	return AddDays(PreviewEnd(now, days, loc), -(fewest + 1), loc), true
+}
+
 // RecyclePreview groups the candidates that rules would recycle within days
 // days from now, if nobody did anything more, by the calendar day in loc of
 // their deadline and by owner: one PreviewDay per day, today first. A

@@ -1,6 +1,7 @@
 package gonghai
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -64,6 +65,23 @@ func TestRecyclePreview(t *testing.T) {
 		t.Errorf("a three-day preview from %s ends %s", fmtTime(&now, sh), fmtTime(&end, sh))
 	}
 
+	// The fewest days of any rule on is category A's one: only customers
+	// gained before 03-11 can be due before the 03-13 end of a 3-day
+	// preview.
+	before, ok := PreviewGainedBefore(rules, sh, now, 3)
+	if !ok || !before.Equal(due(3, 11)) {
+		t.Errorf("PreviewGainedBefore = %s, %v; want %s", fmtTime(&before, sh), ok, fmtTime(tp(due(3, 11)), sh))
+	}
+	for _, c := range cs {
+		if d := PreviewDeadline(c.Facts, rules, sh, now, 3); d != nil && !c.Facts.OwnedSince.Before(before) {
+			t.Errorf("%s, gained %s, is due %s within the preview, though gained after %s", c.ID,
+				fmtTime(&c.Facts.OwnedSince, sh), fmtDeadline(d, sh), fmtTime(&before, sh))
+		}
+	}
+	if _, ok := PreviewGainedBefore(RecycleRules{Rules: []RecycleRule{{Kind: RuleNotWon, Days: 3}}}, sh, now, 3); ok {
+		t.Errorf("rules that are all off have a bound")
+	}
+
 	empty := RecyclePreview(nil, rules, sh, now, 2)
 	if len(empty) != 2 || empty[0].Date != "2026-03-10" || empty[1].Date != "2026-03-11" {
 		t.Fatalf("an empty two-day preview: %+v", empty)
@@ -72,5 +90,55 @@ func TestRecyclePreview(t *testing.T) {
 		if d.Total != 0 || d.Owners == nil || len(d.Owners) != 0 {
 			t.Errorf("empty day %s: total %d, owners %#v; want 0 and an empty list", d.Date, d.Total, d.Owners)
 		}
+	}
+}
+
+// TestPreviewGainedBeforeBounds: under any rules, a customer the preview
+// lists was gained before PreviewGainedBefore, whatever else it did.
+func TestPreviewGainedBeforeBounds(t *testing.T) {
+	sh := mustLoc(t, "Asia/Shanghai")
+	rng := rand.New(rand.NewPCG(1, 2))
+	now := at(sh, 2026, 3, 29, 23, 30) // daylight saving elsewhere; none here
+	hour := func(back int) time.Time { return now.Add(-time.Duration(back) * time.Hour) }
+	some := func() *time.Time {
+		if rng.IntN(2) == 0 {
+			return nil
+		}
+		return tp(hour(rng.IntN(24 * 40)))
+	}
+	listed := 0
+	for i := range 2000 {
+		var rules RecycleRules
+		for _, k := range RuleKinds {
+			if rng.IntN(3) > 0 {
+				continue
+			}
+			r := RecycleRule{Kind: k, Enabled: true, Days: 1 + rng.IntN(20), Since: hour(rng.IntN(24 * 60))}
+			if rng.IntN(2) == 0 {
+				r.CategoryDays = map[string]int{"A": 1 + rng.IntN(20)}
+			}
+			if k == RuleProtection {
+				r.ExtendDays = 1 + rng.IntN(10)
+				if rng.IntN(2) == 0 {
+					r.MaxDays = r.Days + rng.IntN(10)
+				}
+			}
+			rules.Rules = append(rules.Rules, r)
+		}
+		days := 1 + rng.IntN(14)
+		f := RuleFacts{Category: []string{"", "A", "B"}[rng.IntN(3)], Won: rng.IntN(2) == 0, OwnedSince: hour(rng.IntN(24 * 40)),
+			LastFollowUp: some(), LastStageChange: some(), LastOrder: some(), LastOpportunity: some()}
+		before, ok := PreviewGainedBefore(rules, sh, now, days)
+		d := PreviewDeadline(f, rules, sh, now, days)
+		if d != nil {
+			listed++
+		}
+		if d != nil && (!ok || !f.OwnedSince.Before(before)) {
+			t.Fatalf("case %d: %+v under %+v is due %s within %d days, but the bound is %s (%v)", i, f, rules,
+				fmtDeadline(d, sh), days, fmtTime(&before, sh), ok)
+		}
+	}
+	if listed < 200 {
+		t.Errorf("only %d of 2000 cases fall within their preview: the cases prove little", listed)
 	}
 }
