@@ -19,8 +19,8 @@ func displayName(c gonghai.Customer) string {
 	return c.Name
 }
 
-// notifyColumns are what notify writes of each notification.
-const notifyColumns = 9
+// notifyBatch is the most notifications one statement of notify writes.
+const notifyBatch = 500
 
 // notify writes notifications ns, and queues them for the webhook when the
 // organisation has one, in the caller's transaction: in one statement per
@@ -31,7 +31,7 @@ func notify(ctx context.Context, c conn, s gonghai.Settings, ns ...gonghai.Notif
 	for lo := 0; lo < len(ns); lo += notifyBatch {
 		batch := ns[lo:min(lo+notifyBatch, len(ns))]
 		values := make([]string, len(batch))
-		args := make([]any, 0, notifyColumns*len(batch))
+		args := make([]any, 0, 9*len(batch))
 		for i, n := range batch {
 			var webhook any
 			if s.WebhookURL != "" {
@@ -49,9 +49,6 @@ func notify(ctx context.Context, c conn, s gonghai.Settings, ns ...gonghai.Notif
 	}
 	return nil
 }
-
-// notifyBatch is the most notifications one statement writes.
-const notifyBatch = 500
 
 const notificationColumns = `n.id, n.user_id, n.kind, n.customer_id, COALESCE(c.company, ''), COALESCE(c.name, ''),
 	COALESCE(c.pii_key, ''), n.rule, n.deadline_at, n.days_left, n.created_at, n.read_at`

@@ -57,10 +57,10 @@ func (db *DB) due(ctx context.Context, column string, after *gonghai.Due, limit 
 const sweepBatch = 500
 
 // inBatches runs write on due in transactions of up to sweepBatch
-// customers and adds up what each reports. Each batch goes in id order:
+// customers and adds up what each reports; an error says what failed. Each batch goes in id order:
 // rows listed by deadline lie all over the table, and visiting them in the
 // order of its key keeps a batch's page reads and writes close together.
-func (db *DB) inBatches(ctx context.Context, due []gonghai.Due, write func(c conn, batch []gonghai.Due) (int, error)) (int, error) {
+func (db *DB) inBatches(ctx context.Context, what string, due []gonghai.Due, write func(c conn, batch []gonghai.Due) (int, error)) (int, error) {
 	total := 0
 	for lo := 0; lo < len(due); lo += sweepBatch {
 		batch := slices.Clone(due[lo:min(lo+sweepBatch, len(due))])
@@ -72,7 +72,7 @@ func (db *DB) inBatches(ctx context.Context, due []gonghai.Due, write func(c con
 			return err
 		})
 		if err != nil {
-			return total, err
+			return total, fmt.Errorf("%s: %w", what, err)
 		}
 		total += n
 	}
@@ -171,7 +171,7 @@ func updateEach[T any](ctx context.Context, c conn, set string, setArgs []any, c
 // notification, in the same transaction; their re-claim cooldown counts
 // from now. It returns how many it recycled.
 func (db *DB) RecycleBatch(ctx context.Context, due []gonghai.Due) (int, error) {
-	n, err := db.inBatches(ctx, due, func(c conn, batch []gonghai.Due) (int, error) {
+	return db.inBatches(ctx, "recycle customers", due, func(c conn, batch []gonghai.Due) (int, error) {
 		batch, err := holdDue(ctx, c, batch)
 		if err != nil || len(batch) == 0 {
 			return 0, err
@@ -236,16 +236,17 @@ func (db *DB) RecycleBatch(ctx context.Context, due []gonghai.Due) (int, error) 
 		}
 		return len(events), notify(ctx, c, s, notes...)
 	})
-	if err != nil {
-		return n, fmt.Errorf("recycle customers: %w", err)
-	}
-	return n, nil
 }
 
 // Recycle is RecycleBatch for one customer; it reports whether it
 // recycled.
 func (db *DB) Recycle(ctx context.Context, d gonghai.Due) (bool, error) {
-	n, err := db.RecycleBatch(ctx, []gonghai.Due{d})
+	return one(ctx, d, db.RecycleBatch)
+}
+
+// one runs a batch write for customer d alone and reports whether it wrote.
+func one(ctx context.Context, d gonghai.Due, batch func(context.Context, []gonghai.Due) (int, error)) (bool, error) {
+	n, err := batch(ctx, []gonghai.Due{d})
 	if err != nil {
 		return false, fmt.Errorf("customer %s: %w", d.CustomerID, err)
 	}
@@ -258,7 +259,7 @@ func (db *DB) Recycle(ctx context.Context, d gonghai.Due) (bool, error) {
 // (same owner, reminder and deadline), decides, so two nodes cannot both
 // send it. It returns how many it sent.
 func (db *DB) RemindBatch(ctx context.Context, due []gonghai.Due) (int, error) {
-	n, err := db.inBatches(ctx, due, func(c conn, batch []gonghai.Due) (int, error) {
+	return db.inBatches(ctx, "remind owners", due, func(c conn, batch []gonghai.Due) (int, error) {
 		if c.dialect == Postgres {
 			// The pool and rule it reads are not needed: it only locks.
 			var err error
@@ -311,17 +312,9 @@ func (db *DB) RemindBatch(ctx context.Context, due []gonghai.Due) (int, error) {
 		}
 		return len(notes), notify(ctx, c, s, notes...)
 	})
-	if err != nil {
-		return n, fmt.Errorf("remind owners: %w", err)
-	}
-	return n, nil
 }
 
 // Remind is RemindBatch for one customer; it reports whether it sent.
 func (db *DB) Remind(ctx context.Context, d gonghai.Due) (bool, error) {
-	n, err := db.RemindBatch(ctx, []gonghai.Due{d})
-	if err != nil {
-		return false, fmt.Errorf("customer %s: %w", d.CustomerID, err)
-	}
-	return n == 1, nil
+	return one(ctx, d, db.RemindBatch)
 }
