@@ -176,12 +176,16 @@ type PreviewCustomer struct {
 const MaxPreviewDays = 90
 
 // Due is an owned customer whose deadline, or its owner's next reminder,
-// has come: At is that time, Deadline the deadline it was read with.
+// has come: At is that time, Deadline the deadline it was read with, and
+// PoolID and Rule, when set, the pool it was in and the rule that set the
+// deadline.
 type Due struct {
 	CustomerID string
 	OwnerID    string
 	At         time.Time
 	Deadline   time.Time
+	PoolID     string
+	Rule       RuleKind
 }
 
 // WebhookMessage is a notification on its way to the organisation's

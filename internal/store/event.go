@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/gonghai/gonghai"
 )
@@ -11,12 +12,27 @@ import (
 // insertEvent appends an ownership event, in the transaction that made the
 // change it records.
 func insertEvent(ctx context.Context, c conn, e gonghai.Event) error {
-	_, err := c.exec(ctx, `INSERT INTO ownership_events (id, customer_id, seq, kind, from_owner_id, to_owner_id,
-		from_pool_id, to_pool_id, actor_id, reason, forced, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		newID(), e.CustomerID, e.Seq, string(e.Kind), nullString(e.FromOwnerID), nullString(e.ToOwnerID),
-		nullString(e.FromPoolID), nullString(e.ToPoolID), nullString(e.ActorID), e.Reason, e.Forced, micros(e.At))
-	if err != nil {
-		return fmt.Errorf("record %s event: %w", e.Kind, mapErr(err))
+	return insertEvents(ctx, c, []gonghai.Event{e})
+}
+
+// insertEvents writes events es, in one statement per up to 500 of them:
+// a sweep writes hundreds at a time.
+func insertEvents(ctx context.Context, c conn, es []gonghai.Event) error {
+	const per = 500
+	for lo := 0; lo < len(es); lo += per {
+		batch := es[lo:min(lo+per, len(es))]
+		values := make([]string, len(batch))
+		args := make([]any, 0, 12*len(batch))
+		for i, e := range batch {
+			values[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			args = append(args, newID(), e.CustomerID, e.Seq, string(e.Kind), nullString(e.FromOwnerID), nullString(e.ToOwnerID),
+				nullString(e.FromPoolID), nullString(e.ToPoolID), nullString(e.ActorID), e.Reason, e.Forced, micros(e.At))
+		}
+		_, err := c.exec(ctx, `INSERT INTO ownership_events (id, customer_id, seq, kind, from_owner_id, to_owner_id,
+			from_pool_id, to_pool_id, actor_id, reason, forced, at) VALUES `+strings.Join(values, ", "), args...)
+		if err != nil {
+			return fmt.Errorf("record %s event: %w", batch[0].Kind, mapErr(err))
+		}
 	}
 	return nil
 }
