@@ -110,11 +110,12 @@ func (env Env) list(ctx context.Context, args []string) error {
 			}
 		}
 	}
-	return env.onSeeds(ctx, o.seedOptions, func(s *seeded) error { return env.listOn(ctx, s, o, matches) })
+	return env.onSeeds(ctx, o.seedOptions, func(s *seeded, srv *server) error { return env.listOn(ctx, s, srv, o, matches) })
 }
 
-// onSeeds runs a bench on the seeded organisation of every database.
-func (env Env) onSeeds(ctx context.Context, o seedOptions, run func(s *seeded) error) error {
+// onSeeds runs a bench on the seeded organisation of every database, with
+// the server under test started on it.
+func (env Env) onSeeds(ctx context.Context, o seedOptions, run func(s *seeded, srv *server) error) error {
 	files, err := o.files()
 	if err != nil {
 		return err
@@ -131,20 +132,20 @@ func (env Env) onSeeds(ctx context.Context, o seedOptions, run func(s *seeded) e
 		}
 		defer s.db.Close()
 		fmt.Fprintf(env.Stdout, "%s: %s; %s\n", s.label, redact(dsn), s.durability)
-		return run(s)
+		srv, err := startServer(s.db, env.Log, 1)
+		if err != nil {
+			return err
+		}
+		defer srv.close()
+		return run(s, srv)
 	})
 }
 
-func (env Env) listOn(ctx context.Context, s *seeded, o listOptions, matches []int) error {
+func (env Env) listOn(ctx context.Context, s *seeded, srv *server, o listOptions, matches []int) error {
 	_, token, err := s.viewer(ctx, fmt.Sprintf("bench-list-%d", time.Now().UnixNano()))
 	if err != nil {
 		return err
 	}
-	srv, err := startServer(s.db, env.Log, 1)
-	if err != nil {
-		return err
-	}
-	defer srv.close()
 	pool := s.pools[0].ID
 	path := listingPath(pool)
 	fmt.Fprintf(env.Stdout, "%-8s  %s  %s  %-6s  %-11s  %-12s  %-12s  %-10s  %s\n", s.label, pad("case", 44), "filters",

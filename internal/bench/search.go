@@ -99,15 +99,10 @@ func (env Env) search(ctx context.Context, args []string) error {
 		runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), o.customers, seedPools[0].name, searchTargets,
 		o.rounds, o.budget, ms(searchGoal), searchRatio)
 	targets := searchedFor(o.customers)
-	return env.onSeeds(ctx, o.seedOptions, func(s *seeded) error { return env.searchOn(ctx, s, o, targets) })
+	return env.onSeeds(ctx, o.seedOptions, func(s *seeded, srv *server) error { return env.searchOn(ctx, s, srv, o, targets) })
 }
 
-func (env Env) searchOn(ctx context.Context, s *seeded, o searchOptions, targets []gonghai.CustomerFields) error {
-	srv, err := startServer(s.db, env.Log, 1)
-	if err != nil {
-		return err
-	}
-	defer srv.close()
+func (env Env) searchOn(ctx context.Context, s *seeded, srv *server, o searchOptions, targets []gonghai.CustomerFields) error {
 	pool := s.pools[0].ID
 	path := listingPath(pool)
 	fmt.Fprintf(env.Stdout, "%-8s  %s  %-12s  %-12s  %-10s  %s\n", s.label, pad("search", 34), "HTTP median", "bare median", "HTTP/bare", "goal")

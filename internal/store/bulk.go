@@ -66,24 +66,23 @@ func (db *DB) BulkInsertCustomers(ctx context.Context, actor gonghai.User, in []
 			rows[i].OwnedSince = &rows[i].Created
 		}
 	}
-	err := db.inTx(ctx, func(c conn) error {
-		if db.dialect == SQLite {
-			// Every row lands at a random place in each blind index; with
-			// SQLite's default 2 MB page cache nearly every insert reads its
-			// index pages back from the file. And each statement keeps the
-			// pages it changes in a statement journal, in case it fails
-			// half-way: a temporary file, unless temporary storage is
-			// memory. Both for the load, on the one write connection, and
-			// the defaults again after it.
-			if _, err := c.exec(ctx, `PRAGMA cache_size = -262144`); err != nil {
-				return err
+	if db.dialect == SQLite {
+		// Every row lands at a random place in each blind index; with
+		// SQLite's default 2 MB page cache nearly every insert reads its
+		// index pages back from the file. And each statement keeps the
+		// pages it changes in a statement journal, in case it fails
+		// half-way: a temporary file, unless temporary storage is memory.
+		// Both for the load, on the one write connection, and the defaults
+		// again once it has committed.
+		for _, pragma := range []string{`PRAGMA cache_size = -262144`, `PRAGMA temp_store = MEMORY`} {
+			if _, err := db.write.ExecContext(ctx, pragma); err != nil {
+				return nil, fmt.Errorf("bulk insert customers: %w", err)
 			}
-			if _, err := c.exec(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
-				return err
-			}
-			defer c.exec(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`)
-			defer c.exec(context.WithoutCancel(ctx), `PRAGMA temp_store = DEFAULT`)
 		}
+		defer db.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`)
+		defer db.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = DEFAULT`)
+	}
+	err := db.inTx(ctx, func(c conn) error {
 		s, err := getSettings(ctx, c)
 		if err != nil {
 			return err
