@@ -1,7 +1,9 @@
 package store_test
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -206,5 +208,56 @@ func TestPoolListingFilters(t *testing.T) {
 		// Owned customers drop out of filtered listings too.
 		mustClaim(f, rep, a)
 		sameIDs(t, "category after claim", f.poolIDs(rep, p.ID, gonghai.CustomerFilter{Category: "A"}), []string{c})
+	})
+}
+
+// TestFilteredPages: a filter that keeps most rows, one that keeps few and
+// the two together page through a pool newest first, each row once, from
+// any page's start.
+func TestFilteredPages(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		rep := f.user("rep", gonghai.RoleRep, "", nil)
+		p := f.pool("公海", gonghai.PoolInput{MemberUserIDs: &[]string{rep.ID}})
+		want := map[string][]string{}
+		filters := map[string]gonghai.CustomerFilter{"most": {Category: "B"}, "few": {Region: "广东省/深圳市"},
+			"both": {Category: "B", Region: "广东省/深圳市"}, "city of many": {Region: "广东省/广州市", Source: "官网"}}
+		for i := range 45 {
+			fields := gonghai.CustomerFields{Company: fmt.Sprintf("公司%d", i), Category: "B", Region: "广东省/广州市/天河区", Source: "官网"}
+			if i%4 == 0 {
+				fields.Category = "A"
+			}
+			if i%7 == 0 {
+				fields.Region, fields.Source = "广东省/深圳市/南山区", "展会"
+			}
+			id := f.newCustomer(f.admin, p.ID, fields).ID
+			for name, fl := range filters {
+				if (fl.Category == "" || fl.Category == fields.Category) && (fl.Source == "" || fl.Source == fields.Source) &&
+					(fl.Region == "" || strings.HasPrefix(fields.Region, fl.Region+"/")) {
+					want[name] = append([]string{id}, want[name]...)
+				}
+			}
+			f.clock.Advance(time.Minute)
+		}
+		for name, fl := range filters {
+			for _, size := range []int{1, 3, 200} {
+				var got []string
+				pg := gonghai.Page{Limit: size}
+				for range 100 {
+					cs, next, err := f.db.PoolCustomers(f.ctx, rep, p.ID, fl, pg)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, c := range cs {
+						got = append(got, c.ID)
+					}
+					if pg.After = next; next == "" {
+						break
+					}
+				}
+				if diff := cmp.Diff(want[name], got); diff != "" {
+					t.Fatalf("%s in pages of %d (-want +got):\n%s", name, size, diff)
+				}
+			}
+		}
 	})
 }
