@@ -478,12 +478,30 @@ func tail(b []byte) string {
 func EachDatabase(t *testing.T, test func(t *testing.T, dsn string)) {
 	t.Helper()
 	t.Parallel()
+	eachDatabase(t, true, test)
+}
+
+// EachDatabaseAlone is EachDatabase for a test that measures or storms: it
+// runs on each database in turn, and not beside the package's parallel
+// tests, which go test starts only once every test that is not parallel
+// has ended. Its timings then depend on the machine, not on the tests
+// next to it.
+func EachDatabaseAlone(t *testing.T, test func(t *testing.T, dsn string)) {
+	t.Helper()
+	eachDatabase(t, false, test)
+}
+
+func eachDatabase(t *testing.T, parallel bool, test func(t *testing.T, dsn string)) {
 	t.Run("sqlite", func(t *testing.T) {
-		t.Parallel()
+		if parallel {
+			t.Parallel()
+		}
 		test(t, "sqlite:"+filepath.Join(t.TempDir(), "gonghai.db"))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
+		if parallel {
+			t.Parallel()
+		}
 		test(t, NewDatabase(t))
 	})
 }

@@ -15,7 +15,7 @@ import (
 // customers at once, round after round. Each customer must go to exactly one
 // rep, every loser must hear already_claimed, and nothing else may fail.
 func TestClaimStorm(t *testing.T) {
-	forEachDB(t, func(t *testing.T, f *fixture) {
+	forEachDBAlone(t, func(t *testing.T, f *fixture) {
 		const goroutines, reps, customers = 200, 40, 50
 		rounds := stormtest.Rounds(20)
 		team := f.dept("华东销售部", "")

@@ -36,6 +36,13 @@ func forEachDB(t *testing.T, test func(t *testing.T, f *fixture)) {
 	pgtest.EachDatabase(t, func(t *testing.T, dsn string) { test(t, newFixture(t, dsn)) })
 }
 
+// forEachDBAlone is forEachDB for a storm: on each database in turn, not
+// beside the package's parallel tests (pgtest.EachDatabaseAlone).
+func forEachDBAlone(t *testing.T, test func(t *testing.T, f *fixture)) {
+	t.Helper()
+	pgtest.EachDatabaseAlone(t, func(t *testing.T, dsn string) { test(t, newFixture(t, dsn)) })
+}
+
 func newFixture(t testing.TB, dsn string) *fixture {
 	t.Helper()
 	ctx := context.Background()

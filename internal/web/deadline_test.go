@@ -175,7 +175,7 @@ func TestSlowOperationWithBodySucceeds(t *testing.T) {
 // waits on the database gets no 500 internal and logs no error: the
 // server logs request_canceled at info.
 func TestEndedRequestIsNotInternal(t *testing.T) {
-	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
+	pgtest.EachDatabaseAlone(t, func(t *testing.T, dsn string) {
 		o := newOrg(t, dsn)
 		logs := &syncBuffer{}
 		srv := httptest.NewServer(web.NewServer(o.db, slog.New(slog.NewTextHandler(logs, nil))))

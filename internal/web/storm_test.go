@@ -52,7 +52,7 @@ func TestClaimStormOverHTTP(t *testing.T) {
 	if v := os.Getenv("GONGHAI_STORM_RUNS"); v != "" {
 		runs, _ = strconv.Atoi(v)
 	}
-	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
+	pgtest.EachDatabaseAlone(t, func(t *testing.T, dsn string) {
 		n := runs
 		if strings.HasPrefix(dsn, "sqlite:") {
 			n = 1
