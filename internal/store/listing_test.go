@@ -54,6 +54,28 @@ func (f *fixture) myFiltered(viewer gonghai.User, fl gonghai.CustomerFilter, siz
 	}
 }
 
+// poolPages lists the ids of a pool listing in its order, reading pages of
+// size rows.
+func (f *fixture) poolPages(viewer gonghai.User, poolID string, fl gonghai.CustomerFilter, size int) []string {
+	f.t.Helper()
+	var ids []string
+	pg := gonghai.Page{Limit: size}
+	for range 1000 {
+		cs, next, err := f.db.PoolCustomers(f.ctx, viewer, poolID, fl, pg)
+		if err != nil {
+			f.t.Fatalf("%s lists pool %s: %v", viewer.Login, poolID, err)
+		}
+		for _, c := range cs {
+			ids = append(ids, c.ID)
+		}
+		if pg.After = next; next == "" {
+			return ids
+		}
+	}
+	f.t.Fatalf("pool %s listing does not end", poolID)
+	return nil
+}
+
 // sameIDs fails unless got and want hold the same ids, in any order.
 func sameIDs(t testing.TB, what string, got, want []string) {
 	t.Helper()
@@ -240,20 +262,7 @@ func TestFilteredPages(t *testing.T) {
 		}
 		for name, fl := range filters {
 			for _, size := range []int{1, 3, 200} {
-				var got []string
-				pg := gonghai.Page{Limit: size}
-				for range 100 {
-					cs, next, err := f.db.PoolCustomers(f.ctx, rep, p.ID, fl, pg)
-					if err != nil {
-						t.Fatal(err)
-					}
-					for _, c := range cs {
-						got = append(got, c.ID)
-					}
-					if pg.After = next; next == "" {
-						break
-					}
-				}
+				got := f.poolPages(rep, p.ID, fl, size)
 				if diff := cmp.Diff(want[name], got); diff != "" {
 					t.Fatalf("%s in pages of %d (-want +got):\n%s", name, size, diff)
 				}
