@@ -180,7 +180,9 @@ var searchPaths = []struct {
 // private pool, in either order and in pages of any size, finds the rows
 // the row-by-row listing found, in its order, whichever way it goes.
 func TestSearchAsBefore(t *testing.T) {
-	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
+	// Alone: setSearchPath changes the package's search settings, which
+	// every parallel test's searches read.
+	pgtest.EachDatabaseAlone(t, func(t *testing.T, dsn string) {
 		w := newSearchWorld(t, dsn)
 		queries := []string{"", "星辰", "星", "辰", "辰科", "星辰科技", "北京星辰科技有限公司", "科技", "有限公司", "公司", "acme", "ACME",
 			"Acme Trading", "cme", "a", "a_b", "_", "100%", "%", `\`, "3M", "不存在", " 恒信 ",
