@@ -11,8 +11,6 @@ import (
 	"github.com/gonghai/gonghai/internal/crypt"
 	"github.com/gonghai/gonghai/internal/pgtest"
 	"github.com/gonghai/gonghai/internal/store"
-	"github.com/gonghai/gonghai/internal/storetest"
-	"github.com/gonghai/gonghai/internal/vault"
 )
 
 // TestCheckKeysEveryKey: with customers sealed under two keys, as a
@@ -22,14 +20,7 @@ import (
 func TestCheckKeysEveryKey(t *testing.T) {
 	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		open := func(list string) *store.DB {
-			t.Helper()
-			v, err := vault.New(list)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return storetest.Open(t, dsn, gonghai.SystemClock{}, v)
-		}
+		open := func(list string) *store.DB { return openWithKeys(t, dsn, list) }
 		list := crypt.Generate()
 		first := open(list)
 		admin, err := first.CreateUser(ctx, nil, gonghai.NewUser{Login: "admin", Name: "admin", Role: gonghai.RoleAdmin})

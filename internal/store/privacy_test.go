@@ -141,14 +141,7 @@ func TestRotateKeys(t *testing.T) {
 	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		list := crypt.Generate()
-		open := func(list string) *store.DB {
-			t.Helper()
-			v, err := vault.New(list)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return storetest.Open(t, dsn, gonghai.SystemClock{}, v)
-		}
+		open := func(list string) *store.DB { return openWithKeys(t, dsn, list) }
 		old := open(list)
 		admin, err := old.CreateUser(ctx, nil, gonghai.NewUser{Login: "admin", Name: "admin", Role: gonghai.RoleAdmin})
 		if err != nil {
@@ -313,4 +306,14 @@ func TestEditToDuplicate(t *testing.T) {
 			t.Fatalf("after the refused edit: %+v (%v)", x.Customer, err)
 		}
 	})
+}
+
+// openWithKeys opens the store at dsn with the field keys of list.
+func openWithKeys(t *testing.T, dsn, list string) *store.DB {
+	t.Helper()
+	v, err := vault.New(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return storetest.Open(t, dsn, gonghai.SystemClock{}, v)
 }
