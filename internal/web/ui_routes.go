@@ -17,6 +17,10 @@ func (s *Server) pages(mux router) {
 	s.page(mux, "GET /{$}", s.homePage)
 	s.page(mux, "GET /notifications", s.notificationsPage)
 	s.page(mux, "POST /notifications/read", s.readNotificationsForm)
+
+	s.page(mux, "GET /team", s.teamPage)
+	s.page(mux, "POST /team/give", s.teamGiveForm)
+	s.page(mux, "POST /team/handover", s.teamHandOverForm)
 }
 
 // staticHandler serves the embedded scripts and styles. Their URLs carry
