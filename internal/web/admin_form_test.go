@@ -66,7 +66,7 @@ func TestPoolFormInput(t *testing.T) {
 				Rules: []gonghai.RecycleRule{{Kind: gonghai.RuleStageStalled, Enabled: true, Days: 20}}}},
 		kinds: []gonghai.RuleKind{gonghai.RuleStageStalled},
 	}, {
-		name: "an enabled rule without days is left for the root to refuse",
+		name:   "an enabled rule without days is left for the root to refuse",
 		values: poolValues("rule.not_contacted.enabled", "on"),
 		want: gonghai.PoolInput{DailyClaimLimit: ptr(20), ReclaimCooldownDays: ptr(0), ReleaseWaitHours: ptr(0), HoldingLimit: ptr(0),
 			Recycle: &gonghai.RecycleRules{CountingKinds: []string{}, WarnDays: 3,
