@@ -310,7 +310,7 @@ func problemList(v *view, fields map[string]string) []string {
 			if strings.HasPrefix(suffix, "days.") {
 				suffix = "category_days"
 			}
-			label = v.T("admin.rule."+kind) + " · " + v.T("admin.field."+suffix)
+			label = v.RuleName(gonghai.RuleKind(kind)) + " · " + v.T("admin.field."+suffix)
 		} else {
 			label = v.T("admin.field." + field)
 		}

@@ -103,3 +103,21 @@ func localise(v *view, fields map[string]string) map[string]string {
 	}
 	return out
 }
+
+// adminTab is one section of the admin area.
+type adminTab struct {
+	Href, Label string
+	Current     bool
+}
+
+// AdminTabs lists the admin area's sections for the tabs atop its pages,
+// the one the request is in marked.
+func (v *view) AdminTabs() []adminTab {
+	tabs := []adminTab{{"/admin/pools", v.T("nav.admin_pools"), false}, {"/admin/users", v.T("nav.admin_users"), false},
+		{"/admin/departments", v.T("nav.admin_departments"), false}, {"/admin/settings", v.T("nav.admin_settings"), false},
+		{"/admin/audit", v.T("nav.admin_audit"), false}}
+	for i := range tabs {
+		tabs[i].Current = v.Path == tabs[i].Href || strings.HasPrefix(v.Path, tabs[i].Href+"/") || strings.HasPrefix(v.Path, tabs[i].Href+"?")
+	}
+	return tabs
+}
