@@ -70,6 +70,7 @@ type Store interface {
 	MarkNotificationsRead(ctx context.Context, viewer gonghai.User, upTo string) (int, error)
 
 	authStore
+	adminStore
 	privacyStore
 	tokenStore
 }
