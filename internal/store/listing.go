@@ -256,7 +256,7 @@ func (l *listing) rows(ctx context.Context, c conn, from string, n int) ([]custo
 // rows.
 func (l *listing) pageSQL(from string, n int) (string, []any) {
 	page, args := `SELECT c.id FROM `+from+` WHERE `+strings.Join(l.where, " AND ")+` ORDER BY `+l.order()+` LIMIT ?`, append(slices.Clone(l.args), n)
-	if len(l.each) > 1 && from == l.table {
+	if len(l.each) > 1 && from == l.table && (l.dialect == Postgres || len(l.each) <= maxArms) {
 		page, args = l.mergeSQL(n)
 	}
 	return `SELECT ` + customerColumns + strings.Replace(customerFrom, "FROM customers c", "FROM ("+page+") p CROSS JOIN customers c", 1) +

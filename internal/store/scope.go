@@ -147,6 +147,11 @@ func (db *DB) ownersListing(ids []string, sort string) *listing {
 	return l
 }
 
+// maxArms is the most arms SQLite's union of mergeSQL takes: it refuses a
+// compound of more than 500. A listing of more owners reads their ranges
+// and sorts them, as PostgreSQL would without the lateral join.
+const maxArms = 200
+
 // mergeSQL is the query of the ids of a page of n rows of listing l, one
 // holder at a time: each holder's first n rows in the listing's order,
 // read through its index range, then merged in order. Each holder takes

@@ -68,3 +68,22 @@ func TestScopePlans(t *testing.T) {
 		}
 	})
 }
+
+// TestScopeManyOwners: a listing of more owners than SQLite's union takes
+// still answers, in order, on both databases.
+func TestScopeManyOwners(t *testing.T) {
+	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
+		w := newPlanWorld(t, dsn)
+		owners := []string{w.rep.ID}
+		for i := range 600 {
+			owners = append(owners, fmt.Sprintf("nobody-%d", i))
+		}
+		for _, sort := range []string{gonghai.SortNewest, gonghai.SortUrgent} {
+			l := w.db.ownersListing(owners, sort)
+			rows, err := l.rows(context.Background(), w.db.reader(), l.table, 51)
+			if err != nil || len(rows) != 51 || rows[0].OwnerID != w.rep.ID {
+				t.Fatalf("%s: %d rows, %v", sort, len(rows), err)
+			}
+		}
+	})
+}
