@@ -103,3 +103,52 @@ func PlanDay(t time.Time, loc *time.Location) string {
 func planText(customerName string, day time.Time, loc *time.Location) string {
 	return fmt.Sprintf("【跟进计划】今天（%s）计划跟进客户「%s」，请及时跟进。", day.In(loc).Format(time.DateOnly), customerName)
 }
+
+// Home is a rep's 工作台: what needs them today. Each list holds up to
+// HomeRows customers; its More is set when there are others.
+type Home struct {
+	// Dropping are their customers due back in a pool within
+	// HomeDropDays days, the most urgent first.
+	Dropping     []Customer
+	DroppingMore bool
+	// Received are the customers given to them (assigned, transferred)
+	// since the start of today, latest first, that they still own.
+	Received     []Received
+	ReceivedMore bool
+	// Planned are their customers with a follow-up plan for today or a
+	// day gone by that no follow-up has met yet, the earliest first.
+	Planned     []Customer
+	PlannedMore bool
+	// Unread counts their unread notifications; Notifications are the
+	// latest few.
+	Unread        int
+	Notifications []Notification
+}
+
+// HomeRows is how many rows each list of a home page holds;
+// HomeNotifications how many notifications it shows.
+const (
+	HomeRows          = 20
+	HomeNotifications = 5
+)
+
+// HomeDropDays is how many days ahead a home page warns of customers that
+// drop to the pool: those with at most this many days left (DaysLeft).
+const HomeDropDays = 3
+
+// DropsBefore returns the instant before which a deadline has at most days
+// calendar days left at now, in loc (DaysLeft): the start of the day
+// after the days-th.
+func DropsBefore(now time.Time, days int, loc *time.Location) time.Time {
+	return AddDays(now, days+1, loc)
+}
+
+// Received is a customer given to a user, and how: the event's kind, time,
+// actor (by name) and reason.
+type Received struct {
+	Customer  Customer
+	Kind      EventKind
+	At        time.Time
+	ActorName string
+	Reason    string
+}
