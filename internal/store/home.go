@@ -49,10 +49,8 @@ func (db *DB) Home(ctx context.Context, viewer gonghai.User) (gonghai.Home, erro
 		return h, err
 	}
 
-	// Unread notifications: the user's index, read_at from their rows.
-	err = c.queryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, viewer.ID).Scan(&h.Unread)
-	if err != nil {
-		return h, fmt.Errorf("home: unread: %w", err)
+	if h.Unread, err = db.UnreadNotifications(ctx, viewer); err != nil {
+		return h, err
 	}
 	h.Notifications, _, err = db.Notifications(ctx, viewer, gonghai.Page{Limit: gonghai.HomeNotifications})
 	return h, err

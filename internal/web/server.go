@@ -69,6 +69,7 @@ type Store interface {
 	MarkNotificationsRead(ctx context.Context, viewer gonghai.User, upTo string) (int, error)
 
 	authStore
+	customerPageStore
 	privacyStore
 	tokenStore
 }

@@ -17,6 +17,19 @@ func (s *Server) pages(mux *http.ServeMux) {
 	s.page(mux, "GET /{$}", s.homePage)
 	s.page(mux, "GET /notifications", s.notificationsPage)
 	s.page(mux, "POST /notifications/read", s.readNotificationsForm)
+
+	s.page(mux, "GET /customers/{id}", s.customerPage)
+	s.page(mux, "POST /customers/{id}", s.customerEditForm)
+	s.page(mux, "POST /customers/{id}/followups", s.followUpForm)
+	s.page(mux, "POST /customers/{id}/plan", s.planForm)
+	s.page(mux, "POST /customers/{id}/plan/clear", s.planClearForm)
+	s.page(mux, "POST /customers/{id}/opportunities", s.opportunityForm)
+	s.page(mux, "POST /customers/{id}/opportunities/{opp}/close", s.opportunityCloseForm)
+	s.page(mux, "POST /customers/{id}/orders", s.orderForm)
+	s.page(mux, "POST /customers/{id}/lock", s.lockForm)
+	s.page(mux, "POST /customers/{id}/claim", s.claimForm)
+	s.page(mux, "POST /customers/{id}/release", s.releaseForm)
+	s.page(mux, "POST /customers/{id}/reveal", s.revealForm)
 }
 
 // staticHandler serves the embedded scripts and styles. Their URLs carry
