@@ -164,8 +164,12 @@ type countdownFields countdownJSON
 // Schema makes a customer's countdown an inline object that may be null,
 // `type: [object, "null"]`: huma gives struct fields a $ref, which cannot
 // say null.
-func (countdownJSON) Schema(r huma.Registry) *huma.Schema {
-	s := huma.SchemaFromType(r, reflect.TypeFor[countdownFields]())
+func (countdownJSON) Schema(r huma.Registry) *huma.Schema { return nullableSchema[countdownFields](r) }
+
+// nullableSchema is the schema of an inline object of type T that may be
+// null.
+func nullableSchema[T any](r huma.Registry) *huma.Schema {
+	s := huma.SchemaFromType(r, reflect.TypeFor[T]())
 	s.Nullable = true
 	return s
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"reflect"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -24,11 +23,7 @@ type planFields planJSON
 
 // Schema makes a customer's plan an inline object that may be null, as
 // the countdown is.
-func (planJSON) Schema(r huma.Registry) *huma.Schema {
-	s := huma.SchemaFromType(r, reflect.TypeFor[planFields]())
-	s.Nullable = true
-	return s
-}
+func (planJSON) Schema(r huma.Registry) *huma.Schema { return nullableSchema[planFields](r) }
 
 func planOut(p *gonghai.FollowUpPlan) *planJSON {
 	if p == nil {
