@@ -19,10 +19,7 @@ func (db *DB) Home(ctx context.Context, viewer gonghai.User) (gonghai.Home, erro
 	now, loc := db.now(), db.location()
 	n := gonghai.HomeRows + 1
 
-	// The private pool in its urgent order (customers_owner_due), up to
-	// the first deadline past the window.
-	l := db.ownerListing(viewer.ID, gonghai.SortUrgent)
-	l.and(due+` < ?`, micros(gonghai.DropsBefore(now, gonghai.HomeDropDays, loc)))
+	l := db.droppingListing(viewer.ID, gonghai.DropsBefore(now, gonghai.HomeDropDays, loc))
 	rows, err := l.rows(ctx, c, l.table, n)
 	if err != nil {
 		return h, fmt.Errorf("home: dropping: %w", err)
@@ -34,10 +31,8 @@ func (db *DB) Home(ctx context.Context, viewer gonghai.User) (gonghai.Home, erro
 	// Plans of today and before, met by no follow-up yet
 	// (follow_up_plans_owner_day); the join on the plan keeps those of the
 	// customer's current tenure only.
-	from := strings.Replace(customerFrom, "FROM customers c", "FROM follow_up_plans f CROSS JOIN customers c", 1)
-	rows, err = collect(ctx, c, `SELECT `+customerColumns+from+`WHERE f.owner_id = ? AND f.day <= ? AND c.id = f.customer_id
-		AND pl.customer_id IS NOT NULL ORDER BY f.day, f.customer_id LIMIT ?`,
-		[]any{viewer.ID, gonghai.PlanDay(now, loc), n}, scanCustomer)
+	q, args := plannedSQL(viewer.ID, gonghai.PlanDay(now, loc), n)
+	rows, err = collect(ctx, c, q, args, scanCustomer)
 	if err != nil {
 		return h, fmt.Errorf("home: planned: %w", err)
 	}
@@ -81,14 +76,8 @@ func (db *DB) received(ctx context.Context, c conn, viewer gonghai.User, now tim
 		actor  string
 		reason string
 	}
-	since := gonghai.StartOfDay(now, db.location())
-	page := `SELECT customer_id, kind, at, actor_id, reason FROM ownership_events
-		WHERE to_owner_id = ? AND kind IN ('assigned', 'transferred') AND at >= ? ORDER BY at DESC LIMIT ?`
-	from := strings.Replace(customerFrom, "FROM customers c", "FROM ("+page+") e CROSS JOIN customers c", 1)
-	out, err := collect(ctx, c, `SELECT e.kind, e.at, COALESCE(a.name, ''), e.reason, `+customerColumns+from+`
-		LEFT JOIN users a ON a.id = e.actor_id
-		WHERE c.id = e.customer_id AND c.owner_id = ? ORDER BY e.at DESC, c.id`,
-		[]any{viewer.ID, micros(since), n, viewer.ID}, func(s scanner) (got, error) {
+	q, args := receivedSQL(viewer.ID, gonghai.StartOfDay(now, db.location()), n)
+	out, err := collect(ctx, c, q, args, func(s scanner) (got, error) {
 			var g got
 			r, err := scanCustomer(extraColumns{s: s, before: []any{&g.kind, &g.at, &g.actor, &g.reason}})
 			g.row = r
@@ -122,4 +111,32 @@ func (db *DB) received(ctx context.Context, c conn, viewer gonghai.User, now tim
 			ActorName: out[i].actor, Reason: reason}
 	}
 	return res, more, nil
+}
+
+// plannedSQL reads up to n of user userID's customers whose plan's day is
+// day or before, the earliest first, through follow_up_plans_owner_day.
+func plannedSQL(userID, day string, n int) (string, []any) {
+	from := strings.Replace(customerFrom, "FROM customers c", "FROM follow_up_plans f CROSS JOIN customers c", 1)
+	return `SELECT ` + customerColumns + from + `WHERE f.owner_id = ? AND f.day <= ? AND c.id = f.customer_id
+		AND pl.customer_id IS NOT NULL ORDER BY f.day, f.customer_id LIMIT ?`, []any{userID, day, n}
+}
+
+// receivedSQL reads the last n events that gave user userID a customer
+// since since, through events_received, with the customers still theirs:
+// each the event's kind, time, actor's name and reason, then the customer.
+func receivedSQL(userID string, since time.Time, n int) (string, []any) {
+	page := `SELECT customer_id, kind, at, actor_id, reason FROM ownership_events
+		WHERE to_owner_id = ? AND kind IN ('assigned', 'transferred') AND at >= ? ORDER BY at DESC LIMIT ?`
+	from := strings.Replace(customerFrom, "FROM customers c", "FROM ("+page+") e CROSS JOIN customers c", 1)
+	return `SELECT e.kind, e.at, COALESCE(a.name, ''), e.reason, ` + customerColumns + from + `
+		LEFT JOIN users a ON a.id = e.actor_id
+		WHERE c.id = e.customer_id AND c.owner_id = ? ORDER BY e.at DESC, c.id`, []any{userID, micros(since), n, userID}
+}
+
+// droppingListing is user userID's private pool in its urgent order
+// (customers_owner_due), up to the first deadline at or after before.
+func (db *DB) droppingListing(userID string, before time.Time) *listing {
+	l := db.ownerListing(userID, gonghai.SortUrgent)
+	l.and(due+` < ?`, micros(before))
+	return l
 }

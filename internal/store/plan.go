@@ -121,11 +121,8 @@ func donePlan(ctx context.Context, c conn, r *customerRow, f gonghai.FollowUp, l
 // rows whose At is the reminder's time. It reads only due plans, from
 // their index.
 func (db *DB) DuePlans(ctx context.Context, after *gonghai.Due, limit int) ([]gonghai.Due, error) {
-	q, args := `SELECT customer_id, owner_id, remind_at FROM follow_up_plans WHERE remind_at <= ?`, []any{micros(db.now())}
-	if after != nil {
-		q, args = q+` AND (remind_at, customer_id) > (?, ?)`, append(args, micros(after.At), after.CustomerID)
-	}
-	out, err := collect(ctx, db.reader(), q+` ORDER BY remind_at, customer_id LIMIT ?`, append(args, limit), func(s scanner) (gonghai.Due, error) {
+	q, args := duePlansSQL(db.now(), after, limit)
+	out, err := collect(ctx, db.reader(), q, args, func(s scanner) (gonghai.Due, error) {
 		var d gonghai.Due
 		var at int64
 		err := s.Scan(&d.CustomerID, &d.OwnerID, &at)
@@ -137,6 +134,16 @@ func (db *DB) DuePlans(ctx context.Context, after *gonghai.Due, limit int) ([]go
 		return nil, fmt.Errorf("due follow-up plans: %w", err)
 	}
 	return out, nil
+}
+
+// duePlansSQL reads a page of the plans due at now, after the one given,
+// from follow_up_plans_due alone.
+func duePlansSQL(now time.Time, after *gonghai.Due, limit int) (string, []any) {
+	q, args := `SELECT customer_id, owner_id, remind_at FROM follow_up_plans WHERE remind_at <= ?`, []any{micros(now)}
+	if after != nil {
+		q, args = q+` AND (remind_at, customer_id) > (?, ?)`, append(args, micros(after.At), after.CustomerID)
+	}
+	return q + ` ORDER BY remind_at, customer_id LIMIT ?`, append(args, limit)
 }
 
 // PlanBatch sends the owner of each plan of due its reminder, once: each
