@@ -116,6 +116,26 @@ func donePlan(ctx context.Context, c conn, r *customerRow, f gonghai.FollowUp, l
 	return err
 }
 
+// retimePlans moves the reminder of every plan not yet reminded to the
+// start of its day in loc, the organisation's new time zone: one write
+// per day that plans name.
+func retimePlans(ctx context.Context, c conn, loc *time.Location) error {
+	days, err := queryStrings(ctx, c, `SELECT DISTINCT day FROM follow_up_plans WHERE remind_at IS NOT NULL ORDER BY day`)
+	if err != nil {
+		return err
+	}
+	for _, day := range days {
+		t, err := time.ParseInLocation(time.DateOnly, day, loc)
+		if err != nil {
+			return fmt.Errorf("plan day %q: %w", day, err)
+		}
+		if _, err := c.exec(ctx, `UPDATE follow_up_plans SET remind_at = ? WHERE day = ? AND remind_at IS NOT NULL`, micros(t.UTC()), day); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // DuePlans lists up to limit follow-up plans whose reminder has come, by
 // (time, customer), after the one given (nil for the first page): as Due
 // rows whose At is the reminder's time. It reads only due plans, from

@@ -224,3 +224,26 @@ func TestFollowUpPlanLeavesWithOwner(t *testing.T) {
 		}
 	})
 }
+
+// TestFollowUpPlanZone: a plan's reminder is at the start of its day in
+// the organisation's zone, and moves with the zone.
+func TestFollowUpPlanZone(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		rep := f.user("rep", gonghai.RoleRep, "", nil)
+		p := f.pool("公海", gonghai.PoolInput{MemberUserIDs: &[]string{rep.ID}})
+		id := f.claimed(rep, p.ID, "", 1)[0]
+		f.setPlan(rep, id, 3, "")
+		zone := "Europe/Berlin"
+		if _, err := f.db.UpdateSettings(f.ctx, f.admin, gonghai.SettingsPatch{TimeZone: &zone}); err != nil {
+			t.Fatal(err)
+		}
+		berlin, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := time.Date(2026, 3, 5, 0, 0, 0, 0, berlin)
+		if c := f.customer(id); c.Plan == nil || c.Plan.RemindAt == nil || !c.Plan.RemindAt.Equal(want) {
+			t.Errorf("after the zone moved to Berlin the plan is %+v, want reminded at %s", c.Plan, want)
+		}
+	})
+}
