@@ -78,11 +78,11 @@ func (db *DB) received(ctx context.Context, c conn, viewer gonghai.User, now tim
 	}
 	q, args := receivedSQL(viewer.ID, gonghai.StartOfDay(now, db.location()), n)
 	out, err := collect(ctx, c, q, args, func(s scanner) (got, error) {
-			var g got
-			r, err := scanCustomer(extraColumns{s: s, before: []any{&g.kind, &g.at, &g.actor, &g.reason}})
-			g.row = r
-			return g, err
-		})
+		var g got
+		r, err := scanCustomer(extraColumns{s: s, before: []any{&g.kind, &g.at, &g.actor, &g.reason}})
+		g.row = r
+		return g, err
+	})
 	if err != nil {
 		return nil, false, fmt.Errorf("home: received: %w", err)
 	}
