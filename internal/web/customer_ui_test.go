@@ -17,7 +17,6 @@ type customerWorld struct {
 	li, wang   gonghai.User
 	pool       gonghai.Pool
 	first, two string
-	shanghai   *time.Location
 }
 
 func newCustomerWorld(t *testing.T, o *signIn) *customerWorld {
@@ -41,20 +40,17 @@ func newCustomerWorld(t *testing.T, o *signIn) *customerWorld {
 		}
 		*id = c.ID
 	}
-	if w.shanghai, err = time.LoadLocation(gonghai.DefaultTimeZone); err != nil {
-		t.Fatal(err)
-	}
 	return w
 }
 
 // day is the date n days after the test clock's first day, in Shanghai.
 func (w *customerWorld) day(n int) string {
-	return time.Date(2026, 3, 2+n, 0, 0, 0, 0, w.shanghai).Format(time.DateOnly)
+	return time.Date(2026, 3, 2+n, 0, 0, 0, 0, shanghai).Format(time.DateOnly)
 }
 
 // at sets the clock to 10:00 on day n, Shanghai time.
 func (w *customerWorld) at(n int) {
-	w.clock.Set(time.Date(2026, 3, 2+n, 10, 0, 0, 0, w.shanghai))
+	w.clock.Set(time.Date(2026, 3, 2+n, 10, 0, 0, 0, shanghai))
 }
 
 func wantIn(t *testing.T, what string, r pageResult, status int, texts ...string) {

@@ -3,19 +3,13 @@ package web_test
 import (
 	"testing"
 	"time"
-
-	"github.com/gonghai/gonghai"
 )
 
 // TestPlanAPI: the owner sets a follow-up plan with PUT, sees it in the
 // customer, clears it with DELETE; every refusal answers with its code.
 func TestPlanAPI(t *testing.T) {
 	forEachDB(t, func(t *testing.T, o *org) {
-		sh, err := time.LoadLocation(gonghai.DefaultTimeZone)
-		if err != nil {
-			t.Fatal(err)
-		}
-		day := func(n int) string { return time.Now().In(sh).AddDate(0, 0, n).Format(time.DateOnly) }
+		day := func(n int) string { return time.Now().In(shanghai).AddDate(0, 0, n).Format(time.DateOnly) }
 		path := "/api/v1/customers/" + o.ownedByA + "/plan"
 		status, got, _ := o.call("rep.a", "PUT", path, `{"date": "`+day(2)+`", "note": "带报价单"}`)
 		plan, _ := got["plan"].(map[string]any)
