@@ -71,6 +71,7 @@ var stableOperations = []string{
 	"GET /api/v1/audit list-audit",
 	"PUT /api/v1/customers/{id}/plan set-follow-up-plan",
 	"DELETE /api/v1/customers/{id}/plan clear-follow-up-plan",
+	"GET /api/v1/customers list-customers",
 }
 
 // openOperations need no user; every other operation takes a bearer token
