@@ -13,7 +13,7 @@ import (
 // A customer's follow-up plan is read with it, joined on its owner and
 // the seq of its latest ownership event: a plan set in an earlier tenure,
 // even the same owner's, is not the customer's plan any more, and no read
-// shows it (migration 00007).
+// shows it (migration 00008).
 const (
 	planJoin    = ` LEFT JOIN follow_up_plans pl ON pl.customer_id = c.id AND pl.owner_id = c.owner_id AND pl.event_seq = c.event_seq `
 	planColumns = `pl.day, pl.note, pl.owner_id, pl.set_by, pl.set_at, pl.remind_at`
