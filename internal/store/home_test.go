@@ -6,14 +6,6 @@ import (
 	"github.com/gonghai/gonghai"
 )
 
-func customerIDs(cs []gonghai.Customer) []string {
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = c.ID
-	}
-	return out
-}
-
 // TestHome: a rep's 工作台 lists what drops within three days, the most
 // urgent first; what was given to them today and is still theirs; their
 // plans of today and of days gone by; and their unread notifications.
@@ -64,7 +56,7 @@ func TestHome(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := customerIDs(h.Dropping); len(got) != 2 || !(got[0] == early[0] || got[0] == early[1]) || h.DroppingMore {
+		if got := idsOf(h.Dropping); len(got) != 2 || !(got[0] == early[0] || got[0] == early[1]) || h.DroppingMore {
 			t.Errorf("dropping on day 3: %v, want the two claimed on day 0", got)
 		}
 		for _, c := range h.Dropping {
@@ -76,7 +68,7 @@ func TestHome(t *testing.T) {
 			h.Received[0].ActorName != "admin" || h.Received[0].Reason != "新线索" {
 			t.Errorf("received on day 3: %+v, want %s assigned by admin", h.Received, given)
 		}
-		if got := customerIDs(h.Planned); len(got) != 2 || got[0] != early[0] || got[1] != early[1] {
+		if got := idsOf(h.Planned); len(got) != 2 || got[0] != early[0] || got[1] != early[1] {
 			t.Errorf("planned on day 3: %v, want %s (yesterday) then %s", got, early[0], early[1])
 		}
 		if h.Unread != 2 || len(h.Notifications) != 2 || h.Notifications[0].Kind != gonghai.NotifyFollowUpPlan {
@@ -91,7 +83,7 @@ func TestHome(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(h.Received) != 0 || len(h.Planned) != 2 {
-			t.Errorf("home on day 4: received %d, planned %v; want none and the two older plans", len(h.Received), customerIDs(h.Planned))
+			t.Errorf("home on day 4: received %d, planned %v; want none and the two older plans", len(h.Received), idsOf(h.Planned))
 		}
 	})
 }
