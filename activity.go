@@ -140,9 +140,13 @@ type Notification struct {
 	Read         *time.Time
 }
 
-// NotificationText is a notification's one line, for people and robots.
+// NotificationText is a notification's one line, for people and robots. A
+// plan's reminder names its day by deadline.
 func NotificationText(kind string, customerName string, rule RuleKind, daysLeft int, deadline time.Time, loc *time.Location) string {
-	if kind == NotifyRecycled {
+	switch kind {
+	case NotifyFollowUpPlan:
+		return planText(customerName, deadline, loc)
+	case NotifyRecycled:
 		return fmt.Sprintf("【公海回收】客户「%s」已按规则「%s」回收到公海。", customerName, rule.Label())
 	}
 	return fmt.Sprintf("【回收提醒】客户「%s」还剩 %d 天将按规则「%s」回收到公海（%s 起），请及时跟进。",

@@ -49,6 +49,8 @@ type Customer struct {
 	Reminder *time.Time
 	// DaysLeft counts down to Recycle, as of when the customer was read.
 	DaysLeft int
+	// Plan is the owner's next follow-up plan, nil when none is set.
+	Plan *FollowUpPlan
 }
 
 // Facts returns what the recycle rules read of an owned customer.

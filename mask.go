@@ -88,6 +88,12 @@ func (c Customer) Masked(mode string) Customer {
 	} else {
 		c.Phone, c.Email, c.WeChat = "", "", ""
 	}
+	if c.Plan != nil {
+		// A plan's note is typed by hand, like a follow-up's.
+		p := *c.Plan
+		p.Note = MaskText(p.Note)
+		c.Plan = &p
+	}
 	return c
 }
 

@@ -32,6 +32,10 @@ type Store interface {
 	RecycleBatch(ctx context.Context, due []gonghai.Due) (int, error)
 	DueReminders(ctx context.Context, after *gonghai.Due, limit int) ([]gonghai.Due, error)
 	RemindBatch(ctx context.Context, due []gonghai.Due) (int, error)
+	// DuePlans lists the follow-up plans whose day has come, as Due rows;
+	// PlanBatch reminds their owners, once.
+	DuePlans(ctx context.Context, after *gonghai.Due, limit int) ([]gonghai.Due, error)
+	PlanBatch(ctx context.Context, due []gonghai.Due) (int, error)
 	LeaseWebhooks(ctx context.Context, limit int, lease time.Duration) ([]gonghai.WebhookMessage, error)
 	WebhookDone(ctx context.Context, id string, delivered bool, retryIn time.Duration) error
 }
@@ -51,12 +55,15 @@ type Report struct {
 	Recycled int // customers taken back to a pool
 	Skipped  int // due when read, but followed up, moved or taken by another sweeper first
 	Reminded int // reminders sent
+	Planned  int // follow-up plan reminders sent (下次跟进)
 	Webhooks int // notifications the webhook accepted
 	Failed   int // notifications the webhook refused or did not answer
 }
 
 // Once runs one sweep: recycles every customer due now, sends the reminders
-// that are due, and offers waiting notifications to the webhook.
+// and the follow-up plans' reminders that are due, and offers waiting
+// notifications to the webhook. Plans go after the recycles, so that a
+// customer recycled in this sweep reminds its old owner of nothing.
 func (s *Sweeper) Once(ctx context.Context) (Report, error) {
 	var rep Report
 	var err error
@@ -65,6 +72,9 @@ func (s *Sweeper) Once(ctx context.Context) (Report, error) {
 		return rep, err
 	}
 	if rep.Reminded, _, err = s.each(ctx, s.Store.DueReminders, s.Store.RemindBatch); err != nil {
+		return rep, err
+	}
+	if rep.Planned, _, err = s.each(ctx, s.Store.DuePlans, s.Store.PlanBatch); err != nil {
 		return rep, err
 	}
 	rep.Webhooks, rep.Failed, err = s.deliver(ctx)
@@ -252,7 +262,7 @@ func (s *Sweeper) Run(ctx context.Context, interval time.Duration) {
 		case err != nil:
 			s.logger().Error("recycle sweep failed", "err", err)
 		case rep != Report{}:
-			s.logger().Info("recycle sweep", "recycled", rep.Recycled, "skipped", rep.Skipped, "reminded", rep.Reminded,
+			s.logger().Info("recycle sweep", "recycled", rep.Recycled, "skipped", rep.Skipped, "reminded", rep.Reminded, "planned", rep.Planned,
 				"webhooks", rep.Webhooks, "webhook_failures", rep.Failed)
 		}
 		select {

@@ -52,6 +52,12 @@ func (s *pagedStore) DueReminders(context.Context, *gonghai.Due, int) ([]gonghai
 
 func (s *pagedStore) RemindBatch(context.Context, []gonghai.Due) (int, error) { return 0, nil }
 
+func (s *pagedStore) DuePlans(context.Context, *gonghai.Due, int) ([]gonghai.Due, error) {
+	return nil, nil
+}
+
+func (s *pagedStore) PlanBatch(context.Context, []gonghai.Due) (int, error) { return 0, nil }
+
 func (s *pagedStore) LeaseWebhooks(context.Context, int, time.Duration) ([]gonghai.WebhookMessage, error) {
 	return nil, nil
 }

@@ -42,9 +42,14 @@ func (db *DB) AddFollowUp(ctx context.Context, actor gonghai.User, id string, in
 		if !p.Recycle.Counts(f.Kind) || (r.LastFollowUp != nil && !f.At.After(*r.LastFollowUp)) {
 			// Nothing the rules read changes, but the customer must still be
 			// where the follow-up was logged.
-			return db.touchFacts(ctx, c, &r, p, now, ``)
+			err = db.touchFacts(ctx, c, &r, p, now, ``)
+		} else {
+			err = db.touchFacts(ctx, c, &r, p, now, `last_followup_at = ?`, micros(f.At))
 		}
-		return db.touchFacts(ctx, c, &r, p, now, `last_followup_at = ?`, micros(f.At))
+		if err != nil {
+			return err
+		}
+		return donePlan(ctx, c, &r, f, db.location())
 	})
 	if err != nil {
 		return f, fmt.Errorf("follow up customer %s: %w", id, err)

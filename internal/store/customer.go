@@ -20,16 +20,18 @@ const customerFields = `id, name, company, category, industry, region, product_l
 	recycle_at, recycle_rule, warn_at`
 
 // customerColumns read a customer with the owner's department path, which
-// decides who may reveal the contact fields, and the pool's contact mask.
+// decides who may reveal the contact fields, the pool's contact mask and
+// the owner's follow-up plan (planColumns).
 var customerColumns = "c." + strings.Join(strings.Split(strings.Join(strings.Fields(customerFields), " "), ", "), ", c.") +
-	", COALESCE(od.path, ''), COALESCE(cp.contact_mask, '')"
+	", COALESCE(od.path, ''), COALESCE(cp.contact_mask, ''), " + planColumns
 
 const customerFrom = ` FROM customers c LEFT JOIN users o ON o.id = c.owner_id LEFT JOIN departments od ON od.id = o.department_id
-	LEFT JOIN pools cp ON cp.id = c.pool_id `
+	LEFT JOIN pools cp ON cp.id = c.pool_id ` + planJoin
 
 // customerReturning completes a RETURNING list of customerFields for
-// scanCustomer; the caller sets the owner's department path and the mask.
-const customerReturning = customerFields + `, '', ''`
+// scanCustomer; the caller sets the owner's department path, the mask and
+// the plan.
+const customerReturning = customerFields + `, '', '', ` + noPlan
 
 // customerRow is a customer as stored: its personal fields sealed until
 // openRow, with the owner's department path and its pool's contact mask.
@@ -48,10 +50,12 @@ func scanCustomer(s scanner) (customerRow, error) {
 	var ownedSince, claimable, wonAt, followUp, stage, order, opportunity, recycleAt, warnAt sql.NullInt64
 	var rule, piiKey sql.NullString
 	var created, updated int64
+	var plan planRow
 	err := s.Scan(&c.ID, &c.Name, &c.Company, &c.Category, &c.Industry, &c.Region, &c.ProductLine, &c.Source, &c.Stage,
 		&c.Won, &c.Phone, &c.Email, &c.WeChat, &piiKey, &owner, &c.PoolID, &ownedSince, &claimable, &created, &updated,
 		&c.Locked, &wonAt, &followUp, &stage, &order, &opportunity, &c.OpenOpportunities, &recycleAt, &rule, &warnAt,
-		&r.ownerDeptPath, &r.mask)
+		&r.ownerDeptPath, &r.mask, &plan.day, &plan.note, &plan.owner, &plan.setBy, &plan.setAt, &plan.remindAt)
+	c.Plan = plan.plan()
 	r.piiKey = piiKey.String
 	c.OwnerID, c.OwnedSince, c.ClaimableAt = owner.String, nullMicros(ownedSince), nullMicros(claimable)
 	c.Created, c.Updated = fromMicros(created), fromMicros(updated)
@@ -322,7 +326,8 @@ func touch(ctx context.Context, c conn, r *customerRow, p gonghai.Pool, loc *tim
 	if err != nil {
 		return mapErr(err)
 	}
-	nr.ownerDeptPath, nr.mask = r.ownerDeptPath, r.mask
+	// The owner is the same, and so is their plan.
+	nr.ownerDeptPath, nr.mask, nr.Plan = r.ownerDeptPath, r.mask, r.Plan
 	if err := c.openRow(&nr); err != nil {
 		return err
 	}

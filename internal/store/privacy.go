@@ -158,6 +158,9 @@ func (db *DB) EraseCustomer(ctx context.Context, actor gonghai.User, id string) 
 		if _, err := c.exec(ctx, `UPDATE followups SET content = '' WHERE customer_id = ?`, id); err != nil {
 			return err
 		}
+		if _, err := c.exec(ctx, `UPDATE follow_up_plans SET note = '' WHERE customer_id = ?`, id); err != nil {
+			return err
+		}
 		if _, err := c.exec(ctx, `UPDATE opportunities SET title = '' WHERE customer_id = ?`, id); err != nil {
 			return err
 		}

@@ -75,9 +75,13 @@ func rescheduleRules(ctx context.Context, c conn, p gonghai.Pool, old gonghai.Re
 	return rescheduleWhere(ctx, c, p.Recycle, s.Location(), restart, "c.pool_id = ? AND c.owner_id IS NOT NULL", p.ID)
 }
 
-// rescheduleZone reschedules every owned customer after the organisation's
-// time zone changed: days are counted there.
+// rescheduleZone reschedules every owned customer, and every follow-up
+// plan's reminder, after the organisation's time zone changed: days are
+// counted there.
 func rescheduleZone(ctx context.Context, c conn, loc *time.Location) error {
+	if err := retimePlans(ctx, c, loc); err != nil {
+		return err
+	}
 	ids, err := queryStrings(ctx, c, `SELECT id FROM pools ORDER BY id`)
 	if err != nil {
 		return err

@@ -54,8 +54,8 @@ type authzWant [len(authzActors)]string
 type authzRow struct {
 	method, route, obj string
 	// body may name {peer}, {other-mgr} and {north} (user ids), {cid}, the
-	// id of a customer made for the cell in pool obj, and {obj}, the
-	// object's own id.
+	// id of a customer made for the cell in pool obj, {obj}, the object's
+	// own id, and {tomorrow}, tomorrow's date in Shanghai.
 	body string
 	// fresh gives each cell its own copy of obj, so that one cell's success
 	// changes nothing another cell sees.
@@ -145,6 +145,14 @@ var authzRows = []authzRow{
 	{method: "POST", route: "/api/v1/customers/{id}/unlock", obj: "X", want: authzWant{fb, nf, nf, ok, nf, ok, ok}},
 	{method: "POST", route: "/api/v1/customers/{id}/unlock", obj: "Y", want: authzWant{fb, fb, nf, fb, nf, ok, ok}},
 	{method: "POST", route: "/api/v1/customers/{id}/unlock", obj: "Z", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+
+	// A plan is for an owned customer: who works it plans it.
+	{method: "PUT", route: "/api/v1/customers/{id}/plan", obj: "X", body: `{"date":"{tomorrow}"}`, want: authzWant{ok, nf, nf, ok, nf, fb, ok}},
+	{method: "PUT", route: "/api/v1/customers/{id}/plan", obj: "Y", body: `{"date":"{tomorrow}"}`, want: authzWant{fb, fb, nf, fb, nf, notOwner, notOwner}},
+	{method: "PUT", route: "/api/v1/customers/{id}/plan", obj: "Z", body: `{"date":"{tomorrow}"}`, want: authzWant{nf, nf, nf, nf, nf, notOwner, notOwner}},
+	{method: "DELETE", route: "/api/v1/customers/{id}/plan", obj: "X", want: authzWant{gone, nf, nf, gone, nf, fb, gone}},
+	{method: "DELETE", route: "/api/v1/customers/{id}/plan", obj: "Y", want: authzWant{fb, fb, nf, fb, nf, notOwner, notOwner}},
+	{method: "DELETE", route: "/api/v1/customers/{id}/plan", obj: "Z", want: authzWant{nf, nf, nf, nf, nf, notOwner, notOwner}},
 
 	// Reveal: owner, the owner's managers and admins; unowned: admins and the pool's admins.
 	{method: "POST", route: "/api/v1/customers/{id}/reveal", obj: "X", want: authzWant{ok, nf, nf, ok, nf, fb, ok}},

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gonghai/gonghai"
 )
@@ -173,7 +174,8 @@ func (o *authzOrg) cell(r authzRow, login string) (string, map[string]any) {
 	o.t.Helper()
 	id, cid := o.object(r.obj, r.fresh)
 	path := strings.Replace(r.route, "{id}", id, 1)
-	body := strings.NewReplacer("{peer}", o.b.ID, "{other-mgr}", o.mgrNorth.ID, "{north}", o.north.ID, "{cid}", cid, "{obj}", id).Replace(r.body)
+	body := strings.NewReplacer("{peer}", o.b.ID, "{other-mgr}", o.mgrNorth.ID, "{north}", o.north.ID, "{cid}", cid, "{obj}", id,
+		"{tomorrow}", time.Now().In(shanghai).AddDate(0, 0, 1).Format(time.DateOnly)).Replace(r.body)
 	var before []string
 	if r.handoverTo != "" {
 		before = o.owned(o.userByLogin(map[string]string{"owner": "rep.a", "north": "rep.north"}[r.obj]))

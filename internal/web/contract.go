@@ -87,6 +87,10 @@ var operationCodes = map[string][]string{
 	"export-customer":    {gonghai.ENotFound, gonghai.EForbidden},
 	"erase-customer":     {gonghai.ENotFound, gonghai.EForbidden},
 
+	// The next follow-up plan: for an owned customer only (not_owner).
+	"set-follow-up-plan":   {gonghai.ENotFound, gonghai.EForbidden, gonghai.ENotOwner, gonghai.EConflict},
+	"clear-follow-up-plan": {gonghai.ENotFound, gonghai.EForbidden, gonghai.ENotOwner, gonghai.EConflict},
+
 	"list-audit": {gonghai.EForbidden},
 }
 

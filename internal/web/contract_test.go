@@ -69,6 +69,8 @@ var stableOperations = []string{
 	"GET /api/v1/customers/{id}/export export-customer",
 	"POST /api/v1/customers/{id}/erase erase-customer",
 	"GET /api/v1/audit list-audit",
+	"PUT /api/v1/customers/{id}/plan set-follow-up-plan",
+	"DELETE /api/v1/customers/{id}/plan clear-follow-up-plan",
 	"GET /api/v1/customers list-customers",
 }
 

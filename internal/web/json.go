@@ -146,6 +146,7 @@ type customerJSON struct {
 	LastOpportunityAt *time.Time     `json:"last_opportunity_at"`
 	OpenOpportunities int            `json:"open_opportunities"`
 	Recycle           *countdownJSON `json:"recycle" doc:"When a rule takes the customer back; null when none applies"`
+	Plan              *planJSON      `json:"plan" doc:"The owner's next follow-up plan (下次跟进); null when none is set"`
 }
 
 type countdownJSON struct {
@@ -163,8 +164,12 @@ type countdownFields countdownJSON
 // Schema makes a customer's countdown an inline object that may be null,
 // `type: [object, "null"]`: huma gives struct fields a $ref, which cannot
 // say null.
-func (countdownJSON) Schema(r huma.Registry) *huma.Schema {
-	s := huma.SchemaFromType(r, reflect.TypeFor[countdownFields]())
+func (countdownJSON) Schema(r huma.Registry) *huma.Schema { return nullableSchema[countdownFields](r) }
+
+// nullableSchema is the schema of an inline object of type T that may be
+// null.
+func nullableSchema[T any](r huma.Registry) *huma.Schema {
+	s := huma.SchemaFromType(r, reflect.TypeFor[T]())
 	s.Nullable = true
 	return s
 }
@@ -177,7 +182,7 @@ func customerOut(c gonghai.Customer) customerJSON {
 		Email: c.Email, WeChat: c.WeChat, OwnerID: optional(c.OwnerID), PoolID: c.PoolID, OwnedSince: c.OwnedSince, ClaimableAt: c.ClaimableAt,
 		CreatedAt: c.Created, UpdatedAt: c.Updated, Locked: c.Locked, WonAt: c.WonAt, LastFollowUpAt: c.LastFollowUp,
 		LastStageChangeAt: c.LastStageChange, LastOrderAt: c.LastOrder, LastOpportunityAt: c.LastOpportunity,
-		OpenOpportunities: c.OpenOpportunities}
+		OpenOpportunities: c.OpenOpportunities, Plan: planOut(c.Plan)}
 	if c.Recycle != nil {
 		j.Recycle = &countdownJSON{Deadline: c.Recycle.At, Rule: string(c.Recycle.Rule), RuleLabel: c.Recycle.Rule.Label(),
 			DaysLeft: c.DaysLeft, NextReminderAt: c.Reminder}

@@ -79,7 +79,7 @@ func (s *Server) proposedRecyclePreview(ctx context.Context, in *proposedPreview
 
 type notificationJSON struct {
 	ID           string     `json:"id"`
-	Kind         string     `json:"kind" enum:"recycle_warning,recycled"`
+	Kind         string     `json:"kind" enum:"recycle_warning,recycled,follow_up_plan"`
 	CustomerID   string     `json:"customer_id"`
 	CustomerName string     `json:"customer_name"`
 	Rule         string     `json:"rule"`

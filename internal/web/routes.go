@@ -63,6 +63,8 @@ func (s *Server) routes() {
 	register(s, op(http.MethodGet, "/api/v1/customers/{id}/orders", "list-orders", "Orders, latest first"), s.listOrders)
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/lock", "lock-customer", "Protect a key customer from recycling (admin, pool admin, owner's manager)"), s.lockCustomer)
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/unlock", "unlock-customer", "Lift the protection"), s.unlockCustomer)
+	register(s, op(http.MethodPut, "/api/v1/customers/{id}/plan", "set-follow-up-plan", "Set the next follow-up plan (下次跟进): the owner is reminded on the day"), s.setPlan)
+	register(s, noContent(op(http.MethodDelete, "/api/v1/customers/{id}/plan", "clear-follow-up-plan", "Clear the next follow-up plan")), s.clearPlan)
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/reveal", "reveal-contacts", "Show masked contact fields in full; logged and counted against a daily quota"), s.revealContacts)
 	register(s, op(http.MethodGet, "/api/v1/customers/{id}/export", "export-customer", "Everything held about one customer, for a data subject request (admin)"), s.exportCustomer)
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/erase", "erase-customer", "Erase a customer's personal data; ownership history keeps ids (admin)"), s.eraseCustomer)

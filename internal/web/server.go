@@ -63,6 +63,8 @@ type Store interface {
 	CreateOrder(ctx context.Context, actor gonghai.User, id string, amount gonghai.Money, on string) (gonghai.Order, error)
 	Orders(ctx context.Context, viewer gonghai.User, id string) ([]gonghai.Order, error)
 	SetLocked(ctx context.Context, actor gonghai.User, id string, locked bool) (gonghai.Customer, error)
+	SetPlan(ctx context.Context, actor gonghai.User, id string, in gonghai.NewFollowUpPlan) (gonghai.Customer, error)
+	ClearPlan(ctx context.Context, actor gonghai.User, id string) error
 
 	RecyclePreview(ctx context.Context, actor gonghai.User, poolID string, proposed *gonghai.RecycleRules, days int) ([]gonghai.PreviewDay, error)
 	Notifications(ctx context.Context, viewer gonghai.User, pg gonghai.Page) ([]gonghai.Notification, string, error)
@@ -70,6 +72,7 @@ type Store interface {
 	MarkNotificationsRead(ctx context.Context, viewer gonghai.User, upTo string) (int, error)
 
 	authStore
+	customerPageStore
 	adminStore
 	privacyStore
 	tokenStore

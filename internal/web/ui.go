@@ -338,6 +338,10 @@ func (v *view) NotificationText(n gonghai.Notification) string {
 		}
 	case gonghai.NotifyRecycled:
 		return v.T("notifications.text.recycled", n.CustomerName, v.RuleName(n.Rule))
+	case gonghai.NotifyFollowUpPlan:
+		if n.Deadline != nil {
+			return v.T("notifications.text.follow_up_plan", v.format(n.Deadline, "fmt.date"), n.CustomerName)
+		}
 	}
 	return n.Text
 }
