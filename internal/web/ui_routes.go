@@ -7,7 +7,7 @@ import (
 
 // pages registers every page of the web UI on mux, one line each. The
 // handlers live in <area>_ui.go beside the API's <resource>_api.go.
-func (s *Server) pages(mux *http.ServeMux) {
+func (s *Server) pages(mux router) {
 	mux.Handle("GET /static/", staticHandler())
 
 	s.publicPage(mux, "GET /login", s.loginPage)
@@ -17,6 +17,10 @@ func (s *Server) pages(mux *http.ServeMux) {
 	s.page(mux, "GET /{$}", s.homePage)
 	s.page(mux, "GET /notifications", s.notificationsPage)
 	s.page(mux, "POST /notifications/read", s.readNotificationsForm)
+
+	s.page(mux, "GET /team", s.teamPage)
+	s.page(mux, "POST /team/give", s.teamGiveForm)
+	s.page(mux, "POST /team/handover", s.teamHandOverForm)
 
 	s.page(mux, "GET /admin/pools", s.adminPoolsPage)
 	s.page(mux, "GET /admin/pools/new", s.newPoolPage)

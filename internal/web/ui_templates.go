@@ -80,19 +80,24 @@ var staticVersion = func() string {
 var templateFuncs = template.FuncMap{
 	// static is a static file's versioned URL.
 	"static": func(name string) string { return "/static/" + name + "?v=" + staticVersion },
-	// query builds a local URL: path, then name/value pairs; pairs with
-	// an empty value are left out.
+	// query builds a local URL: a path (which may have a query already),
+	// then name/value pairs that replace those of the same name; a pair
+	// with an empty value removes its name.
 	"query": func(p string, pairs ...any) string {
-		q := url.Values{}
+		u, err := url.Parse(p)
+		if err != nil {
+			return "/"
+		}
+		q := u.Query()
 		for i := 0; i+1 < len(pairs); i += 2 {
 			if v := fmt.Sprint(pairs[i+1]); v != "" && v != "0" {
 				q.Set(fmt.Sprint(pairs[i]), v)
+			} else {
+				q.Del(fmt.Sprint(pairs[i]))
 			}
 		}
-		if len(q) == 0 {
-			return p
-		}
-		return p + "?" + q.Encode()
+		u.RawQuery = q.Encode()
+		return localPath(u.RequestURI())
 	},
 	"date":     func(v *view, t any) string { return v.format(t, "fmt.date") },
 	"datetime": func(v *view, t any) string { return v.format(t, "fmt.datetime") },

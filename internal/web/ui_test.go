@@ -91,7 +91,7 @@ func TestPageLanguage(t *testing.T) {
 		if r.Status != http.StatusSeeOther || r.Location() != "/notifications" {
 			t.Fatalf("the language switch: %d to %q, want 303 back to the page", r.Status, r.Location())
 		}
-		if r := p.get("/notifications"); !strings.Contains(r.Body, "暂无通知") {
+		if r := p.get("/notifications?after=zz"); !strings.Contains(r.Body, "暂无通知") || !strings.Contains(r.Body, `href="/notifications?after=zz&amp;lang=en"`) {
 			t.Fatalf("after switching to Chinese the page is not Chinese\n%.600s", r.Body)
 		}
 		p.get("/notifications?lang=en")
