@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"slices"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/gonghai/gonghai"
 )

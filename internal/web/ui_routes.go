@@ -21,7 +21,6 @@ func (s *Server) pages(mux router) {
 	s.page(mux, "GET /team", s.teamPage)
 	s.page(mux, "POST /team/give", s.teamGiveForm)
 	s.page(mux, "POST /team/handover", s.teamHandOverForm)
-
 	s.page(mux, "GET /admin/pools", s.adminPoolsPage)
 	s.page(mux, "GET /admin/pools/new", s.newPoolPage)
 	s.page(mux, "POST /admin/pools/new", s.createPoolPost)
