@@ -130,7 +130,7 @@ func (s *Server) choices(ctx context.Context, v *view, self string, all bool) (p
 		return c, nil
 	}
 	var err error
-	if c.Users, err = s.allUsers(ctx, v.User, gonghai.UserFilter{Active: "true"}); err != nil {
+	if c.Users, err = s.allUsers(ctx, v.User, gonghai.UserFilter{}); err != nil {
 		return c, err
 	}
 	if c.Departments, err = s.departmentTree(ctx); err != nil {
@@ -158,9 +158,6 @@ func (s *Server) newPoolPage(w http.ResponseWriter, r *http.Request, v *view) er
 func (s *Server) createPoolPost(w http.ResponseWriter, r *http.Request, v *view) error {
 	if err := gonghai.AdminOnly(v.User, "creates pools"); err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return gonghai.Invalid("form", "unreadable form")
 	}
 	f := parsePoolForm(r.PostForm)
 	page := poolPage{New: true, Form: f, Rights: poolRights{All: true, Rules: true}}
@@ -204,9 +201,6 @@ func (s *Server) updatePoolPost(w http.ResponseWriter, r *http.Request, v *view)
 	p, rights, err := s.editablePool(r.Context(), v, r.PathValue("id"))
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return gonghai.Invalid("form", "unreadable form")
 	}
 	f := parsePoolForm(r.PostForm)
 	page := poolPage{Pool: p, Form: f, Rights: rights}
@@ -257,8 +251,12 @@ func (s *Server) showPool(w http.ResponseWriter, r *http.Request, v *view, statu
 		page.Form = f
 	}
 	for _, u := range page.Choices.Users {
-		page.Users = append(page.Users, userPick{User: u, Member: slices.Contains(f.MemberUserIDs, u.ID),
-			Admin: slices.Contains(f.AdminUserIDs, u.ID)})
+		pick := userPick{User: u, Member: slices.Contains(f.MemberUserIDs, u.ID), Admin: slices.Contains(f.AdminUserIDs, u.ID)}
+		// A deactivated user is offered only while they are chosen, so
+		// that saving keeps what it does not show.
+		if u.Active || pick.Member || pick.Admin {
+			page.Users = append(page.Users, pick)
+		}
 	}
 	for _, d := range page.Choices.Departments {
 		page.Departments = append(page.Departments, deptPick{deptRow: d, On: slices.Contains(f.MemberDepartmentIDs, d.ID)})
@@ -361,9 +359,6 @@ func (s *Server) poolPreviewPost(w http.ResponseWriter, r *http.Request, v *view
 	p, rights, err := s.editablePool(r.Context(), v, r.PathValue("id"))
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return gonghai.Invalid("form", "unreadable form")
 	}
 	f := parsePoolForm(r.PostForm)
 	page := poolPage{Pool: p, Form: f, Rights: rights, Days: previewDays(r)}

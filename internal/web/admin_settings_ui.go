@@ -45,9 +45,6 @@ func (s *Server) settingsPost(w http.ResponseWriter, r *http.Request, v *view) e
 	if err := gonghai.AdminOnly(v.User, "changes organisation settings"); err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return gonghai.Invalid("form", "unreadable form")
-	}
 	f, p, err := parseSettingsForm(r.PostForm)
 	if err == nil {
 		if _, err = s.store.UpdateSettings(r.Context(), v.User, p); err == nil {

@@ -99,9 +99,6 @@ func (s *Server) createUserPost(w http.ResponseWriter, r *http.Request, v *view)
 	if err := gonghai.AdminOnly(v.User, "creates users"); err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return gonghai.Invalid("form", "unreadable form")
-	}
 	f, in, pw, err := parseUserForm(r.PostForm)
 	if err == nil {
 		if in.PasswordHash, err = password.Hash(r.Context(), pw); err != nil {
@@ -163,9 +160,6 @@ func (s *Server) updateUserPost(w http.ResponseWriter, r *http.Request, v *view)
 	u, err := s.editableUser(r, v)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return gonghai.Invalid("form", "unreadable form")
 	}
 	p, err := parseUserPatch(r.PostForm)
 	if err == nil {
