@@ -109,6 +109,7 @@ func TestPageMaskingScan(t *testing.T) {
 		if len(paths) < 3 || scanned < 5*len(paths) {
 			t.Fatalf("scanned %d pages from the paths %q", scanned, paths)
 		}
+		t.Logf("scanned %d pages from the paths %q", scanned, paths)
 	})
 }
 
