@@ -170,6 +170,11 @@ func (tab *Tab) Screenshot(name string) string {
 	}
 	ctx, cancel := context.WithTimeout(tab.ctx, Timeout)
 	defer cancel()
+	// From the top: a sticky bar would otherwise be drawn where the page
+	// was scrolled to, in the middle of the picture.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)); err != nil {
+		tab.t.Fatalf("browsertest: screenshot %s: %v", name, err)
+	}
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		tab.t.Fatalf("browsertest: screenshot %s: %v", name, err)
