@@ -83,12 +83,8 @@ func NewTab(t testing.TB, vp Viewport, lang string) *Tab {
 	if err := chromedp.Listen(ctx, tab.listen); err != nil {
 		t.Fatalf("browsertest: listen to the tab: %v", err)
 	}
-	emulate := []chromedp.EmulateViewportOption{chromedp.EmulatePortrait}
-	if vp.Phone {
-		emulate = append(emulate, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)
-	}
 	tab.Run(
-		chromedp.EmulateViewport(vp.Width, vp.Height, emulate...),
+		vp.emulate(vp.Height),
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := cdp.Call(ctx, tg, network.SetExtraHTTPHeaders,
 				network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Accept-Language": lang}})
@@ -96,6 +92,16 @@ func NewTab(t testing.TB, vp Viewport, lang string) *Tab {
 		}),
 	)
 	return tab
+}
+
+// emulate sets the tab's window to the viewport's width and the given
+// height: a phone's as a phone's, with touch and a mobile layout.
+func (vp Viewport) emulate(height int64) chromedp.Action[chromedp.Void] {
+	opts := []chromedp.EmulateViewportOption{chromedp.EmulatePortrait}
+	if vp.Phone {
+		opts = append(opts, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)
+	}
+	return chromedp.EmulateViewport(vp.Width, height, opts...)
 }
 
 // Run runs chromedp actions in the tab, failing the test on error: the
