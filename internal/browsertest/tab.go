@@ -147,8 +147,10 @@ func (tab *Tab) Navigate(url string) int {
 // events.
 func (tab *Tab) Fill(sel, value string) {
 	tab.t.Helper()
-	tab.Run(chromedp.Clear(chromedp.CSS(sel), chromedp.NodeVisible),
-		chromedp.SendKeys(chromedp.CSS(sel), value, chromedp.NodeVisible))
+	// chromedp.Clear refuses an empty <textarea>: clear it in the page.
+	tab.Run(chromedp.WaitVisible(chromedp.CSS(sel)))
+	Eval[bool](tab, `(() => { const e = document.querySelector(`+quote(sel)+`); e.focus(); e.value = ""; return true })()`)
+	tab.Run(chromedp.SendKeys(chromedp.CSS(sel), value, chromedp.NodeVisible))
 }
 
 // Select chooses the option with value in the <select> sel, and tells the
@@ -191,20 +193,20 @@ func (tab *Tab) ClickNavigate(sel string) int {
 // WaitFor waits until an element matches sel.
 func (tab *Tab) WaitFor(sel string) {
 	tab.t.Helper()
-	tab.poll("an element "+sel, `document.querySelector(`+quote(sel)+`) !== null`)
+	tab.poll("an element "+sel, `document.querySelector(`+quote(sel)+`) !== null`, "")
 }
 
 // WaitGone waits until no element matches sel.
 func (tab *Tab) WaitGone(sel string) {
 	tab.t.Helper()
-	tab.poll("no element "+sel, `document.querySelector(`+quote(sel)+`) === null`)
+	tab.poll("no element "+sel, `document.querySelector(`+quote(sel)+`) === null`, "")
 }
 
 // WaitText waits until the text of the first element matching sel, as a
 // reader sees it, contains text; it returns the whole text.
 func (tab *Tab) WaitText(sel, text string) string {
 	tab.t.Helper()
-	tab.poll(fmt.Sprintf("%q in %s", text, sel), textOf(sel)+`.includes(`+quote(text)+`)`)
+	tab.poll(fmt.Sprintf("%q in %s", text, sel), textOf(sel)+`.includes(`+quote(text)+`)`, textOf(sel))
 	return tab.Text(sel)
 }
 
@@ -229,9 +231,9 @@ func (tab *Tab) Location() string {
 }
 
 // poll evaluates cond every tenth of a second until it is true, failing
-// the test, with what it waited for and the page's address and title,
-// after Timeout.
-func (tab *Tab) poll(what, cond string) {
+// the test after Timeout with what it waited for, the page's address and
+// title, and what the expression seen (when not "") says then.
+func (tab *Tab) poll(what, cond, seen string) {
 	tab.t.Helper()
 	ctx, cancel := context.WithTimeout(tab.ctx, Timeout)
 	defer cancel()
@@ -245,6 +247,10 @@ func (tab *Tab) poll(what, cond string) {
 		select {
 		case <-ctx.Done():
 			where, _ := chromedp.Run(tab.ctx, chromedp.Evaluate[string](`location.href + " (" + document.title + ")"`))
+			if seen != "" {
+				now, _ := chromedp.Run(tab.ctx, chromedp.Evaluate[string](seen))
+				where += fmt.Sprintf(", where it reads %q", now)
+			}
 			tab.t.Fatalf("browsertest: waited %v for %s on %s: %v", Timeout, what, where, errors.Join(err, ctx.Err()))
 		case <-time.After(100 * time.Millisecond):
 		}
