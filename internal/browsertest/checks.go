@@ -170,7 +170,20 @@ func (tab *Tab) Screenshot(name string) string {
 	}
 	ctx, cancel := context.WithTimeout(tab.ctx, Timeout)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	// The window grows to the page's height for the picture, as a tall
+	// screen would show it: a bar fixed to the bottom of the window or
+	// stuck to its top is drawn where it is, not in the middle of the page.
+	png, err := chromedp.Run(ctx, func(ctx context.Context, tg *chromedp.Target) ([]byte, error) {
+		height, err := chromedp.Evaluate[int64](`window.scrollTo(0, 0), document.documentElement.scrollHeight`)(ctx, tg)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tab.View.emulate(max(height, tab.View.Height))(ctx, tg); err != nil {
+			return nil, err
+		}
+		defer tab.View.emulate(tab.View.Height)(ctx, tg)
+		return chromedp.CaptureScreenshot()(ctx, tg)
+	})
 	if err != nil {
 		tab.t.Fatalf("browsertest: screenshot %s: %v", name, err)
 	}
