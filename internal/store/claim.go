@@ -209,13 +209,8 @@ func (db *DB) ClaimBatch(ctx context.Context, actor gonghai.User, poolID string,
 	if err := gonghai.CheckBatch(ids); err != nil {
 		return nil, err
 	}
-	c := db.reader()
-	p, err := getPoolRules(ctx, c, poolID)
-	if err != nil {
+	if _, err := db.visiblePool(ctx, actor, poolID); err != nil {
 		return nil, err
-	}
-	if !seesPool(ctx, c, actor, p) {
-		return nil, gonghai.Errorf(gonghai.ENotFound, "no such pool")
 	}
 	out := make([]gonghai.ClaimResult, len(ids))
 	for i, id := range ids {

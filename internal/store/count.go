@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/gonghai/gonghai"
+)
+
+// A listing's total is counted to countCap and no further: past it a page
+// says "10,000+". An exact count reads every entry of the listing's index:
+// about 50 ms for a pool of 333,000 on SQLite (warm, through the Go
+// driver; measured on a synthetic table of a million), three times that
+// for a pool of a million, on every page view. Counting to the cap takes
+// about 1 ms; nobody pages through ten thousand rows, and a filter or a
+// search that narrows the pool below the cap is counted exactly.
+var countCap = 10000
+
+// CountPoolCustomers counts the customers PoolCustomers lists for the same
+// viewer, pool and filter, up to countCap: more reports that there are
+// more than n. It counts no contact look-up: the listing it goes with has.
+func (db *DB) CountPoolCustomers(ctx context.Context, viewer gonghai.User, poolID string, f gonghai.CustomerFilter) (n int, more bool, err error) {
+	if err := f.Validate(); err != nil {
+		return 0, false, err
+	}
+	if _, err := db.visiblePool(ctx, viewer, poolID); err != nil {
+		return 0, false, err
+	}
+	return db.countCustomers(ctx, db.poolListing(poolID), f)
+}
+
+// CountMyCustomers counts the customers MyCustomers lists for the same
+// viewer and filter, up to countCap, as CountPoolCustomers does.
+func (db *DB) CountMyCustomers(ctx context.Context, viewer gonghai.User, f gonghai.CustomerFilter) (n int, more bool, err error) {
+	if err := f.Validate(); err != nil {
+		return 0, false, err
+	}
+	// In any order the same rows: the newest order's indexes narrow by a
+	// filter, the urgent one's does not.
+	return db.countCustomers(ctx, db.ownerListing(viewer.ID, gonghai.SortNewest), f)
+}
+
+// visiblePool reads pool poolID's rules, and refuses a viewer who may not
+// see it as if it did not exist.
+func (db *DB) visiblePool(ctx context.Context, viewer gonghai.User, poolID string) (gonghai.Pool, error) {
+	c := db.reader()
+	p, err := getPoolRules(ctx, c, poolID)
+	if err != nil {
+		return p, err
+	}
+	if !seesPool(ctx, c, viewer, p) {
+		return p, gonghai.Errorf(gonghai.ENotFound, "no such pool")
+	}
+	return p, nil
+}
+
+// countCustomers counts listing l's rows that filter f keeps, up to
+// countCap, through the index the listing itself would read.
+func (db *DB) countCustomers(ctx context.Context, l *listing, f gonghai.CustomerFilter) (int, bool, error) {
+	c := db.reader()
+	if err := l.apply(ctx, c, f, gonghai.PageKey{}); err != nil {
+		return 0, false, fmt.Errorf("count customers: %w", err)
+	}
+	var n int
+	var err error
+	exact := true
+	if q := strings.TrimSpace(f.Q); q != "" {
+		n, exact, err = db.countSearch(ctx, c, l, q)
+	} else {
+		n, err = l.countAll(ctx, c, l.table, countCap+1)
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("count customers: %w", err)
+	}
+	if n > countCap {
+		return countCap, true, nil
+	}
+	return n, !exact, nil
+}
+
+// countAll counts the rows of the listing, read through from, up to
+// limit: unlike count, it tests every condition, not just the keys.
+func (l *listing) countAll(ctx context.Context, c conn, from string, limit int) (int, error) {
+	var n int
+	err := c.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+from+` WHERE `+strings.Join(l.where, " AND ")+` LIMIT ?) p`,
+		append(slices.Clone(l.args), limit)...).Scan(&n)
+	return n, err
+}
+
+// countSearch counts the rows of listing l that hold q, as searchPage
+// finds them, and reports whether the count is exact. Like searchPage it
+// goes the cheaper way: through the search's candidates when they are
+// fewer than the listing's rows, else down the listing, testing each row.
+// Down the listing it tests searchCount rows at most: past them, it says
+// how many it found so far, and that there may be more.
+func (db *DB) countSearch(ctx context.Context, c conn, l *listing, q string) (int, bool, error) {
+	s := db.searchFor(q)
+	all, err := s.count(ctx, c, searchCount)
+	if err != nil {
+		return 0, false, fmt.Errorf("count candidates: %w", err)
+	}
+	rows, err := l.count(ctx, c, searchCount)
+	if err != nil {
+		return 0, false, fmt.Errorf("count the listing: %w", err)
+	}
+	matching := l.clone()
+	matching.and(s.match, s.matchArgs...)
+	if all < searchCount && candidateCost*all < rows {
+		through, from := s.through(matching)
+		n, err := through.countAll(ctx, c, from, countCap+1)
+		return n, true, err
+	}
+	var n int
+	err = c.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM (SELECT `+s.match+` AS found FROM `+l.table+` WHERE `+
+		strings.Join(l.where, " AND ")+` LIMIT ?) w WHERE w.found LIMIT ?) p`,
+		append(append(slices.Clone(s.matchArgs), l.args...), searchCount, countCap+1)...).Scan(&n)
+	return n, rows < searchCount, err
+}
