@@ -79,8 +79,8 @@ type CustomerView = customerJSON
 // says before the click.
 type poolCustomerJSON struct {
 	CustomerView
-	Returned     *returnJSON  `json:"returned,omitempty" doc:"How it came back to the pool; absent if it never had an owner"`
-	Claimable    bool         `json:"claimable" doc:"Whether the caller may claim it now; the claim decides again"`
+	Returned     *returnJSON       `json:"returned,omitempty" doc:"How it came back to the pool; absent if it never had an owner"`
+	Claimable    bool              `json:"claimable" doc:"Whether the caller may claim it now; the claim decides again"`
 	ClaimRefusal *claimRefusalJSON `json:"claim_refusal,omitempty" doc:"Why the caller may not claim it; absent when claimable"`
 }
 
