@@ -26,7 +26,7 @@ type Env struct {
 }
 
 // Names are the benches, as `gonghai bench <name>` calls them.
-var Names = []string{"claim-storm", "recycle", "list", "search", "memory"}
+var Names = []string{"claim-storm", "recycle", "list", "search", "memory", "page"}
 
 // Run runs bench name with its flags args.
 func (env Env) Run(ctx context.Context, name string, args []string) error {
@@ -39,6 +39,8 @@ func (env Env) Run(ctx context.Context, name string, args []string) error {
 		return env.list(ctx, args)
 	case "search":
 		return env.search(ctx, args)
+	case "page":
+		return env.page(ctx, args)
 	case "memory":
 		return env.memory(ctx, args)
 	}

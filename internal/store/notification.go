@@ -94,6 +94,17 @@ func (db *DB) Notifications(ctx context.Context, viewer gonghai.User, pg gonghai
 	return out, next, nil
 }
 
+// UnreadNotifications counts viewer's notifications not yet read: the
+// number on the pages' bell.
+func (db *DB) UnreadNotifications(ctx context.Context, viewer gonghai.User) (int, error) {
+	var n int
+	err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, viewer.ID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("unread notifications: %w", err)
+	}
+	return n, nil
+}
+
 // MarkNotificationsRead marks viewer's notifications read, up to and
 // including upTo ("" for all).
 func (db *DB) MarkNotificationsRead(ctx context.Context, viewer gonghai.User, upTo string) (int, error) {

@@ -211,10 +211,20 @@ type loginOutput struct {
 // someone else (session fixation) signs nobody in, and the one the browser
 // had ends.
 func (s *Server) login(ctx context.Context, in *loginInput) (*loginOutput, error) {
+	u, cookie, err := s.signIn(ctx, in.Body.Login, in.Body.Password)
+	if err != nil {
+		return nil, err
+	}
+	return &loginOutput{SetCookie: *cookie, CacheControl: "no-store", Body: userOut(u)}, nil
+}
+
+// signIn checks a password sign-in and starts a session: the API's login
+// and the sign-in page's. It returns the cookie that carries the session.
+func (s *Server) signIn(ctx context.Context, login, pw string) (gonghai.User, *http.Cookie, error) {
 	r := requestOf(ctx)
 	var token string
-	v := &verifier{ctx: ctx, pw: in.Body.Password}
-	u, err := s.store.Login(ctx, in.Body.Login, r.address, v.verify,
+	v := &verifier{ctx: ctx, pw: pw}
+	u, err := s.store.Login(ctx, login, r.address, v.verify,
 		func(userID string) (string, []byte, time.Time) {
 			now := s.clock.Now().UnixMicro()
 			d := sessionData{UserID: userID, Created: now, Seen: now}
@@ -223,16 +233,16 @@ func (s *Server) login(ctx context.Context, in *loginInput) (*loginOutput, error
 			return token, raw, s.expiry(d)
 		})
 	if err != nil {
-		return nil, err
+		return u, nil, err
 	}
 	logged(ctx).userID = u.ID
 	s.rehash(ctx, v, u.ID)
 	if r.session != "" {
 		if err := s.store.DeleteSession(ctx, r.session); err != nil {
-			return nil, err
+			return u, nil, err
 		}
 	}
-	return &loginOutput{SetCookie: *s.cookie(r, token), CacheControl: "no-store", Body: userOut(u)}, nil
+	return u, s.cookie(r, token), nil
 }
 
 type logoutOutput struct {

@@ -1,12 +1,14 @@
-// Package web serves gonghai's HTTP API: JSON under /api/v1 with bearer
-// tokens, RFC 9457 problem errors with stable codes, and an OpenAPI 3.1
-// document generated from the same Go types that handle the requests.
+// Package web serves gonghai over HTTP: the pages people use, and the API:
+// JSON under /api/v1 with bearer tokens, RFC 9457 problem errors with
+// stable codes, and an OpenAPI 3.1 document generated from the same Go
+// types that handle the requests.
 package web
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
@@ -65,6 +67,7 @@ type Store interface {
 
 	RecyclePreview(ctx context.Context, actor gonghai.User, poolID string, proposed *gonghai.RecycleRules, days int) ([]gonghai.PreviewDay, error)
 	Notifications(ctx context.Context, viewer gonghai.User, pg gonghai.Page) ([]gonghai.Notification, string, error)
+	UnreadNotifications(ctx context.Context, viewer gonghai.User) (int, error)
 	MarkNotificationsRead(ctx context.Context, viewer gonghai.User, upTo string) (int, error)
 
 	authStore
@@ -95,7 +98,15 @@ func NewServer(st Store, log *slog.Logger, opts ...Option) http.Handler {
 		o(s)
 	}
 	s.build(mux)
+	if err := loadAssets(); err != nil {
+		panic(fmt.Sprintf("web: the page templates do not parse: %v", err))
+	}
+	s.pages(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if !isAPIPath(r.URL.Path) {
+			s.notFoundPage(w, r)
+			return
+		}
 		// Neither message repeats the path or method: they are the caller's input.
 		if allow := allowed(mux, r); allow != "" {
 			w.Header().Set("Allow", allow)
@@ -105,6 +116,11 @@ func NewServer(st Store, log *slog.Logger, opts ...Option) http.Handler {
 		writeProblem(w, problemFor(gonghai.Errorf(gonghai.ENotFound, "no such route")))
 	})
 	return s.logRequests(mux, bodyDeadline(s.guard(mux)))
+}
+
+// isAPIPath tells the API's paths, answered in JSON, from the pages'.
+func isAPIPath(p string) bool {
+	return p == "/api" || strings.HasPrefix(p, "/api/") || p == "/healthz"
 }
 
 // openAPIPath is where the OpenAPI document is served, without its

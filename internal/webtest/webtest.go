@@ -207,6 +207,9 @@ func (c *contract) judge(req *http.Request, res *http.Response, body []byte) []s
 			break
 		}
 	}
+	if r == nil && !isAPI(req.URL.Path) && !strings.Contains(res.Header.Get("Content-Type"), "json") {
+		return nil // a page of the web UI or its static files, not the API's
+	}
 	if r == nil || r.codes[req.Method] == nil {
 		// No operation: the server answers for the path, not the document.
 		return c.unrouted(req, res, body, r)
@@ -279,6 +282,12 @@ func (c *contract) unrouted(req *http.Request, res *http.Response, body []byte, 
 		}
 	}
 	return out
+}
+
+// isAPI tells the API's paths from the web UI's pages, which the document
+// does not describe.
+func isAPI(p string) bool {
+	return p == "/api" || strings.HasPrefix(p, "/api/") || p == "/healthz"
 }
 
 // describe renders validation errors on one line each.

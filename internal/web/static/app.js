@@ -1,0 +1,23 @@
+// gonghai pages: the little behaviour htmx attributes do not cover. No
+// inline scripts anywhere (the Content-Security-Policy allows only this
+// file and htmx). Each page keeps its own section, marked "== name ==".
+"use strict";
+
+// == base ==
+// A checkbox with data-select-all="name" ticks every checkbox of that name
+// in its form: batch claim, batch assign.
+document.addEventListener("change", function (e) {
+  var box = e.target;
+  if (!(box instanceof HTMLInputElement) || !box.dataset.selectAll) return;
+  var form = box.form || document;
+  form.querySelectorAll('input[type="checkbox"][name="' + box.dataset.selectAll + '"]').forEach(function (b) {
+    if (!b.disabled) b.checked = box.checked;
+  });
+});
+
+// Close the user menu when a click lands elsewhere.
+document.addEventListener("click", function (e) {
+  document.querySelectorAll("details.usermenu[open]").forEach(function (d) {
+    if (!d.contains(e.target)) d.removeAttribute("open");
+  });
+});

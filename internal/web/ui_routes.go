@@ -1,0 +1,32 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+)
+
+// pages registers every page of the web UI on mux, one line each. The
+// handlers live in <area>_ui.go beside the API's <resource>_api.go.
+func (s *Server) pages(mux *http.ServeMux) {
+	mux.Handle("GET /static/", staticHandler())
+
+	s.publicPage(mux, "GET /login", s.loginPage)
+	s.publicPage(mux, "POST /login", s.loginForm)
+	s.page(mux, "POST /logout", s.logoutForm)
+
+	s.page(mux, "GET /{$}", s.homePage)
+	s.page(mux, "GET /notifications", s.notificationsPage)
+	s.page(mux, "POST /notifications/read", s.readNotificationsForm)
+}
+
+// staticHandler serves the embedded scripts and styles. Their URLs carry
+// a version (the static template func), so they may be cached long.
+func staticHandler() http.Handler {
+	sub, _ := fs.Sub(staticFiles, "static")
+	files := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pageHeaders(w.Header())
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		files.ServeHTTP(w, r)
+	})
+}
