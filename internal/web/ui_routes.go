@@ -17,6 +17,15 @@ func (s *Server) pages(mux *http.ServeMux) {
 	s.page(mux, "GET /{$}", s.homePage)
 	s.page(mux, "GET /notifications", s.notificationsPage)
 	s.page(mux, "POST /notifications/read", s.readNotificationsForm)
+
+	s.page(mux, "GET /pool", s.poolPage)
+	s.page(mux, "GET /pool/regions", s.regionsFragment)
+	s.page(mux, "GET /pool/claim", s.claimConfirmPage)
+	s.page(mux, "POST /pool/claim", s.claimForm)
+	s.page(mux, "POST /pool/claim-batch", s.claimBatchForm)
+	s.page(mux, "GET /mine", s.minePage)
+	s.page(mux, "GET /mine/release", s.releasePage)
+	s.page(mux, "POST /mine/release", s.releaseForm)
 }
 
 // staticHandler serves the embedded scripts and styles. Their URLs carry

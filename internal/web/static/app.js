@@ -21,3 +21,12 @@ document.addEventListener("click", function (e) {
     if (!d.contains(e.target)) d.removeAttribute("open");
   });
 });
+
+// == pool ==
+// A select marked data-autosubmit sends its form when it changes: the pool
+// switcher. Without a script its form has a button.
+document.addEventListener("change", function (e) {
+  var sel = e.target;
+  if (!(sel instanceof HTMLSelectElement) || !("autosubmit" in sel.dataset) || !sel.form) return;
+  sel.form.requestSubmit();
+});
