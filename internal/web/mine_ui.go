@@ -17,11 +17,11 @@ import (
 // mineData is the private pool page.
 type mineData struct {
 	Filter listFilter
-	// Regions is the region cascade, the pool page's.
-	Regions template.HTML
-	Sort    string // gonghai.SortUrgent or gonghai.SortNewest
-	Rows    []mineRow
-	Pager   listPager
+	// FilterFields are the filters' fields, the pool page's.
+	FilterFields template.HTML
+	Sort         string // gonghai.SortUrgent or gonghai.SortNewest
+	Rows         []mineRow
+	Pager        listPager
 	// Release, when set, makes the page the release form instead.
 	Release *releaseData
 }
@@ -49,7 +49,7 @@ func (s *Server) minePage(w http.ResponseWriter, r *http.Request, v *view) error
 	if err != nil {
 		return err
 	}
-	if d.Regions, err = regionFields(v, d.Filter.Region); err != nil {
+	if d.FilterFields, err = filterFields(v, d.Filter, "mine.f.q_hint"); err != nil {
 		return err
 	}
 	f := d.Filter.CustomerFilter

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"time"
@@ -16,12 +17,13 @@ import (
 
 // poolData is the pool page.
 type poolData struct {
-	Pools  []gonghai.Pool
-	Pool   gonghai.Pool
-	Filter listFilter
-	Rows   []poolRowView
-	Pager  listPager
-	Rules  []string // the pool's rules, one sentence each
+	Pools        []gonghai.Pool
+	Pool         gonghai.Pool
+	Filter       listFilter
+	FilterFields template.HTML
+	Rows         []poolRowView
+	Pager        listPager
+	Rules        []string // the pool's rules, one sentence each
 	// HXConfirm is the confirmation htmx asks before a claim: the rules.
 	HXConfirm string
 	// Back is this page's URL, for the forms to come back to.
@@ -67,6 +69,9 @@ func (s *Server) poolData(ctx context.Context, v *view, q url.Values) (poolData,
 	d.Pools = pools
 	if len(pools) == 0 {
 		return d, nil
+	}
+	if d.FilterFields, err = filterFields(v, d.Filter, "pool.f.q_hint"); err != nil {
+		return d, err
 	}
 	d.Pool = pools[0]
 	for _, p := range pools {

@@ -93,12 +93,18 @@ func (f listFilter) values() url.Values {
 	return q
 }
 
-// regionFields renders the region cascade of choice r, as the pool page
-// defines it, for another page to show: a page's templates are parsed
-// apart from the others'.
-func regionFields(v *view, r regionChoice) (template.HTML, error) {
+// filterFieldsData is what the shared filter fields show: the filters,
+// and the search box's hint, a catalogue key.
+type filterFieldsData struct {
+	Filter listFilter
+	Hint   string
+}
+
+// filterFields renders the filter fields the pool page defines, for
+// either list page: a page's templates are parsed apart from the others'.
+func filterFields(v *view, f listFilter, hint string) (template.HTML, error) {
 	var buf bytes.Buffer
-	err := ui.pages["pool"].t.ExecuteTemplate(&buf, "region-fields", pageData{V: v, D: r})
+	err := ui.pages["pool"].t.ExecuteTemplate(&buf, "filter-fields", pageData{V: v, D: filterFieldsData{Filter: f, Hint: hint}})
 	return template.HTML(buf.String()), err // the template escaped it
 }
 

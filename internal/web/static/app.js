@@ -30,3 +30,19 @@ document.addEventListener("change", function (e) {
   if (!(sel instanceof HTMLSelectElement) || !("autosubmit" in sel.dataset) || !sel.form) return;
   sel.form.requestSubmit();
 });
+
+// A claim asks in the page's own dialog, which lists the pool's rules,
+// rather than the browser's confirm(), which some in-app browsers of
+// WeCom and DingTalk do not show well. Without the dialog htmx asks with
+// confirm() as usual.
+document.addEventListener("htmx:confirm", function (e) {
+  var dlg = document.getElementById("confirm-dialog");
+  if (!e.detail.question || !dlg || typeof dlg.showModal !== "function") return;
+  e.preventDefault();
+  dlg.returnValue = "";
+  dlg.addEventListener("close", function answered() {
+    dlg.removeEventListener("close", answered);
+    if (dlg.returnValue === "ok") e.detail.issueRequest(true);
+  });
+  dlg.showModal();
+});
