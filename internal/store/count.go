@@ -45,13 +45,19 @@ func (db *DB) CountMyCustomers(ctx context.Context, viewer gonghai.User, f gongh
 // visiblePool reads pool poolID's rules, and refuses a viewer who may not
 // see it as if it did not exist.
 func (db *DB) visiblePool(ctx context.Context, viewer gonghai.User, poolID string) (gonghai.Pool, error) {
+	return db.poolFor(ctx, viewer, poolID, getPoolRules)
+}
+
+// poolFor reads pool id with get, for a viewer who may see it: to anyone
+// else it does not exist.
+func (db *DB) poolFor(ctx context.Context, viewer gonghai.User, id string, get func(context.Context, conn, string) (gonghai.Pool, error)) (gonghai.Pool, error) {
 	c := db.reader()
-	p, err := getPoolRules(ctx, c, poolID)
+	p, err := get(ctx, c, id)
 	if err != nil {
 		return p, err
 	}
 	if !seesPool(ctx, c, viewer, p) {
-		return p, gonghai.Errorf(gonghai.ENotFound, "no such pool")
+		return gonghai.Pool{}, gonghai.Errorf(gonghai.ENotFound, "no such pool")
 	}
 	return p, nil
 }
