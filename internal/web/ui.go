@@ -82,14 +82,20 @@ func loadAssets() error {
 	return uiLoaded
 }
 
+// router is what pages are registered on: the server's mux, or a test's
+// list of the patterns (PagePatterns, for the scans that visit every page).
+type router interface {
+	Handle(pattern string, h http.Handler)
+}
+
 // page registers h for pattern on mux, for signed-in users.
-func (s *Server) page(mux *http.ServeMux, pattern string, h pageHandler) {
+func (s *Server) page(mux router, pattern string, h pageHandler) {
 	mux.Handle(pattern, s.pageFunc(h, true))
 }
 
 // publicPage registers h for pattern on mux for anyone: v.User is the
 // zero user when nobody is signed in.
-func (s *Server) publicPage(mux *http.ServeMux, pattern string, h pageHandler) {
+func (s *Server) publicPage(mux router, pattern string, h pageHandler) {
 	mux.Handle(pattern, s.pageFunc(h, false))
 }
 

@@ -7,7 +7,7 @@ import (
 
 // pages registers every page of the web UI on mux, one line each. The
 // handlers live in <area>_ui.go beside the API's <resource>_api.go.
-func (s *Server) pages(mux *http.ServeMux) {
+func (s *Server) pages(mux router) {
 	mux.Handle("GET /static/", staticHandler())
 
 	s.publicPage(mux, "GET /login", s.loginPage)
