@@ -60,7 +60,12 @@ func (s *Server) claimConfirmPage(w http.ResponseWriter, r *http.Request, v *vie
 // plain form goes back to the page with that said.
 func (s *Server) claimForm(w http.ResponseWriter, r *http.Request, v *view) error {
 	f := r.PostForm
+	// A row's button sends its id as claim, beside the ids ticked; a form
+	// of one customer may send it as id.
 	id, poolID := f.Get("claim"), f.Get("pool")
+	if id == "" && len(f["id"]) == 1 {
+		id = f.Get("id")
+	}
 	c, err := s.store.Claim(r.Context(), v.User, id, poolID)
 	lost := gonghai.ErrorCode(err) == gonghai.EAlreadyClaimed
 	if v.HX {

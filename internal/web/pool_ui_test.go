@@ -173,7 +173,7 @@ func TestPoolPage(t *testing.T) {
 		if row := rowOf(r.Body, c.ID); r.Status != http.StatusOK || !strings.Contains(row, "已被他人领取") || strings.Contains(row, "data-test") {
 			t.Fatalf("a lost race with htmx: %d\n%.600s", r.Status, r.Body)
 		}
-		r = p.post("/pool/claim", url.Values{"pool": {w.pool.ID}, "claim": {c.ID}})
+		r = p.post("/pool/claim", url.Values{"pool": {w.pool.ID}, "id": {c.ID}})
 		if r.Status != http.StatusSeeOther || !strings.Contains(r.Location(), "flash=pool.flash.lost") {
 			t.Fatalf("a lost race without a script: %d to %q", r.Status, r.Location())
 		}
