@@ -42,11 +42,7 @@ func (s *Server) poolRows(ctx context.Context, viewer gonghai.User, poolID strin
 	if err != nil {
 		return out, err
 	}
-	ids := make([]string, len(cs))
-	for i, c := range cs {
-		ids[i] = c.ID
-	}
-	verdicts, err := s.store.ClaimChecks(ctx, viewer, ids)
+	verdicts, err := s.store.ClaimVerdicts(ctx, viewer, cs)
 	if err != nil {
 		return out, err
 	}

@@ -47,7 +47,7 @@ type Store interface {
 	CountPoolCustomers(ctx context.Context, viewer gonghai.User, poolID string, f gonghai.CustomerFilter) (int, bool, error)
 	CountMyCustomers(ctx context.Context, viewer gonghai.User, f gonghai.CustomerFilter) (int, bool, error)
 	Returns(ctx context.Context, viewer gonghai.User, cs []gonghai.Customer) (map[string]gonghai.Return, error)
-	ClaimChecks(ctx context.Context, viewer gonghai.User, ids []string) ([]error, error)
+	ClaimVerdicts(ctx context.Context, viewer gonghai.User, cs []gonghai.Customer) ([]error, error)
 	Claim(ctx context.Context, actor gonghai.User, id, poolID string) (gonghai.Customer, error)
 	ClaimBatch(ctx context.Context, actor gonghai.User, poolID string, ids []string) ([]gonghai.ClaimResult, error)
 	Release(ctx context.Context, actor gonghai.User, id, reason, toPoolID string) (gonghai.Customer, error)
