@@ -7,19 +7,19 @@ import (
 	"github.com/gonghai/gonghai"
 )
 
-// poolPage is a page of a pool's listing as the API and the pool page
+// poolListPage is a page of a pool's listing as the API and the pool page
 // both show it: each row with how it came back and whether the viewer may
 // claim it, and the listing's total.
-type poolPage struct {
-	Rows  []poolRow
+type poolListPage struct {
+	Rows  []poolListRow
 	Next  string // the store's key of the next page; "" on the last
 	Total int
 	More  bool // more than Total: counting stopped
 }
 
-// poolRow is one customer of a pool page. Returned is nil for a customer
+// poolListRow is one customer of a pool page. Returned is nil for a customer
 // that never had an owner; Refusal is nil when the viewer may claim it.
-type poolRow struct {
+type poolListRow struct {
 	gonghai.Customer
 	Returned *gonghai.Return
 	Refusal  error
@@ -28,8 +28,8 @@ type poolRow struct {
 // poolRows reads a page of pool poolID for viewer: the listing first (it
 // counts a contact look-up), then its total, how its rows came back and
 // the verdict on each, from the same store methods the claims use.
-func (s *Server) poolRows(ctx context.Context, viewer gonghai.User, poolID string, f gonghai.CustomerFilter, pg gonghai.Page) (poolPage, error) {
-	var out poolPage
+func (s *Server) poolRows(ctx context.Context, viewer gonghai.User, poolID string, f gonghai.CustomerFilter, pg gonghai.Page) (poolListPage, error) {
+	var out poolListPage
 	cs, next, err := s.store.PoolCustomers(ctx, viewer, poolID, f, pg)
 	if err != nil {
 		return out, err
@@ -46,9 +46,9 @@ func (s *Server) poolRows(ctx context.Context, viewer gonghai.User, poolID strin
 	if err != nil {
 		return out, err
 	}
-	out.Rows = make([]poolRow, len(cs))
+	out.Rows = make([]poolListRow, len(cs))
 	for i, c := range cs {
-		out.Rows[i] = poolRow{Customer: c, Refusal: verdicts[i]}
+		out.Rows[i] = poolListRow{Customer: c, Refusal: verdicts[i]}
 		if r, ok := returns[c.ID]; ok {
 			out.Rows[i].Returned = &r
 		}
@@ -97,7 +97,7 @@ type claimRefusalJSON struct {
 	Until   *time.Time `json:"until,omitempty" doc:"Cooldown and release wait: claimable from then"`
 }
 
-func poolCustomerOut(r poolRow) poolCustomerJSON {
+func poolCustomerOut(r poolListRow) poolCustomerJSON {
 	j := poolCustomerJSON{CustomerView: customerOut(r.Customer), Claimable: r.Refusal == nil}
 	if rt := r.Returned; rt != nil {
 		j.Returned = &returnJSON{Kind: string(rt.Kind), ByUserID: rt.ByUserID, ByName: rt.ByName, Reason: rt.Reason,

@@ -37,7 +37,7 @@ type poolData struct {
 // poolRowView is one row as the page shows it. Done, once a claim was
 // tried from the row, says how it went instead of the row.
 type poolRowView struct {
-	poolRow
+	poolListRow
 	Title      string // the company, or the name when it has none
 	Contact    string
 	Days       int       // calendar days in the pool
@@ -108,9 +108,9 @@ func (s *Server) poolData(ctx context.Context, v *view, q url.Values) (poolData,
 }
 
 // poolRowView shapes row for the page, in v's language.
-func (v *view) poolRowView(row poolRow) poolRowView {
+func (v *view) poolRowView(row poolListRow) poolRowView {
 	c := row.Customer
-	out := poolRowView{poolRow: row, Title: firstOf(c.Company, c.Name), Contact: firstOf(c.Phone, c.Email, c.WeChat)}
+	out := poolRowView{poolListRow: row, Title: firstOf(c.Company, c.Name), Contact: firstOf(c.Phone, c.Email, c.WeChat)}
 	since := c.Created
 	if rt := row.Returned; rt != nil {
 		since, out.Reason, out.CameBackAt = rt.At, rt.Reason, rt.At

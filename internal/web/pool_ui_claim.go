@@ -69,7 +69,7 @@ func (s *Server) claimForm(w http.ResponseWriter, r *http.Request, v *view) erro
 	c, err := s.store.Claim(r.Context(), v.User, id, poolID)
 	lost := gonghai.ErrorCode(err) == gonghai.EAlreadyClaimed
 	if v.HX {
-		row := poolRowView{poolRow: poolRow{Customer: gonghai.Customer{ID: id}}, Done: v.T("pool.claimed", c.Company), Won: err == nil}
+		row := poolRowView{poolListRow: poolListRow{Customer: gonghai.Customer{ID: id}}, Done: v.T("pool.claimed", c.Company), Won: err == nil}
 		if err != nil {
 			if !lost && gonghai.ErrorCode(err) == gonghai.EInternal {
 				return err
@@ -116,7 +116,7 @@ func (s *Server) claimBatchForm(w http.ResponseWriter, r *http.Request, v *view)
 			o.Text = v.refusalText(c.Err)
 		}
 		d.Results[i] = o
-		row := poolRowView{poolRow: poolRow{Customer: gonghai.Customer{ID: c.CustomerID}}, Done: o.Company + " · " + o.Text, Won: o.OK}
+		row := poolRowView{poolListRow: poolListRow{Customer: gonghai.Customer{ID: c.CustomerID}}, Done: o.Company + " · " + o.Text, Won: o.OK}
 		d.Rows = append(d.Rows, row)
 	}
 	if v.HX {
@@ -132,16 +132,4 @@ func backTo(back, poolID string) string {
 		return u.RequestURI()
 	}
 	return "/pool?" + url.Values{"pool": {poolID}}.Encode()
-}
-
-// withFlash adds the flash of catalogue key to local URL u.
-func withFlash(u, key string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return u
-	}
-	q := p.Query()
-	q.Set("flash", key)
-	p.RawQuery = q.Encode()
-	return p.RequestURI()
 }

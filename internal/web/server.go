@@ -48,6 +48,9 @@ type Store interface {
 	CountMyCustomers(ctx context.Context, viewer gonghai.User, f gonghai.CustomerFilter) (int, bool, error)
 	Returns(ctx context.Context, viewer gonghai.User, cs []gonghai.Customer) (map[string]gonghai.Return, error)
 	ClaimVerdicts(ctx context.Context, viewer gonghai.User, cs []gonghai.Customer) ([]error, error)
+	Customers(ctx context.Context, viewer gonghai.User, f gonghai.ScopeFilter, p gonghai.Page) (gonghai.CustomerPage, error)
+	TeamDrops(ctx context.Context, viewer gonghai.User, days int) ([]gonghai.PreviewDay, error)
+	FollowUpsToday(ctx context.Context, viewer gonghai.User, perUser int) ([]gonghai.RepFollowUps, error)
 	Claim(ctx context.Context, actor gonghai.User, id, poolID string) (gonghai.Customer, error)
 	ClaimBatch(ctx context.Context, actor gonghai.User, poolID string, ids []string) ([]gonghai.ClaimResult, error)
 	Release(ctx context.Context, actor gonghai.User, id, reason, toPoolID string) (gonghai.Customer, error)
@@ -71,6 +74,7 @@ type Store interface {
 	MarkNotificationsRead(ctx context.Context, viewer gonghai.User, upTo string) (int, error)
 
 	authStore
+	adminStore
 	privacyStore
 	tokenStore
 }
