@@ -62,7 +62,7 @@ type countedList[T any] struct {
 		Items      []T    `json:"items"`
 		NextCursor string `json:"next_cursor" doc:"Pass as cursor for the next page; empty on the last page"`
 		Total      int    `json:"total" doc:"How many customers the listing holds with these filters, counted up to 10,000"`
-		TotalMore  bool   `json:"total_more" doc:"There are more than total: counting stopped at 10,000, or a search stopped testing rows"`
+		TotalMore  bool   `json:"total_more" doc:"There may be more than total: counting stopped at 10,000, or a filter or search no index answers alone was tested on 5,000 rows"`
 	}
 }
 
