@@ -1,6 +1,9 @@
 package gonghai
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // ClaimFacts are what deciding a claim needs: the customer's facts, the
 // claimer as they are now (level, personal limit, active), and what the
@@ -77,11 +80,12 @@ func ClaimRules(f ClaimFacts) error {
 		return err
 	}
 	if p.DailyClaimLimit > 0 && f.ClaimedToday >= p.DailyClaimLimit {
-		return Errorf(EDailyClaimLimit, "you have claimed %d customers from pool %s today, the most allowed", f.ClaimedToday, p.Name)
+		return ClaimRefusal{Count: f.ClaimedToday, Limit: p.DailyClaimLimit}.Error(EDailyClaimLimit,
+			"you have claimed %d customers from pool %s today, the most allowed", f.ClaimedToday, p.Name)
 	}
 	if p.ReclaimCooldownDays > 0 && f.LastLeft != nil {
 		if until := AddDays(*f.LastLeft, p.ReclaimCooldownDays, loc); f.Now.Before(until) {
-			return Errorf(EReclaimCooldown, "you owned this customer before: you may claim it again from %s",
+			return ClaimRefusal{Until: until}.Error(EReclaimCooldown, "you owned this customer before: you may claim it again from %s",
 				until.In(loc).Format("2006-01-02"))
 		}
 	}
@@ -94,6 +98,32 @@ func ClaimRules(f ClaimFacts) error {
 // ReleaseWait is the refusal of a claim while customer c's release wait
 // runs.
 func ReleaseWait(c Customer) error {
-	return Errorf(EReleaseWait, "the customer was just released and may be claimed from %s",
+	return ClaimRefusal{Until: *c.ClaimableAt}.Error(EReleaseWait, "the customer was just released and may be claimed from %s",
 		c.ClaimableAt.Format(time.RFC3339))
+}
+
+// ClaimRefusal is what a refusal of a claim was decided on: Count of
+// Limit for a holding or daily limit, Until for a cooldown or a release
+// wait. The message says the same in English; a page says it in the
+// reader's language ("今日已领 20/20", "12月15日后可领") from these.
+type ClaimRefusal struct {
+	Count, Limit int
+	Until        time.Time
+}
+
+// Error returns the refusal with code and a formatted message, carrying r.
+func (r ClaimRefusal) Error(code, format string, args ...any) *Error {
+	e := Errorf(code, format, args...)
+	e.Claim = &r
+	return e
+}
+
+// ClaimRefusalOf returns the figures of a claim refusal err, if it has
+// them.
+func ClaimRefusalOf(err error) (ClaimRefusal, bool) {
+	var e *Error
+	if errors.As(err, &e) && e.Claim != nil {
+		return *e.Claim, true
+	}
+	return ClaimRefusal{}, false
 }

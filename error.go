@@ -50,6 +50,9 @@ type Error struct {
 	Fields  map[string]string
 	// Match names the existing customer an EDuplicate error collided with.
 	Match *DuplicateMatch
+	// Claim holds the figures a claim refusal was decided on, for those
+	// that have them (limits, waits): a page says them in its own words.
+	Claim *ClaimRefusal
 }
 
 // DuplicateMatch is the customer a new phone, email or WeChat id already

@@ -66,10 +66,10 @@ type Holding struct {
 // claims.
 func CheckHolding(s Settings, p Pool, u User, h Holding) error {
 	if limit, ok := s.OverallLimit(u); ok && h.Overall+1 > limit {
-		return Errorf(EHoldingLimit, "holding limit reached: %s owns %d of at most %d customers", u.Login, h.Overall, limit)
+		return ClaimRefusal{Count: h.Overall, Limit: limit}.Error(EHoldingLimit, "holding limit reached: %s owns %d of at most %d customers", u.Login, h.Overall, limit)
 	}
 	if p.HoldingLimit > 0 && h.InPool+1 > p.HoldingLimit {
-		return Errorf(EHoldingLimit, "holding limit reached: %s owns %d of at most %d customers from pool %s", u.Login, h.InPool, p.HoldingLimit, p.Name)
+		return ClaimRefusal{Count: h.InPool, Limit: p.HoldingLimit}.Error(EHoldingLimit, "holding limit reached: %s owns %d of at most %d customers from pool %s", u.Login, h.InPool, p.HoldingLimit, p.Name)
 	}
 	return nil
 }

@@ -80,8 +80,10 @@ func (env Env) pageOn(ctx context.Context, s *seeded, srv *server, o pageOptions
 	pass := 0
 	for _, c := range pageCases {
 		q := query(c.f, o.page, "")
+		// The API's query as it is now: q then changes for the page.
+		apiPath := listingPath(pool) + "?" + q.Encode()
 		api := func() error {
-			_, err := fetch(ctx, srv, listingPath(pool)+"?"+q.Encode(), cookie, "application/json")
+			_, err := fetch(ctx, srv, apiPath, cookie, "application/json")
 			return err
 		}
 		q.Set("pool", pool)

@@ -209,13 +209,8 @@ func (db *DB) ClaimBatch(ctx context.Context, actor gonghai.User, poolID string,
 	if err := gonghai.CheckBatch(ids); err != nil {
 		return nil, err
 	}
-	c := db.reader()
-	p, err := getPoolRules(ctx, c, poolID)
-	if err != nil {
+	if _, err := db.visiblePool(ctx, actor, poolID); err != nil {
 		return nil, err
-	}
-	if !seesPool(ctx, c, actor, p) {
-		return nil, gonghai.Errorf(gonghai.ENotFound, "no such pool")
 	}
 	out := make([]gonghai.ClaimResult, len(ids))
 	for i, id := range ids {
@@ -236,21 +231,45 @@ func (db *DB) ClaimChecks(ctx context.Context, viewer gonghai.User, ids []string
 	if len(ids) > gonghai.MaxPageSize {
 		return nil, gonghai.Invalid("customer_ids", fmt.Sprintf("at most %d ids, a page", gonghai.MaxPageSize))
 	}
-	out := make([]error, len(ids))
 	if len(ids) == 0 {
-		return out, nil
+		return make([]error, 0), nil
 	}
 	c := db.reader()
-	now := db.now()
 	rows, err := collect(ctx, c, `SELECT `+customerColumns+customerFrom+`WHERE c.id IN (`+placeholders(len(ids))+`)`,
 		anys(ids), scanCustomer)
 	if err != nil {
 		return nil, fmt.Errorf("claim checks: %w", err)
 	}
-	byID := make(map[string]customerRow, len(rows))
+	byID := make(map[string]gonghai.CustomerFacts, len(rows))
 	for _, r := range rows {
-		byID[r.ID] = r
+		byID[r.ID] = gonghai.CustomerFacts{Customer: r.Customer, OwnerDeptPath: r.ownerDeptPath}
 	}
+	return db.claimVerdicts(ctx, c, viewer, ids, byID)
+}
+
+// ClaimVerdicts is ClaimChecks for the customers of a page a pool listing
+// has just read for viewer, as it read them: it does not read them again.
+// They are unowned, so no owner's department enters the decision.
+func (db *DB) ClaimVerdicts(ctx context.Context, viewer gonghai.User, cs []gonghai.Customer) ([]error, error) {
+	if len(cs) > gonghai.MaxPageSize {
+		return nil, gonghai.Invalid("customer_ids", fmt.Sprintf("at most %d ids, a page", gonghai.MaxPageSize))
+	}
+	ids := make([]string, len(cs))
+	byID := make(map[string]gonghai.CustomerFacts, len(cs))
+	for i, c := range cs {
+		ids[i], byID[c.ID] = c.ID, gonghai.CustomerFacts{Customer: c}
+	}
+	if len(ids) == 0 {
+		return make([]error, 0), nil
+	}
+	return db.claimVerdicts(ctx, db.reader(), viewer, ids, byID)
+}
+
+// claimVerdicts decides, for each of ids, viewer's claim of the customer
+// byID holds the facts of; an id it lacks does not exist.
+func (db *DB) claimVerdicts(ctx context.Context, c conn, viewer gonghai.User, ids []string, byID map[string]gonghai.CustomerFacts) ([]error, error) {
+	out := make([]error, len(ids))
+	now := db.now()
 	claimer, err := getUser(ctx, c, viewer.ID)
 	if err != nil {
 		return nil, fmt.Errorf("claim checks: %w", err)
@@ -266,18 +285,18 @@ func (db *DB) ClaimChecks(ctx context.Context, viewer gonghai.User, ids []string
 			out[i] = gonghai.Errorf(gonghai.ENotFound, "no such customer")
 			continue
 		}
-		f, ok := pools[r.PoolID]
+		f, ok := pools[r.Customer.PoolID]
 		if !ok {
 			f = gonghai.ClaimFacts{Claimer: claimer, Now: now}
-			if f.Pool, f.Settings, f.Membership, err = claimPool(ctx, c, r.PoolID, viewer); err != nil {
+			if f.Pool, f.Settings, f.Membership, err = claimPool(ctx, c, r.Customer.PoolID, viewer); err != nil {
 				return nil, fmt.Errorf("claim checks: %w", err)
 			}
 			if err := claimCounts(ctx, c, &f); err != nil {
 				return nil, fmt.Errorf("claim checks: %w", err)
 			}
-			pools[r.PoolID] = f
+			pools[r.Customer.PoolID] = f
 		}
-		f.Customer, f.OwnerDeptPath, f.LastLeft = r.Customer, r.ownerDeptPath, left[id]
+		f.Customer, f.OwnerDeptPath, f.LastLeft = r.Customer, r.OwnerDeptPath, left[id]
 		out[i] = gonghai.CanClaim(viewer, f)
 	}
 	return out, nil

@@ -16,13 +16,8 @@ func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID str
 	if err := f.Validate(); err != nil {
 		return nil, "", err
 	}
-	c := db.reader()
-	p, err := getPoolRules(ctx, c, poolID)
-	if err != nil {
+	if _, err := db.visiblePool(ctx, viewer, poolID); err != nil {
 		return nil, "", err
-	}
-	if !seesPool(ctx, c, viewer, p) {
-		return nil, "", gonghai.Errorf(gonghai.ENotFound, "no such pool")
 	}
 	f.Sort = gonghai.SortNewest
 	if gonghai.ContactShaped(f.Q) {

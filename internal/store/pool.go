@@ -292,15 +292,7 @@ func queryStrings(ctx context.Context, c conn, query string, args ...any) ([]str
 
 // Pool returns pool id if viewer may see it.
 func (db *DB) Pool(ctx context.Context, viewer gonghai.User, id string) (gonghai.Pool, error) {
-	c := db.reader()
-	p, err := getPool(ctx, c, id)
-	if err != nil {
-		return p, err
-	}
-	if !seesPool(ctx, c, viewer, p) {
-		return gonghai.Pool{}, gonghai.Errorf(gonghai.ENotFound, "no such pool")
-	}
-	return p, nil
+	return db.poolFor(ctx, viewer, id, getPool)
 }
 
 // Pools lists the pools viewer may see, by name.

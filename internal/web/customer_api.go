@@ -60,14 +60,23 @@ type myCustomersIn struct {
 	Sort string `query:"sort" enum:"created,recycle_at" default:"created" doc:"created: newest first; recycle_at: the nearest recycle deadline first, customers no rule takes back last"`
 }
 
-func (s *Server) listMyCustomers(ctx context.Context, in *myCustomersIn) (*list[customerJSON], error) {
+func (s *Server) listMyCustomers(ctx context.Context, in *myCustomersIn) (*countedList[customerJSON], error) {
 	pg, err := in.page()
 	if err != nil {
 		return nil, err
 	}
 	f := in.filter()
 	f.Sort = in.Sort
-	return replyList(customerOut)(s.store.MyCustomers(ctx, actor(ctx), f, pg))
+	cs, next, err := s.store.MyCustomers(ctx, actor(ctx), f, pg)
+	if err != nil {
+		return nil, err
+	}
+	out := &countedList[customerJSON]{}
+	out.Body.Items, out.Body.NextCursor = each(cs, customerOut), encodeCursor(next)
+	if out.Body.Total, out.Body.TotalMore, err = s.store.CountMyCustomers(ctx, actor(ctx), f); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func (s *Server) customerHistory(ctx context.Context, in *IDPath) (*list[eventJSON], error) {

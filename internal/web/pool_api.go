@@ -80,12 +80,22 @@ type poolCustomersIn struct {
 	CustomerFilterParams
 }
 
-func (s *Server) listPoolCustomers(ctx context.Context, in *poolCustomersIn) (*list[customerJSON], error) {
+func (s *Server) listPoolCustomers(ctx context.Context, in *poolCustomersIn) (*countedList[poolCustomerJSON], error) {
 	pg, err := in.page()
 	if err != nil {
 		return nil, err
 	}
-	return replyList(customerOut)(s.store.PoolCustomers(ctx, actor(ctx), in.ID, in.filter(), pg))
+	page, err := s.poolRows(ctx, actor(ctx), in.ID, in.filter(), pg)
+	if err != nil {
+		return nil, err
+	}
+	out := &countedList[poolCustomerJSON]{}
+	out.Body.Items = make([]poolCustomerJSON, len(page.Rows))
+	for i, r := range page.Rows {
+		out.Body.Items[i] = poolCustomerOut(r)
+	}
+	out.Body.NextCursor, out.Body.Total, out.Body.TotalMore = encodeCursor(page.Next), page.Total, page.More
+	return out, nil
 }
 
 type claimBatchIn struct {

@@ -21,3 +21,28 @@ document.addEventListener("click", function (e) {
     if (!d.contains(e.target)) d.removeAttribute("open");
   });
 });
+
+// == pool ==
+// A select marked data-autosubmit sends its form when it changes: the pool
+// switcher. Without a script its form has a button.
+document.addEventListener("change", function (e) {
+  var sel = e.target;
+  if (!(sel instanceof HTMLSelectElement) || !("autosubmit" in sel.dataset) || !sel.form) return;
+  sel.form.requestSubmit();
+});
+
+// A claim asks in the page's own dialog, which lists the pool's rules,
+// rather than the browser's confirm(), which some in-app browsers of
+// WeCom and DingTalk do not show well. Without the dialog htmx asks with
+// confirm() as usual.
+document.addEventListener("htmx:confirm", function (e) {
+  var dlg = document.getElementById("confirm-dialog");
+  if (!e.detail.question || !dlg || typeof dlg.showModal !== "function") return;
+  e.preventDefault();
+  dlg.returnValue = "";
+  dlg.addEventListener("close", function answered() {
+    dlg.removeEventListener("close", answered);
+    if (dlg.returnValue === "ok") e.detail.issueRequest(true);
+  });
+  dlg.showModal();
+});
