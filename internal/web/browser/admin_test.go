@@ -14,8 +14,8 @@ import (
 func TestAdminEditsRule(t *testing.T) {
 	eachFlow(t, func(t *testing.T, s *site, tab *browsertest.Tab, l lang) {
 		signIn(t, tab, s.URL, "admin")
-		tab.Navigate(s.URL + "/admin/pools")
-		tab.ClickNavigate(`a[href="/admin/pools/` + s.pool.ID + `"]`)
+		open(t, tab, s.URL, "/admin/pools")
+		there(t, tab, "/admin/pools/{id}", tab.ClickNavigate(`a[href="/admin/pools/`+s.pool.ID+`"]`))
 		const total = `[data-test="preview-total"]`
 		// The five customers owned since today drop in 7 days unless contacted.
 		tab.WaitText(total, l.pick("未来 14 天将回收 5 个客户", "Next 14 days: 5 customers drop"))

@@ -29,14 +29,30 @@ func eachFlow(t *testing.T, flow func(t *testing.T, s *site, tab *browsertest.Ta
 	}
 }
 
-// nav follows the navigation's link to href: the top bar's on a laptop,
-// the tab bar's on a phone.
-func nav(tab *browsertest.Tab, href string) {
+// nav follows the navigation's link to href, the top bar's on a laptop,
+// the tab bar's on a phone, and fails t unless the page is there.
+func nav(t *testing.T, tab *browsertest.Tab, href string) {
+	t.Helper()
 	bar := ".mainnav"
 	if tab.View.Phone {
 		bar = ".tabbar"
 	}
-	tab.ClickNavigate(bar + ` a[href="` + href + `"]`)
+	there(t, tab, href, tab.ClickNavigate(bar+` a[href="`+href+`"]`))
+}
+
+// open opens the page at path and fails t unless it is there.
+func open(t *testing.T, tab *browsertest.Tab, base, path string) {
+	t.Helper()
+	there(t, tab, path, tab.Navigate(base+path))
+}
+
+// there fails t when a page answered with something else than 200: a page
+// a flow needs that is not built yet fails the flow here, by its name.
+func there(t *testing.T, tab *browsertest.Tab, path string, status int) {
+	t.Helper()
+	if status != 200 {
+		t.Fatalf("the page %s answers %d (%s): the flow needs it", path, status, tab.Location())
+	}
 }
 
 // wantOwner fails t unless the store says owner holds customer id.

@@ -13,7 +13,7 @@ import (
 func TestManagerAssignsAndTransfers(t *testing.T) {
 	eachFlow(t, func(t *testing.T, s *site, tab *browsertest.Tab, l lang) {
 		signIn(t, tab, s.URL, "mgr.east")
-		nav(tab, "/team")
+		nav(t, tab, "/team")
 		tab.WaitText("h1", l.pick("团队", "Team"))
 		tab.Axe()
 		tab.Screenshot("team-" + l.name)
