@@ -36,6 +36,7 @@ func site(t *testing.T) *httptest.Server {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		page(w, "zh-CN", `<p id="lang">`+html.EscapeString(r.Header.Get("Accept-Language"))+`</p>
 <form method="post" action="/hello"><label for="name">姓名</label><input id="name" name="name">
+<label for="note">备注</label><textarea id="note" name="note"></textarea>
 <button id="send" type="submit">提交</button></form>
 <button id="count" type="button">点我</button> <output id="clicks">0</output>`)
 	})
@@ -96,6 +97,11 @@ func TestTab(t *testing.T) {
 				}
 				tab.Click("#count")
 				tab.WaitText("#clicks", "clicked")
+				tab.Fill("#note", "第一行")
+				tab.Fill("#note", "重写")
+				if v := browsertest.Eval[string](tab, `document.querySelector("#note").value`); v != "重写" {
+					t.Errorf("the textarea holds %q after two fills, want the second", v)
+				}
 				tab.Fill("#name", "张伟 Wei")
 				if status := tab.ClickNavigate("#send"); status != 200 {
 					t.Fatalf("the form's redirect ends on status %d", status)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -108,11 +110,37 @@ func (vp Viewport) emulate(height int64) chromedp.Action[chromedp.Void] {
 // way out for what the helpers do not cover.
 func (tab *Tab) Run(steps ...chromedp.Action[chromedp.Void]) {
 	tab.t.Helper()
+	tab.run("run chromedp actions", steps...)
+}
+
+// run runs steps, failing the test with what they were for.
+func (tab *Tab) run(what string, steps ...chromedp.Action[chromedp.Void]) {
+	tab.t.Helper()
 	ctx, cancel := context.WithTimeout(tab.ctx, Timeout)
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
-		tab.t.Fatalf("browsertest: %v", err)
+		tab.fail("%s: %v", what, err)
 	}
+}
+
+// fail ends the test with msg and where the tab is; with
+// GONGHAI_SCREENSHOTS set, it leaves a screenshot of the page there too,
+// named FAILED-<test>, for a failure in CI.
+func (tab *Tab) fail(format string, args ...any) {
+	tab.t.Helper()
+	ctx, cancel := context.WithTimeout(tab.ctx, 5*time.Second)
+	defer cancel()
+	where, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + " (" + document.title + ")"`))
+	msg := fmt.Sprintf(format, args...) + " on " + where
+	if dir := os.Getenv(envScreenshots); dir != "" {
+		if png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil && os.MkdirAll(dir, 0o755) == nil {
+			path := filepath.Join(dir, "FAILED-"+unsafeName.ReplaceAllString(tab.t.Name(), "_")+".png")
+			if os.WriteFile(path, png, 0o644) == nil {
+				msg += " (screenshot: " + path + ")"
+			}
+		}
+	}
+	tab.t.Fatal("browsertest: " + msg)
 }
 
 // Eval evaluates a JavaScript expression in the tab's page and decodes its
@@ -137,7 +165,7 @@ func (tab *Tab) Navigate(url string) int {
 	defer cancel()
 	res, err := chromedp.Run(ctx, chromedp.NavigateResponse(url))
 	if err != nil {
-		tab.t.Fatalf("browsertest: navigate to %s: %v", url, err)
+		tab.fail("navigate to %s: %v", url, err)
 	}
 	return int(res.Status)
 }
@@ -147,8 +175,10 @@ func (tab *Tab) Navigate(url string) int {
 // events.
 func (tab *Tab) Fill(sel, value string) {
 	tab.t.Helper()
-	tab.Run(chromedp.Clear(chromedp.CSS(sel), chromedp.NodeVisible),
-		chromedp.SendKeys(chromedp.CSS(sel), value, chromedp.NodeVisible))
+	// chromedp.Clear refuses an empty <textarea>: clear it in the page.
+	tab.run("wait for "+sel+" to show", chromedp.WaitVisible(chromedp.CSS(sel)))
+	Eval[bool](tab, `(() => { const e = document.querySelector(`+quote(sel)+`); e.focus(); e.value = ""; return true })()`)
+	tab.run("type into "+sel, chromedp.SendKeys(chromedp.CSS(sel), value, chromedp.NodeVisible))
 }
 
 // Select chooses the option with value in the <select> sel, and tells the
@@ -163,15 +193,32 @@ func (tab *Tab) Select(sel, value string) {
 		e.dispatchEvent(new Event('change', {bubbles: true}));
 		return true })()`)
 	if !ok {
-		tab.t.Fatalf("browsertest: %s has no option %q", sel, value)
+		tab.fail("%s has no option %q", sel, value)
 	}
 }
 
-// Click clicks the element sel once it is visible. It does not wait for
-// what the click causes: follow it with WaitText, or use ClickNavigate.
+// Click clicks the element sel once it is visible, as a person would: in
+// the middle of the window, and failing when something else (a sticky
+// bar) covers it there. It does not wait for what the click causes:
+// follow it with WaitText, or use ClickNavigate.
 func (tab *Tab) Click(sel string) {
 	tab.t.Helper()
-	tab.Run(chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
+	tab.reach(sel)
+	tab.run("click "+sel, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
+}
+
+// reach waits for sel to show, scrolls it to the middle of the window and
+// fails the test when another element is on top of its centre.
+func (tab *Tab) reach(sel string) {
+	tab.t.Helper()
+	tab.run("wait for "+sel+" to show", chromedp.WaitVisible(chromedp.CSS(sel)))
+	cover := Eval[string](tab, `(() => { const e = document.querySelector(`+quote(sel)+`);
+		e.scrollIntoView({block: "center", inline: "center"});
+		const r = e.getBoundingClientRect(), hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+		return hit === e || e.contains(hit) ? "" : hit ? hit.outerHTML.slice(0, 160) : "the edge of the window" })()`)
+	if cover != "" {
+		tab.fail("%s is covered by %s", sel, cover)
+	}
 }
 
 // ClickNavigate clicks sel and waits for the page the click leads to (a
@@ -181,9 +228,10 @@ func (tab *Tab) ClickNavigate(sel string) int {
 	tab.t.Helper()
 	ctx, cancel := context.WithTimeout(tab.ctx, Timeout)
 	defer cancel()
+	tab.reach(sel)
 	res, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
 	if err != nil {
-		tab.t.Fatalf("browsertest: click %s and wait for the next page: %v", sel, err)
+		tab.fail("click %s and wait for the next page: %v", sel, err)
 	}
 	return int(res.Status)
 }
@@ -191,20 +239,20 @@ func (tab *Tab) ClickNavigate(sel string) int {
 // WaitFor waits until an element matches sel.
 func (tab *Tab) WaitFor(sel string) {
 	tab.t.Helper()
-	tab.poll("an element "+sel, `document.querySelector(`+quote(sel)+`) !== null`)
+	tab.poll("an element "+sel, `document.querySelector(`+quote(sel)+`) !== null`, "")
 }
 
 // WaitGone waits until no element matches sel.
 func (tab *Tab) WaitGone(sel string) {
 	tab.t.Helper()
-	tab.poll("no element "+sel, `document.querySelector(`+quote(sel)+`) === null`)
+	tab.poll("no element "+sel, `document.querySelector(`+quote(sel)+`) === null`, "")
 }
 
 // WaitText waits until the text of the first element matching sel, as a
 // reader sees it, contains text; it returns the whole text.
 func (tab *Tab) WaitText(sel, text string) string {
 	tab.t.Helper()
-	tab.poll(fmt.Sprintf("%q in %s", text, sel), textOf(sel)+`.includes(`+quote(text)+`)`)
+	tab.poll(fmt.Sprintf("%q in %s", text, sel), textOf(sel)+`.includes(`+quote(text)+`)`, textOf(sel))
 	return tab.Text(sel)
 }
 
@@ -229,9 +277,9 @@ func (tab *Tab) Location() string {
 }
 
 // poll evaluates cond every tenth of a second until it is true, failing
-// the test, with what it waited for and the page's address and title,
-// after Timeout.
-func (tab *Tab) poll(what, cond string) {
+// the test after Timeout with what it waited for, the page's address and
+// title, and what the expression seen (when not "") says then.
+func (tab *Tab) poll(what, cond, seen string) {
 	tab.t.Helper()
 	ctx, cancel := context.WithTimeout(tab.ctx, Timeout)
 	defer cancel()
@@ -244,8 +292,11 @@ func (tab *Tab) poll(what, cond string) {
 		}
 		select {
 		case <-ctx.Done():
-			where, _ := chromedp.Run(tab.ctx, chromedp.Evaluate[string](`location.href + " (" + document.title + ")"`))
-			tab.t.Fatalf("browsertest: waited %v for %s on %s: %v", Timeout, what, where, errors.Join(err, ctx.Err()))
+			if seen != "" {
+				now, _ := chromedp.Run(tab.ctx, chromedp.Evaluate[string](seen))
+				what += fmt.Sprintf(" (it reads %q)", now)
+			}
+			tab.fail("waited %v for %s: %v", Timeout, what, errors.Join(err, ctx.Err()))
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
