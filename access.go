@@ -45,6 +45,22 @@ func SeesUser(viewer, u User) bool {
 	return viewer.Role == RoleAdmin || viewer.ID == u.ID || viewer.Manages(u.DeptPath)
 }
 
+// ListsEveryCustomer reports whether viewer's list of customers holds
+// every customer, those in pools too: an admin's does. Anyone else's holds
+// the customers owned by the users SeesUser lets them see: a manager's
+// department subtree, a rep's own. The customers of a pool are listed by
+// the pool (SeesPool).
+func ListsEveryCustomer(viewer User) bool { return viewer.Role == RoleAdmin }
+
+// CanLeadTeam decides whether u may open the view of a team, its customers
+// and its day: managers (their department subtree) and admins (everyone).
+func CanLeadTeam(u User) error {
+	if u.Role != RoleAdmin && u.Role != RoleManager {
+		return Errorf(EForbidden, "only managers and admins lead a team")
+	}
+	return nil
+}
+
 // SeesCustomer reports whether viewer may see the customer at all: its
 // owner, admins, the owner's managers and the pool's admins; and, while it
 // is in a pool viewer sees, that pool's members and managers.

@@ -38,6 +38,9 @@ type AuditFilter struct {
 	Action   string
 	ActorID  string
 	TargetID string
+	// From and To bound the entries' time: From included, To excluded;
+	// zero leaves that side open.
+	From, To time.Time
 }
 
 // SubjectExport is everything held about one customer, for a data subject

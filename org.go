@@ -196,6 +196,28 @@ func CanChangeUser(actor User, id string, p UserPatch) error {
 	return nil
 }
 
+// UserFilter narrows a listing of users: Q is part of a login or name;
+// Role, DepartmentID (that department alone) and Active ("true" or
+// "false") match exactly; empty fields match all.
+type UserFilter struct {
+	Q, DepartmentID, Active string
+	Role                    Role
+}
+
+// Validate refuses a filter that holds what no field holds.
+func (f UserFilter) Validate() error {
+	if p := TextProblem(f.Q, false); p != "" || len([]rune(f.Q)) > 100 {
+		return Invalid("q", "at most 100 characters of plain text")
+	}
+	if f.Role != "" && !f.Role.Valid() {
+		return Invalid("role", "one of admin, manager, rep")
+	}
+	if f.Active != "" && f.Active != "true" && f.Active != "false" {
+		return Invalid("active", "true or false")
+	}
+	return nil
+}
+
 // CleanDepartmentName trims a department's name and refuses one that is
 // empty, too long or not plain text.
 func CleanDepartmentName(name string) (string, error) {

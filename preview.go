@@ -11,6 +11,7 @@ import (
 // the preview names it.
 type PreviewCandidate struct {
 	ID, Name, Company  string
+	PoolID             string
 	OwnerID, OwnerName string
 	Facts              RuleFacts
 }
@@ -67,6 +68,12 @@ func PreviewGainedBefore(rules RecycleRules, loc *time.Location, now time.Time, 
 // customer already overdue counts for today, when the next sweep takes
 // it. Owners are ordered by name, customers by id.
 func RecyclePreview(cs []PreviewCandidate, rules RecycleRules, loc *time.Location, now time.Time, days int) []PreviewDay {
+	return RecyclePreviewBy(cs, func(PreviewCandidate) RecycleRules { return rules }, loc, now, days)
+}
+
+// RecyclePreviewBy is RecyclePreview of candidates from several pools,
+// each under the rules rulesOf gives it: its pool's.
+func RecyclePreviewBy(cs []PreviewCandidate, rulesOf func(PreviewCandidate) RecycleRules, loc *time.Location, now time.Time, days int) []PreviewDay {
 	out := make([]PreviewDay, days)
 	index := make(map[string]int, days)
 	for i := range out {
@@ -76,7 +83,7 @@ func RecyclePreview(cs []PreviewCandidate, rules RecycleRules, loc *time.Locatio
 	today := StartOfDay(now, loc)
 	owners := make([]map[string]int, days) // per day, owner id → place in Owners
 	for _, c := range cs {
-		d := PreviewDeadline(c.Facts, rules, loc, now, days)
+		d := PreviewDeadline(c.Facts, rulesOf(c), loc, now, days)
 		if d == nil {
 			continue
 		}

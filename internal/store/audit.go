@@ -77,6 +77,12 @@ func (db *DB) Audit(ctx context.Context, viewer gonghai.User, f gonghai.AuditFil
 			q, args = q+` AND `+eq.col+` = ?`, append(args, eq.v)
 		}
 	}
+	if !f.From.IsZero() {
+		q, args = q+` AND at >= ?`, append(args, micros(f.From))
+	}
+	if !f.To.IsZero() {
+		q, args = q+` AND at < ?`, append(args, micros(f.To))
+	}
 	if pg.After != "" {
 		q, args = q+` AND id < ?`, append(args, pg.After)
 	}

@@ -60,6 +60,7 @@ var due = `COALESCE(c.recycle_at, ` + strconv.FormatInt(gonghai.NoDeadline, 10) 
 type listing struct {
 	dialect Dialect
 	urgent  bool
+	every   bool   // every customer, of no one holder: no filter's index serves it
 	table   string // customers c, and on SQLite the index to read it by
 	where   []string
 	args    []any
@@ -102,7 +103,7 @@ func (l *listing) key(cond string, args ...any) {
 
 // clone returns a copy of l that conditions added to it leave l without.
 func (l *listing) clone() *listing {
-	return &listing{dialect: l.dialect, urgent: l.urgent, table: l.table, where: slices.Clone(l.where), args: slices.Clone(l.args),
+	return &listing{dialect: l.dialect, urgent: l.urgent, every: l.every, table: l.table, where: slices.Clone(l.where), args: slices.Clone(l.args),
 		keys: slices.Clone(l.keys), keyArgs: slices.Clone(l.keyArgs)}
 }
 
@@ -196,13 +197,14 @@ const narrowCount = 5000
 // keeps the fewest rows, whose index the listing then reads. PostgreSQL
 // knows from its statistics which that is; SQLite, which keeps none,
 // counts each filter's rows in its index, up to narrowCount. The urgent
-// order's index has no filter: none is a key there.
+// order's index has no filter, nor has a listing of every customer: none
+// is a key there.
 func (l *listing) narrow(ctx context.Context, c conn, filters []narrowing) error {
 	if len(filters) == 0 {
 		return nil
 	}
-	best := 0
-	if len(filters) > 1 && l.dialect == SQLite && !l.urgent {
+	best, keyed := 0, !l.urgent && !l.every
+	if len(filters) > 1 && l.dialect == SQLite && keyed {
 		least := narrowCount + 1
 		for i, f := range filters {
 			one := l.clone()
@@ -219,7 +221,7 @@ func (l *listing) narrow(ctx context.Context, c conn, filters []narrowing) error
 		l.table = `customers c INDEXED BY ` + filters[best].index
 	}
 	for i, f := range filters {
-		if i == best && !l.urgent {
+		if i == best && keyed {
 			l.key(f.cond, f.args...)
 		} else {
 			l.and(f.cond, f.args...)

@@ -53,8 +53,8 @@ func (db *DB) RecyclePreview(ctx context.Context, actor gonghai.User, poolID str
 		}
 		byDeadline, bound = false, before
 	}
-	cs, err := previewCandidates(ctx, c, poolID, byDeadline, micros(bound), func(f gonghai.RuleFacts) bool {
-		return gonghai.PreviewDeadline(f, rules, loc, now, days) != nil
+	cs, err := previewCandidates(ctx, c, `pool_id = ?`, []any{poolID}, byDeadline, micros(bound), func(pc gonghai.PreviewCandidate) bool {
+		return gonghai.PreviewDeadline(pc.Facts, rules, loc, now, days) != nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("recycle preview: %w", err)
@@ -65,11 +65,12 @@ func (db *DB) RecyclePreview(ctx context.Context, actor gonghai.User, poolID str
 	return gonghai.RecyclePreview(cs, rules, loc, now, days), nil
 }
 
-// previewCandidates reads, row by row, the id, owner and rule facts of pool
-// poolID's owned customers whose stored deadline (byDeadline) or gain comes
-// before bound, and keeps those listed says the preview lists. Nothing else
-// of a customer is read here.
-func previewCandidates(ctx context.Context, c conn, poolID string, byDeadline bool, bound int64, listed func(gonghai.RuleFacts) bool) ([]gonghai.PreviewCandidate, error) {
+// previewCandidates reads, row by row, the id, owner, pool and rule facts
+// of the owned customers that meet condition scope (a pool's: pool_id = ?)
+// whose stored deadline (byDeadline) or gain comes before bound, and keeps
+// those listed says the preview lists. Nothing else of a customer is read
+// here.
+func previewCandidates(ctx context.Context, c conn, scope string, scopeArgs []any, byDeadline bool, bound int64, listed func(gonghai.PreviewCandidate) bool) ([]gonghai.PreviewCandidate, error) {
 	from, cond := "customers", "recycle_at < ?"
 	if !byDeadline {
 		cond = "owned_since < ?"
@@ -80,10 +81,10 @@ func previewCandidates(ctx context.Context, c conn, poolID string, byDeadline bo
 			from += " NOT INDEXED"
 		}
 	}
-	q := `SELECT id, owner_id, category, won, locked, open_opportunities, owned_since,
+	q := `SELECT id, owner_id, pool_id, category, won, locked, open_opportunities, owned_since,
 		last_followup_at, last_stage_at, last_order_at, last_opportunity_at
-		FROM ` + from + ` WHERE pool_id = ? AND owner_id IS NOT NULL AND ` + cond
-	args := []any{poolID, bound}
+		FROM ` + from + ` WHERE ` + scope + ` AND owner_id IS NOT NULL AND ` + cond
+	args := append(slices.Clone(scopeArgs), bound)
 	rows, err := c.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -94,7 +95,7 @@ func previewCandidates(ctx context.Context, c conn, poolID string, byDeadline bo
 		var pc gonghai.PreviewCandidate
 		f := &pc.Facts
 		var owned, followUp, stage, order, opportunity sql.NullInt64
-		err := rows.Scan(&pc.ID, &pc.OwnerID, &f.Category, &f.Won, &f.Locked, &f.OpenOpportunities, &owned,
+		err := rows.Scan(&pc.ID, &pc.OwnerID, &pc.PoolID, &f.Category, &f.Won, &f.Locked, &f.OpenOpportunities, &owned,
 			&followUp, &stage, &order, &opportunity)
 		if err != nil {
 			return nil, err
@@ -102,7 +103,7 @@ func previewCandidates(ctx context.Context, c conn, poolID string, byDeadline bo
 		f.OwnedSince = fromMicros(owned.Int64)
 		f.LastFollowUp, f.LastStageChange, f.LastOrder, f.LastOpportunity = nullMicros(followUp), nullMicros(stage),
 			nullMicros(order), nullMicros(opportunity)
-		if listed(pc.Facts) {
+		if listed(pc) {
 			out = append(out, pc)
 		}
 	}

@@ -97,7 +97,28 @@ func (db *DB) UserByLogin(ctx context.Context, login string) (gonghai.User, erro
 
 // Users lists the users viewer may see, a page at a time in id order.
 func (db *DB) Users(ctx context.Context, viewer gonghai.User, p gonghai.Page) ([]gonghai.User, string, error) {
+	return db.FilterUsers(ctx, viewer, gonghai.UserFilter{}, p)
+}
+
+// FilterUsers lists the users viewer may see that match f, a page at a
+// time in id order.
+func (db *DB) FilterUsers(ctx context.Context, viewer gonghai.User, f gonghai.UserFilter, p gonghai.Page) ([]gonghai.User, string, error) {
+	if err := f.Validate(); err != nil {
+		return nil, "", err
+	}
 	where, args := "u.id > ?", []any{p.After}
+	if q := strings.ToLower(strings.TrimSpace(f.Q)); q != "" {
+		where += ` AND (LOWER(u.login) LIKE ? ESCAPE '\' OR LOWER(u.name) LIKE ? ESCAPE '\')`
+		args = append(args, "%"+escapeLike(q)+"%", "%"+escapeLike(q)+"%")
+	}
+	for _, eq := range []struct{ col, v string }{{"u.role", string(f.Role)}, {"u.department_id", f.DepartmentID}} {
+		if eq.v != "" {
+			where, args = where+" AND "+eq.col+" = ?", append(args, eq.v)
+		}
+	}
+	if f.Active != "" {
+		where, args = where+" AND u.active = ?", append(args, f.Active == "true")
+	}
 	switch viewer.Role {
 	case gonghai.RoleAdmin:
 	case gonghai.RoleManager:
@@ -127,8 +148,13 @@ func (db *DB) UserByID(ctx context.Context, id string) (gonghai.User, error) {
 }
 
 // SetPassword stores a new password hash for login and records it. actor
-// is nil for the command line.
+// is nil for the command line; otherwise only admins set passwords.
 func (db *DB) SetPassword(ctx context.Context, actor *gonghai.User, login, hash string) error {
+	if actor != nil {
+		if err := gonghai.AdminOnly(*actor, "sets passwords"); err != nil {
+			return err
+		}
+	}
 	if hash == "" {
 		return gonghai.Invalid("password", "empty")
 	}

@@ -60,6 +60,7 @@ var operationCodes = map[string][]string{
 	"recycle-preview":          {gonghai.ENotFound, gonghai.EForbidden},
 	"recycle-preview-proposed": {gonghai.ENotFound, gonghai.EForbidden},
 
+	"list-customers": {gonghai.ENotFound, gonghai.ELookupQuota},
 	"create-customer": {gonghai.EForbidden, gonghai.EUserInactive, gonghai.EHoldingLimit,
 		gonghai.EDuplicate, gonghai.ELookupQuota, gonghai.EConflict},
 	"get-customer":    {gonghai.ENotFound},

@@ -69,6 +69,7 @@ var stableOperations = []string{
 	"GET /api/v1/customers/{id}/export export-customer",
 	"POST /api/v1/customers/{id}/erase erase-customer",
 	"GET /api/v1/audit list-audit",
+	"GET /api/v1/customers list-customers",
 }
 
 // openOperations need no user; every other operation takes a bearer token

@@ -45,6 +45,7 @@ func (s *Server) routes() {
 	register(s, op(http.MethodGet, "/api/v1/pools/{id}/recycle-preview", "recycle-preview", "Who would be recycled each day under the pool's rules; changes nothing"), s.recyclePreview)
 	register(s, op(http.MethodPost, "/api/v1/pools/{id}/recycle-preview", "recycle-preview-proposed", "Who would be recycled each day under proposed rules; changes nothing"), s.proposedRecyclePreview)
 
+	register(s, op(http.MethodGet, "/api/v1/customers", "list-customers", "Customers you may list: admins all, managers their subtree's, reps their own; filtered, newest or most urgent first, with a total"), s.listCustomers)
 	register(s, created(op(http.MethodPost, "/api/v1/customers", "create-customer", "Create a customer in a pool or for an owner")), s.createCustomer)
 	register(s, op(http.MethodGet, "/api/v1/customers/{id}", "get-customer", "One customer"), s.getCustomer)
 	register(s, op(http.MethodPatch, "/api/v1/customers/{id}", "update-customer", "Change a customer's fields"), s.updateCustomer)

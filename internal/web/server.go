@@ -44,6 +44,9 @@ type Store interface {
 	UpdateCustomer(ctx context.Context, actor gonghai.User, id string, patch gonghai.CustomerPatch) (gonghai.Customer, error)
 	PoolCustomers(ctx context.Context, viewer gonghai.User, poolID string, f gonghai.CustomerFilter, p gonghai.Page) ([]gonghai.Customer, string, error)
 	MyCustomers(ctx context.Context, viewer gonghai.User, f gonghai.CustomerFilter, p gonghai.Page) ([]gonghai.Customer, string, error)
+	Customers(ctx context.Context, viewer gonghai.User, f gonghai.ScopeFilter, p gonghai.Page) (gonghai.CustomerPage, error)
+	TeamDrops(ctx context.Context, viewer gonghai.User, days int) ([]gonghai.PreviewDay, error)
+	FollowUpsToday(ctx context.Context, viewer gonghai.User, perUser int) ([]gonghai.RepFollowUps, error)
 	Claim(ctx context.Context, actor gonghai.User, id, poolID string) (gonghai.Customer, error)
 	ClaimBatch(ctx context.Context, actor gonghai.User, poolID string, ids []string) ([]gonghai.ClaimResult, error)
 	Release(ctx context.Context, actor gonghai.User, id, reason, toPoolID string) (gonghai.Customer, error)
@@ -67,6 +70,7 @@ type Store interface {
 	MarkNotificationsRead(ctx context.Context, viewer gonghai.User, upTo string) (int, error)
 
 	authStore
+	adminStore
 	privacyStore
 	tokenStore
 }

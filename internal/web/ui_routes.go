@@ -17,6 +17,27 @@ func (s *Server) pages(mux router) {
 	s.page(mux, "GET /{$}", s.homePage)
 	s.page(mux, "GET /notifications", s.notificationsPage)
 	s.page(mux, "POST /notifications/read", s.readNotificationsForm)
+
+	s.page(mux, "GET /team", s.teamPage)
+	s.page(mux, "POST /team/give", s.teamGiveForm)
+	s.page(mux, "POST /team/handover", s.teamHandOverForm)
+	s.page(mux, "GET /admin/pools", s.adminPoolsPage)
+	s.page(mux, "GET /admin/pools/new", s.newPoolPage)
+	s.page(mux, "POST /admin/pools/new", s.createPoolPost)
+	s.page(mux, "GET /admin/pools/{id}", s.poolEditPage)
+	s.page(mux, "POST /admin/pools/{id}", s.updatePoolPost)
+	s.page(mux, "POST /admin/pools/{id}/preview", s.poolPreviewPost)
+	s.page(mux, "GET /admin/users", s.adminUsersPage)
+	s.page(mux, "POST /admin/users", s.createUserPost)
+	s.page(mux, "GET /admin/users/{id}", s.userEditPage)
+	s.page(mux, "POST /admin/users/{id}", s.updateUserPost)
+	s.page(mux, "POST /admin/users/{id}/active", s.userActivePost)
+	s.page(mux, "POST /admin/users/{id}/password", s.userPasswordPost)
+	s.page(mux, "GET /admin/departments", s.adminDepartmentsPage)
+	s.page(mux, "POST /admin/departments", s.createDepartmentPost)
+	s.page(mux, "GET /admin/settings", s.adminSettingsPage)
+	s.page(mux, "POST /admin/settings", s.settingsPost)
+	s.page(mux, "GET /admin/audit", s.adminAuditPage)
 }
 
 // staticHandler serves the embedded scripts and styles. Their URLs carry
