@@ -181,6 +181,20 @@ func (tab *Tab) Fill(sel, value string) {
 	tab.run("type into "+sel, chromedp.SendKeys(chromedp.CSS(sel), value, chromedp.NodeVisible))
 }
 
+// Keys presses keys on whatever has the focus, as a keyboard would: "\t"
+// (kb.Tab) moves the focus on, "\r" (kb.Enter) submits. It does not wait
+// for what the keys cause.
+func (tab *Tab) Keys(keys string) {
+	tab.t.Helper()
+	tab.run("press keys", chromedp.KeyEvent(keys))
+}
+
+// Focused returns the id of the element that has the focus, "" for none.
+func (tab *Tab) Focused() string {
+	tab.t.Helper()
+	return Eval[string](tab, `document.activeElement?.id ?? ""`)
+}
+
 // Select chooses the option with value in the <select> sel, and tells the
 // page it changed.
 func (tab *Tab) Select(sel, value string) {

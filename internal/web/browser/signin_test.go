@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp/kb"
 	"github.com/gonghai/gonghai/internal/browsertest"
 )
 
@@ -108,4 +109,22 @@ func TestLanguageSwitch(t *testing.T) {
 			tab.WaitText("h1", chinese.home)
 		})
 	}
+}
+
+// TestSignInByKeyboard: the sign-in form works by keyboard alone: the
+// login field has the focus, Tab moves to the password, Enter signs in.
+func TestSignInByKeyboard(t *testing.T) {
+	s := newSite(t)
+	tab := browsertest.NewTab(t, browsertest.Desktop, chinese.accept)
+	tab.Navigate(s.URL + "/login")
+	if id := tab.Focused(); id != "login" {
+		t.Fatalf("the sign-in page opens with the focus on %q, want the login field", id)
+	}
+	tab.Keys("rep01" + kb.Tab)
+	if id := tab.Focused(); id != "password" {
+		t.Fatalf("Tab from the login field goes to %q, want the password", id)
+	}
+	tab.Keys(demoPassword + kb.Enter)
+	tab.WaitFor("body.signed-in")
+	tab.WaitText("h1", chinese.home)
 }
