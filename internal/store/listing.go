@@ -66,6 +66,11 @@ type listing struct {
 	args    []any
 	keys    []string
 	keyArgs []any
+	// eachCol, equal to each of each in turn, splits a page's read by
+	// holder (mergeSQL): a listing of many owners reads each one's first
+	// rows through its own index range, and merges them.
+	eachCol string
+	each    []string
 }
 
 // poolListing starts the listing of pool poolID's unowned customers,
@@ -104,7 +109,7 @@ func (l *listing) key(cond string, args ...any) {
 // clone returns a copy of l that conditions added to it leave l without.
 func (l *listing) clone() *listing {
 	return &listing{dialect: l.dialect, urgent: l.urgent, every: l.every, table: l.table, where: slices.Clone(l.where), args: slices.Clone(l.args),
-		keys: slices.Clone(l.keys), keyArgs: slices.Clone(l.keyArgs)}
+		keys: slices.Clone(l.keys), keyArgs: slices.Clone(l.keyArgs), eachCol: l.eachCol, each: l.each}
 }
 
 // order is the listing's ORDER BY: newest first, or the nearest deadline
@@ -250,9 +255,12 @@ func (l *listing) rows(ctx context.Context, c conn, from string, n int) ([]custo
 // reads those rows whole, so that a listing that must sort sorts ids, not
 // rows.
 func (l *listing) pageSQL(from string, n int) (string, []any) {
-	page := `SELECT c.id FROM ` + from + ` WHERE ` + strings.Join(l.where, " AND ") + ` ORDER BY ` + l.order() + ` LIMIT ?`
+	page, args := `SELECT c.id FROM `+from+` WHERE `+strings.Join(l.where, " AND ")+` ORDER BY `+l.order()+` LIMIT ?`, append(slices.Clone(l.args), n)
+	if len(l.each) > 1 && from == l.table && (l.dialect == Postgres || len(l.each) <= maxArms) {
+		page, args = l.mergeSQL(n)
+	}
 	return `SELECT ` + customerColumns + strings.Replace(customerFrom, "FROM customers c", "FROM ("+page+") p CROSS JOIN customers c", 1) +
-		`WHERE c.id = p.id ORDER BY ` + l.order(), append(slices.Clone(l.args), n)
+		`WHERE c.id = p.id ORDER BY ` + l.order(), args
 }
 
 // apply adds to listing l the page's start, key, and the conditions of

@@ -125,27 +125,60 @@ func (db *DB) seenUsers(ctx context.Context, viewer gonghai.User) ([]string, err
 }
 
 // ownersListing starts the listing of the customers users ids own, in
-// order sort: through the holder's indexes, one range per owner, which
-// the database then merges in order (a subtree's rows, not the table's).
+// order sort. Counted, searched or walked, it reads the owners' ranges of
+// the holder's indexes (the urgent order's, by owner); a page of it reads
+// each owner's first rows alone and merges them (mergeSQL), so that it
+// costs the owners' number, not their customers'.
 func (db *DB) ownersListing(ids []string, sort string) *listing {
 	if len(ids) == 1 {
 		return db.ownerListing(ids[0], sort)
 	}
 	l := &listing{dialect: db.dialect, urgent: sort == gonghai.SortUrgent, table: `customers c`}
+	col, prefix := holder, "u:" // the listing's indexes start with the holder
+	if l.urgent {
+		col, prefix = `c.owner_id`, "" // the urgent order's, with the owner
+	}
+	l.eachCol, l.each = col, make([]string, len(ids))
 	args := make([]any, len(ids))
-	in := `c.owner_id IN (` + placeholders(len(ids)) + `)`
 	for i, id := range ids {
-		args[i] = id
+		l.each[i], args[i] = prefix+id, prefix+id
 	}
-	if !l.urgent {
-		// The listing's indexes start with the holder.
-		in = holder + ` IN (` + placeholders(len(ids)) + `)`
-		for i, id := range ids {
-			args[i] = "u:" + id
-		}
-	}
-	l.key(in, args...)
+	l.key(col+` IN (`+placeholders(len(ids))+`)`, args...)
 	return l
+}
+
+// maxArms is the most arms SQLite's union of mergeSQL takes: it refuses a
+// compound of more than 500. A listing of more owners reads their ranges
+// and sorts them, as PostgreSQL would without the lateral join.
+const maxArms = 200
+
+// mergeSQL is the query of the ids of a page of n rows of listing l, one
+// holder at a time: each holder's first n rows in the listing's order,
+// read through its index range, then merged in order. Each holder takes
+// the place of the list of them, the listing's first condition
+// (ownersListing). PostgreSQL reads them in one lateral join, planned
+// once; SQLite, which has none, in one arm of a union each.
+func (l *listing) mergeSQL(n int) (string, []any) {
+	sortKey, outer := `c.id`, `m.k DESC`
+	if l.urgent {
+		sortKey, outer = due, `m.k, m.id`
+	}
+	rest, restArgs := l.where[1:], l.args[len(l.each):]
+	arm := func(holder string) string {
+		return `SELECT c.id, ` + sortKey + ` AS k FROM ` + l.table + ` WHERE ` + strings.Join(append([]string{l.eachCol + ` = ` + holder}, rest...), " AND ") +
+			` ORDER BY ` + l.order() + ` LIMIT ?`
+	}
+	if l.dialect == Postgres {
+		args := append(append([]any{l.each}, restArgs...), n, n)
+		return `SELECT m.id FROM unnest(CAST(? AS TEXT[])) h(v) CROSS JOIN LATERAL (` + arm(`h.v`) + `) m ORDER BY ` + outer + ` LIMIT ?`, args
+	}
+	var arms []string
+	var args []any
+	for i, v := range l.each {
+		arms = append(arms, fmt.Sprintf(`SELECT * FROM (%s) a%d`, arm(`?`), i))
+		args = append(append(append(args, v), restArgs...), n)
+	}
+	return `SELECT m.id FROM (` + strings.Join(arms, ` UNION ALL `) + `) m ORDER BY ` + outer + ` LIMIT ?`, append(args, n)
 }
 
 // everyListing starts the listing of every customer, owned or not, in

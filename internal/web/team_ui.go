@@ -29,6 +29,10 @@ const teamDropDays = 7
 // teamLatest is how many of a rep's follow-ups today the page lists.
 const teamLatest = 5
 
+// teamDropsShown is how many of an owner's dropping customers the page
+// names; the list of customers, filtered to that owner, has the rest.
+const teamDropsShown = 8
+
 // teamFilter is the team list's filters, as the page's URL carries them.
 type teamFilter struct {
 	Q, Owner, Pool, Sort string
@@ -120,7 +124,10 @@ type teamRow struct {
 // coming days, soonest first.
 type dropOwner struct {
 	OwnerID, OwnerName string
-	Customers          []gonghai.PreviewCustomer
+	Count              int
+	Customers          []gonghai.PreviewCustomer // the first teamDropsShown
+	More               int                       // how many more there are
+	List               string                    // the team's list of them
 }
 
 // teamForm is what the page's forms held when one comes back to it.
@@ -257,8 +264,16 @@ func dropsByOwner(days []gonghai.PreviewDay) ([]dropOwner, int) {
 			total += len(o.Customers)
 		}
 	}
+	for i := range out {
+		o := &out[i]
+		o.Count = len(o.Customers)
+		if o.Count > teamDropsShown {
+			o.Customers, o.More = o.Customers[:teamDropsShown], o.Count-teamDropsShown
+		}
+		o.List = teamFilter{Owner: o.OwnerID, Due: teamDropDays, Sort: gonghai.SortUrgent}.url("", nil)
+	}
 	slices.SortStableFunc(out, func(a, b dropOwner) int {
-		return cmp.Or(cmp.Compare(len(b.Customers), len(a.Customers)), cmp.Compare(a.OwnerName, b.OwnerName))
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.OwnerName, b.OwnerName))
 	})
 	return out, total
 }
