@@ -137,6 +137,22 @@ func TestCatalogue(t *testing.T) {
 	}
 }
 
+// TestStylesheet checks that every page's section of app.css starts at
+// the top level: a rule block left open by an edit swallows the sections
+// after it, and browsers drop them without a word.
+func TestStylesheet(t *testing.T) {
+	depth := 0
+	for i, line := range strings.Split(read(t, "static/app.css"), "\n") {
+		if strings.HasPrefix(line, "/* == ") && depth != 0 {
+			t.Errorf("app.css line %d: the section %s starts inside an open block", i+1, line)
+		}
+		depth += strings.Count(line, "{") - strings.Count(line, "}")
+	}
+	if depth != 0 {
+		t.Errorf("app.css ends with %d blocks open", depth)
+	}
+}
+
 func mustGlob(t *testing.T, pattern string) []string {
 	t.Helper()
 	m, err := fs.Glob(os.DirFS("."), pattern)
