@@ -143,6 +143,31 @@ func TestSearch(t *testing.T) {
 	})
 }
 
+// TestPage runs the page bench: the pool page (HTML, as a signed-in rep)
+// against the API's listing of the same rows, each case's line and the
+// verdict.
+func TestPage(t *testing.T) {
+	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
+		label := "sqlite"
+		args := []string{"page", "--customers", fmt.Sprint(tinySeed), "--rounds", "5"}
+		if strings.HasPrefix(dsn, "postgres") {
+			label, args = "postgres", append(args, "--postgres", dsn)
+		}
+		out := run(t, args...)
+		t.Log("\n" + out)
+		for _, c := range pageCases {
+			want := `(?m)^` + label + `\s+` + regexp.QuoteMeta(c.name) + `\s+[0-9.]+ ms\s+[0-9.]+ ms\s+[0-9.]+\s+(PASS|FAIL)$`
+			if !regexp.MustCompile(want).MatchString(out) {
+				t.Errorf("no line matching %s", want)
+			}
+		}
+		summary := `(?m)^` + label + `\s+goal page/API ≤ 1.5×: (PASS|FAIL) \(\d+ of 3 cases within\)$`
+		if !regexp.MustCompile(summary).MatchString(out) {
+			t.Errorf("no line matching %s", summary)
+		}
+	})
+}
+
 // TestMemory runs the memory bench with the built binary: the resident set
 // read after start, after the listings and after the sign-ins, and the
 // verdict.

@@ -22,7 +22,8 @@ const (
 // testOnly are the variables only tests read (internal/pgtest, the load
 // tests): not the binary's configuration, listed in the README's Test
 // section instead.
-var testOnly = []string{"GONGHAI_REQUIRE_POSTGRES", "GONGHAI_TEST_POSTGRES_URL", "GONGHAI_STORM_RUNS", "GONGHAI_STORM_CONNS"}
+var testOnly = []string{"GONGHAI_REQUIRE_POSTGRES", "GONGHAI_TEST_POSTGRES_URL", "GONGHAI_STORM_RUNS", "GONGHAI_STORM_CONNS",
+	"GONGHAI_REQUIRE_BROWSER", "GONGHAI_CHROMIUM", "GONGHAI_AXE_JS", "GONGHAI_SCREENSHOTS"}
 
 // TestREADMETable: the README's table of settings is the one Markdown
 // makes. go test ./internal/config -run TestREADMETable -update rewrites it.
@@ -90,12 +91,13 @@ func TestEverySettingDeclared(t *testing.T) {
 				return err
 			}
 			src := string(raw)
-			// Only tests' helpers, and run's caller, may touch the
+			// Only tests' helpers (pgtest, browsertest), and run's caller, may touch the
 			// environment; run passes it on as a function. The memory
 			// bench starts a server with its own environment, less
 			// gonghai's settings: it reads none of them.
 			if loc := envRead.FindStringIndex(src); loc != nil && !strings.HasPrefix(rel, "internal/config/") &&
-				!strings.HasPrefix(rel, "internal/pgtest/") && rel != "internal/bench/memory.go" {
+				!strings.HasPrefix(rel, "internal/pgtest/") && !strings.HasPrefix(rel, "internal/browsertest/") &&
+				rel != "internal/bench/memory.go" {
 				t.Errorf("%s reads the environment (%s): declare the setting in internal/config", rel, src[loc[0]:loc[1]])
 			}
 			for _, v := range variable.FindAllString(src, -1) {
