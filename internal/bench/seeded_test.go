@@ -122,48 +122,44 @@ func TestList(t *testing.T) {
 // TestSearch runs the search bench on each database: a line for every
 // kind of search with its verdict, and the summary.
 func TestSearch(t *testing.T) {
-	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
-		label := "sqlite"
-		args := []string{"search", "--customers", fmt.Sprint(tinySeed), "--rounds", "5"}
-		if strings.HasPrefix(dsn, "postgres") {
-			label, args = "postgres", append(args, "--postgres", dsn)
-		}
-		out := run(t, args...)
-		t.Log("\n" + out)
-		for _, c := range searchCases {
-			want := `(?m)^` + label + `\s+` + regexp.QuoteMeta(c.name) + `\s+[0-9.]+ ms\s+[0-9.]+ ms\s+[0-9.]+\s+(PASS|FAIL)$`
-			if !regexp.MustCompile(want).MatchString(out) {
-				t.Errorf("no line matching %s", want)
-			}
-		}
-		summary := `(?m)^` + label + `\s+goal median ≤ 5.00 ms and ≤ 3× the bare look-up: (PASS|FAIL) \(\d+ of 4 searches within\)$`
-		if !regexp.MustCompile(summary).MatchString(out) {
-			t.Errorf("no line matching %s", summary)
-		}
-	})
+	var names []string
+	for _, c := range searchCases {
+		names = append(names, c.name)
+	}
+	casesAndVerdict(t, "search", names, `goal median ≤ 5.00 ms and ≤ 3× the bare look-up: (PASS|FAIL) \(\d+ of 4 searches within\)`)
 }
 
 // TestPage runs the page bench: the pool page (HTML, as a signed-in rep)
 // against the API's listing of the same rows, each case's line and the
 // verdict.
 func TestPage(t *testing.T) {
+	var names []string
+	for _, c := range pageCases {
+		names = append(names, c.name)
+	}
+	casesAndVerdict(t, "page", names, `goal page/API ≤ 1.5×: (PASS|FAIL) \(\d+ of 3 cases within\)`)
+}
+
+// casesAndVerdict runs bench on a tiny seed of each database and checks
+// its output: a line of two medians, their ratio and a verdict for each
+// case named, and the summary line.
+func casesAndVerdict(t *testing.T, bench string, cases []string, summary string) {
 	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
 		label := "sqlite"
-		args := []string{"page", "--customers", fmt.Sprint(tinySeed), "--rounds", "5"}
+		args := []string{bench, "--customers", fmt.Sprint(tinySeed), "--rounds", "5"}
 		if strings.HasPrefix(dsn, "postgres") {
 			label, args = "postgres", append(args, "--postgres", dsn)
 		}
 		out := run(t, args...)
 		t.Log("\n" + out)
-		for _, c := range pageCases {
-			want := `(?m)^` + label + `\s+` + regexp.QuoteMeta(c.name) + `\s+[0-9.]+ ms\s+[0-9.]+ ms\s+[0-9.]+\s+(PASS|FAIL)$`
+		for _, name := range cases {
+			want := `(?m)^` + label + `\s+` + regexp.QuoteMeta(name) + `\s+[0-9.]+ ms\s+[0-9.]+ ms\s+[0-9.]+\s+(PASS|FAIL)$`
 			if !regexp.MustCompile(want).MatchString(out) {
 				t.Errorf("no line matching %s", want)
 			}
 		}
-		summary := `(?m)^` + label + `\s+goal page/API ≤ 1.5×: (PASS|FAIL) \(\d+ of 3 cases within\)$`
-		if !regexp.MustCompile(summary).MatchString(out) {
-			t.Errorf("no line matching %s", summary)
+		if want := `(?m)^` + label + `\s+` + summary + `$`; !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("no line matching %s", want)
 		}
 	})
 }
