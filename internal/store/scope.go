@@ -103,25 +103,34 @@ func orNotFound(err error) error {
 	return err
 }
 
-// seenUsers returns the ids of the users viewer sees, as Users pages them:
-// a manager's department subtree, a rep themselves; the leavers among
-// them, whose customers wait to be handed over.
-func (db *DB) seenUsers(ctx context.Context, viewer gonghai.User) ([]string, error) {
-	var ids []string
+// SeenUsers returns every user viewer sees, in the order Users pages
+// them: a manager's department subtree, an admin's everyone, a rep
+// themselves; the leavers among them, whose customers wait to be handed
+// over.
+func (db *DB) SeenUsers(ctx context.Context, viewer gonghai.User) ([]gonghai.User, error) {
+	var out []gonghai.User
 	pg := gonghai.Page{Limit: gonghai.MaxPageSize}
 	for {
 		us, next, err := db.Users(ctx, viewer, pg)
 		if err != nil {
 			return nil, err
 		}
-		for _, u := range us {
-			ids = append(ids, u.ID)
-		}
+		out = append(out, us...)
 		if next == "" {
-			return ids, nil
+			return out, nil
 		}
 		pg.After = next
 	}
+}
+
+// seenUsers returns the ids of SeenUsers.
+func (db *DB) seenUsers(ctx context.Context, viewer gonghai.User) ([]string, error) {
+	us, err := db.SeenUsers(ctx, viewer)
+	ids := make([]string, len(us))
+	for i, u := range us {
+		ids[i] = u.ID
+	}
+	return ids, err
 }
 
 // ownersListing starts the listing of the customers users ids own, in

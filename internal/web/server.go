@@ -51,6 +51,7 @@ type Store interface {
 	Customers(ctx context.Context, viewer gonghai.User, f gonghai.ScopeFilter, p gonghai.Page) (gonghai.CustomerPage, error)
 	TeamDrops(ctx context.Context, viewer gonghai.User, days int) ([]gonghai.PreviewDay, error)
 	FollowUpsToday(ctx context.Context, viewer gonghai.User, perUser int) ([]gonghai.RepFollowUps, error)
+	SeenUsers(ctx context.Context, viewer gonghai.User) ([]gonghai.User, error)
 	Claim(ctx context.Context, actor gonghai.User, id, poolID string) (gonghai.Customer, error)
 	ClaimBatch(ctx context.Context, actor gonghai.User, poolID string, ids []string) ([]gonghai.ClaimResult, error)
 	Release(ctx context.Context, actor gonghai.User, id, reason, toPoolID string) (gonghai.Customer, error)

@@ -229,18 +229,9 @@ func (s *Server) teamList(ctx context.Context, v *view, d *teamData) error {
 // seenUsers reads every user viewer sees, by name: a manager's subtree,
 // an admin's everyone, the deactivated among them.
 func (s *Server) seenUsers(ctx context.Context, viewer gonghai.User) ([]gonghai.User, error) {
-	var out []gonghai.User
-	pg := gonghai.Page{Limit: gonghai.MaxPageSize}
-	for {
-		us, next, err := s.store.Users(ctx, viewer, pg)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, us...)
-		if next == "" {
-			break
-		}
-		pg.After = next
+	out, err := s.store.SeenUsers(ctx, viewer)
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(out, func(a, b gonghai.User) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Login, b.Login)) })
 	return out, nil
