@@ -298,7 +298,7 @@ func (db *DB) Pool(ctx context.Context, viewer gonghai.User, id string) (gonghai
 // Pools lists the pools viewer may see, by name.
 func (db *DB) Pools(ctx context.Context, viewer gonghai.User) ([]gonghai.Pool, error) {
 	c := db.reader()
-	ids, err := queryStrings(ctx, c, `SELECT id FROM pools ORDER BY name`)
+	ids, err := queryStrings(ctx, c, `SELECT id FROM pools WHERE NOT archive ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("pools: %w", err)
 	}
