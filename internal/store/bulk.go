@@ -152,6 +152,28 @@ func insertBulk(ctx context.Context, c conn, actorID string, batch []customerRow
 	if err != nil {
 		return fmt.Errorf("created events: %w", mapErr(err))
 	}
+	return countBatch(ctx, c, actorID, batch, loc)
+}
+
+// countBatch counts a batch's new customers by the month each was created.
+func countBatch(ctx context.Context, c conn, actorID string, batch []customerRow, loc *time.Location) error {
+	dept, err := departmentOf(ctx, c, actorID)
+	if err != nil {
+		return err
+	}
+	months := map[string]int{}
+	first := map[string]time.Time{}
+	for _, r := range batch {
+		m := r.Created.In(loc).Format("2006-01")
+		if months[m]++; months[m] == 1 {
+			first[m] = r.Created
+		}
+	}
+	for m, n := range months {
+		if err := countMonth(ctx, c, dept, first[m], loc, n, 0); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -222,6 +222,9 @@ func insertCustomer(ctx context.Context, c conn, actorID string, in gonghai.NewC
 	if err != nil {
 		return r, err
 	}
+	if err := countNew(ctx, c, actorID, now, loc, 1); err != nil {
+		return r, err
+	}
 	return r, reschedule(ctx, c, &r, p.Recycle, loc)
 }
 
