@@ -30,6 +30,7 @@ const (
 	ETooManyAttempts  = "too_many_attempts"     // too many failed logins: wait and retry
 	ECrossOrigin      = "cross_origin"          // a cookie-authenticated write from another site
 	ELookupQuota      = "lookup_quota_exceeded" // the day's look-ups by phone or email are used up
+	EMerged           = "merged"                // a customer merged into another: MergedInto names it
 )
 
 // Codes of answers about a request's form or the server's state rather
@@ -53,6 +54,8 @@ type Error struct {
 	// Claim holds the figures a claim refusal was decided on, for those
 	// that have them (limits, waits): a page says them in its own words.
 	Claim *ClaimRefusal
+	// MergedInto names the survivor an EMerged customer was merged into.
+	MergedInto string
 }
 
 // DuplicateMatch is the customer a new phone, email or WeChat id already

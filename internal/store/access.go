@@ -82,6 +82,9 @@ func customerFor(ctx context.Context, c conn, actor gonghai.User, id string,
 	if err != nil {
 		return r, gonghai.Pool{}, err
 	}
+	if r.mergedInto != "" {
+		return r, gonghai.Pool{}, mergedAway(ctx, c, actor, r.mergedInto)
+	}
 	p, err := pool(ctx, c, r.PoolID)
 	if err != nil {
 		return r, p, err

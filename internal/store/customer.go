@@ -41,6 +41,7 @@ type customerRow struct {
 	mask          string
 	piiKey        string // the key that sealed the personal fields; "" for plaintext
 	opened        bool
+	mergedInto    string // the survivor of a merged customer (getCustomer reads it)
 }
 
 func scanCustomer(s scanner) (customerRow, error) {
@@ -86,12 +87,16 @@ func (db *DB) counted(c gonghai.Customer) gonghai.Customer {
 	return c
 }
 
-// getCustomer reads customer id with its personal fields opened.
+// getCustomer reads customer id with its personal fields opened, and the
+// survivor it was merged into, if any.
 func getCustomer(ctx context.Context, c conn, id string) (customerRow, error) {
-	r, err := scanCustomer(c.queryRow(ctx, `SELECT `+customerColumns+customerFrom+`WHERE c.id = ?`, id))
+	var merged sql.NullString
+	r, err := scanCustomer(extraColumns{s: c.queryRow(ctx, `SELECT `+customerColumns+`, c.merged_into`+customerFrom+`WHERE c.id = ?`, id),
+		after: []any{&merged}})
 	if err != nil {
 		return r, notFound(err, "customer")
 	}
+	r.mergedInto = merged.String
 	return r, c.openRow(&r)
 }
 
