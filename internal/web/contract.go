@@ -92,7 +92,22 @@ var operationCodes = map[string][]string{
 	"clear-follow-up-plan": {gonghai.ENotFound, gonghai.EForbidden, gonghai.ENotOwner, gonghai.EConflict},
 
 	"list-audit": {gonghai.EForbidden},
+
+	// Conflicts (撞单): reps arbitrate none (forbidden); a conflict outside
+	// a manager's subtree is not found; resolving moves customers with
+	// the moves' own refusals.
+	"list-conflicts": {gonghai.EForbidden},
+	"conflict-rates": {gonghai.EForbidden},
+	"get-conflict":   {gonghai.EForbidden, gonghai.ENotFound},
+	"resolve-conflict": {gonghai.EForbidden, gonghai.ENotFound, gonghai.EConflict, gonghai.EAlreadyClaimed, gonghai.ENotOwner,
+		gonghai.EUserInactive, gonghai.EHoldingLimit, gonghai.EReleaseWait},
+	"merge-customer":          {gonghai.EForbidden, gonghai.ENotFound, gonghai.EConflict},
+	"customer-merged-history": {gonghai.ENotFound},
 }
+
+// mergedPath is where a customer id is read: every operation under it can
+// answer merged (404, with merged_into) for a customer merged into another.
+const mergedPath = "/api/v1/customers/{id}"
 
 // commonCodes are the problems an operation can give whatever it does:
 // invalid (a bad or unknown parameter), internal and unavailable (the
@@ -140,6 +155,9 @@ func (s *Server) document(op *huma.Operation, hasBody bool) {
 	}
 	s.api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[Problem](), true, "Problem")
 	byStatus := map[int][]string{}
+	if strings.HasPrefix(op.Path, mergedPath) || op.OperationID == "resolve-conflict" {
+		specific = append(slices.Clone(specific), gonghai.EMerged)
+	}
 	for _, code := range append(commonCodes(op, hasBody), specific...) {
 		status, ok := statuses[code]
 		if !ok {
@@ -186,6 +204,7 @@ var operationTags = []*huma.Tag{
 	{Name: "customers", Description: "Customers: claim, release, assign, transfer, activity, privacy"},
 	{Name: "opportunities", Description: "Opportunities of customers"},
 	{Name: "audit", Description: "The audit log of sensitive actions"},
+	{Name: "conflicts", Description: "Conflicts (撞单): duplicates met by creates and imports, and their arbitration"},
 }
 
 // tagOf files an operation by its path: /api/v1/pools/{id} under pools,

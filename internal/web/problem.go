@@ -17,6 +17,7 @@ import (
 var statuses = map[string]int{
 	gonghai.EInvalid:          http.StatusUnprocessableEntity,
 	gonghai.ENotFound:         http.StatusNotFound,
+	gonghai.EMerged:           http.StatusNotFound,
 	gonghai.EUnauthenticated:  http.StatusUnauthorized,
 	gonghai.EForbidden:        http.StatusForbidden,
 	gonghai.ENotPoolMember:    http.StatusForbidden,
@@ -57,6 +58,8 @@ type Problem struct {
 	Detail string            `json:"detail,omitempty" doc:"What went wrong, safe to show"`
 	Fields map[string]string `json:"fields,omitempty" doc:"Input fields at fault and why (code invalid)"`
 	Match  *duplicateJSON    `json:"match,omitempty" doc:"The existing customer a new contact collided with (code duplicate)"`
+	// MergedInto points a client from a merged customer to its survivor.
+	MergedInto string `json:"merged_into,omitempty" doc:"The customer this one was merged into (code merged): fetch that one instead"`
 }
 
 // duplicateJSON names the customer a duplicate hit; the owner only when the
@@ -88,7 +91,7 @@ func problemFor(err error) *Problem {
 	p := &Problem{Title: statusTitle(status), Status: status, Code: code, Detail: gonghai.ErrorMessage(err)}
 	var e *gonghai.Error
 	if errors.As(err, &e) {
-		p.Fields = e.Fields
+		p.Fields, p.MergedInto = e.Fields, e.MergedInto
 		if m := e.Match; m != nil {
 			p.Match = &duplicateJSON{CustomerID: m.CustomerID, Field: m.Field, Display: m.Display, PoolID: m.PoolID,
 				Owned: m.Owned, OwnerID: m.OwnerID, OwnerName: m.OwnerName}

@@ -70,6 +70,13 @@ func (s *Server) routes() {
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/erase", "erase-customer", "Erase a customer's personal data; ownership history keeps ids (admin)"), s.eraseCustomer)
 
 	register(s, op(http.MethodGet, "/api/v1/audit", "list-audit", "Sensitive actions, newest first (admin)"), s.listAudit)
+
+	register(s, op(http.MethodGet, "/api/v1/conflicts", "list-conflicts", "Conflicts (撞单) you arbitrate: admins all, managers their subtree's; newest first, with the open count"), s.listConflicts)
+	register(s, op(http.MethodGet, "/api/v1/conflicts/rates", "conflict-rates", "New customers and conflicts per department and month: the conflict rate"), s.conflictRates)
+	register(s, op(http.MethodGet, "/api/v1/conflicts/{id}", "get-conflict", "One conflict with both customers, masked as usual"), s.getConflict)
+	register(s, op(http.MethodPost, "/api/v1/conflicts/{id}/resolve", "resolve-conflict", "Resolve an open conflict: keep, give, merge or dismiss"), s.resolveConflict)
+	register(s, op(http.MethodPost, "/api/v1/customers/{id}/merge", "merge-customer", "Merge this customer into another, fields chosen per field (admin)"), s.mergeCustomer)
+	register(s, op(http.MethodGet, "/api/v1/customers/{id}/merged-history", "customer-merged-history", "Ownership events of the customers merged into this one"), s.mergedHistory)
 }
 
 func op(method, path, id, summary string) huma.Operation {
