@@ -84,8 +84,8 @@ type conflictsIn struct {
 type conflictList struct {
 	Body struct {
 		Items      []ConflictRecord `json:"items"`
-		NextCursor string         `json:"next_cursor" doc:"Pass as cursor for the next page; empty on the last page"`
-		Open       int            `json:"open" doc:"Open conflicts you see, whatever the filters (counted up to 10,000)"`
+		NextCursor string           `json:"next_cursor" doc:"Pass as cursor for the next page; empty on the last page"`
+		Open       int              `json:"open" doc:"Open conflicts you see, whatever the filters (counted up to 10,000)"`
 	}
 }
 
