@@ -72,6 +72,12 @@ var stableOperations = []string{
 	"PUT /api/v1/customers/{id}/plan set-follow-up-plan",
 	"DELETE /api/v1/customers/{id}/plan clear-follow-up-plan",
 	"GET /api/v1/customers list-customers",
+	"GET /api/v1/conflicts list-conflicts",
+	"GET /api/v1/conflicts/rates conflict-rates",
+	"GET /api/v1/conflicts/{id} get-conflict",
+	"POST /api/v1/conflicts/{id}/resolve resolve-conflict",
+	"POST /api/v1/customers/{id}/merge merge-customer",
+	"GET /api/v1/customers/{id}/merged-history customer-merged-history",
 }
 
 // openOperations need no user; every other operation takes a bearer token
