@@ -98,6 +98,11 @@ func (s *Server) customerPage(w http.ResponseWriter, r *http.Request, v *view) e
 func (s *Server) showCustomer(w http.ResponseWriter, r *http.Request, v *view, status int, d customerData) error {
 	ctx, id := r.Context(), r.PathValue("id")
 	f, err := s.store.CustomerFacts(ctx, v.User, id)
+	var merged *gonghai.Error
+	if errors.As(err, &merged) && merged.Code == gonghai.EMerged {
+		// A merged customer's page is its survivor's.
+		return s.seeOther(w, r, "/customers/"+url.PathEscape(merged.MergedInto)+"?flash=conflict.merged_here")
+	}
 	if err != nil {
 		return err
 	}
@@ -140,6 +145,14 @@ func (s *Server) showCustomer(w http.ResponseWriter, r *http.Request, v *view, s
 	if err != nil {
 		return err
 	}
+	// The histories of customers merged into this one, kept under their
+	// ids, read in time with its own.
+	mergedEvents, err := s.store.MergedHistory(ctx, v.User, id)
+	if err != nil {
+		return err
+	}
+	events = append(events, mergedEvents...)
+	slices.SortStableFunc(events, func(a, b gonghai.Event) int { return a.At.Compare(b.At) })
 	// Latest first, as a timeline reads.
 	for i := len(events) - 1; i >= 0; i-- {
 		e := events[i]

@@ -32,6 +32,9 @@ type view struct {
 	Zone   *time.Location
 	Now    time.Time
 	Unread int    // unread notifications, for the bell
+	// OpenConflicts counts the open conflicts a manager or admin
+	// arbitrates, for the nav's badge.
+	OpenConflicts int
 	Nav    string // the nav item to mark current
 	HX     bool   // htmx sent the request: answer with a fragment
 	Flash  string // a catalogue key to show once, from ?flash=
@@ -165,7 +168,10 @@ func (s *Server) newView(r *http.Request, signedIn bool) (*view, error) {
 		return v, err
 	}
 	v.Zone = zoneOf(settings.TimeZone)
-	v.Unread, err = s.store.UnreadNotifications(ctx, v.User)
+	if v.Unread, err = s.store.UnreadNotifications(ctx, v.User); err != nil || !v.IsManager() {
+		return v, err
+	}
+	v.OpenConflicts, err = s.store.OpenConflicts(ctx, v.User)
 	return v, err
 }
 

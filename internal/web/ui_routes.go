@@ -59,6 +59,10 @@ func (s *Server) pages(mux router) {
 	s.page(mux, "GET /admin/settings", s.adminSettingsPage)
 	s.page(mux, "POST /admin/settings", s.settingsPost)
 	s.page(mux, "GET /admin/audit", s.adminAuditPage)
+
+	s.page(mux, "GET /conflicts", s.conflictsPage)
+	s.page(mux, "GET /conflicts/{id}", s.conflictPage)
+	s.page(mux, "POST /conflicts/{id}/resolve", s.resolveForm)
 }
 
 // staticHandler serves the embedded scripts and styles. Their URLs carry
