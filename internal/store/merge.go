@@ -19,6 +19,11 @@ import (
 // hand; conflicts merge through ResolveConflict.
 func (db *DB) Merge(ctx context.Context, actor gonghai.User, m gonghai.Merge) (gonghai.Customer, error) {
 	var out gonghai.Customer
+	// Who may not see the customer is told it does not exist, as
+	// elsewhere; who sees it, that merging by hand is an admin's.
+	if _, err := db.Customer(ctx, actor, m.MergedID); err != nil {
+		return out, err
+	}
 	if err := gonghai.AdminOnly(actor, "merges customers by hand"); err != nil {
 		return out, err
 	}

@@ -195,6 +195,16 @@ var authzRows = []authzRow{
 	{method: "GET", route: "/api/v1/tokens?user_id={id}", obj: "owner", want: authzWant{ok, nf, nf, fb, nf, nf, ok}},
 
 	{method: "GET", route: "/api/v1/audit", want: authzWant{fb, fb, fb, fb, fb, fb, ok}},
+
+	// Conflicts: managers and admins arbitrate, reps none (forbidden); K is
+	// rep.b's conflict over a customer of rep.a, both of 华东组.
+	{method: "GET", route: "/api/v1/conflicts/{id}", obj: "K", want: authzWant{fb, fb, fb, ok, nf, fb, ok}},
+	{method: "POST", route: "/api/v1/conflicts/{id}/resolve", obj: "K", fresh: true, body: `{"action":"dismiss"}`, want: authzWant{fb, fb, fb, ok, nf, fb, ok}},
+	// Merging by hand is an admin's; who does not see the customer is told it does not exist.
+	{method: "POST", route: "/api/v1/customers/{id}/merge", obj: "M", fresh: true, body: `{"into":"{cid}"}`, want: authzWant{fb, nf, nf, fb, nf, fb, ok}},
+	{method: "GET", route: "/api/v1/customers/{id}/merged-history", obj: "X", want: authzWant{ok, nf, nf, ok, nf, ok, ok}},
+	{method: "GET", route: "/api/v1/customers/{id}/merged-history", obj: "Y", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
+	{method: "GET", route: "/api/v1/customers/{id}/merged-history", obj: "Z", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 }
 
 // authzKnownFailures are cells where the code disagrees with the rules

@@ -109,6 +109,16 @@ func (o *authzOrg) object(obj string, fresh bool) (id, cid string) {
 			o.t.Fatal(err)
 		}
 		return opp.ID, ""
+	case "K": // a conflict of rep.b over a customer of rep.a
+		matched := o.customer(o.pool, o.a.ID)
+		k, err := o.db.SeedConflict(o.ctx, gonghai.Conflict{Kind: gonghai.ConflictRefused, ActorID: o.b.ID, Field: "company",
+			Company: "杭州云帆", MatchedID: matched, MatchedOwnerID: o.a.ID})
+		if err != nil {
+			o.t.Fatal(err)
+		}
+		return k.ID, ""
+	case "M": // a customer of rep.a, and another of his to merge it into
+		return o.customer(o.pool, o.a.ID), o.customer(o.pool, o.a.ID)
 	case "owner":
 		return o.a.ID, ""
 	case "north":

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/danielgtaylor/huma/v2"
 	"github.com/gonghai/gonghai"
 )
 
@@ -53,24 +54,30 @@ func conflictOut(v gonghai.ConflictView) ConflictRecord {
 
 type conflictDetailJSON struct {
 	ConflictRecord
-	Matched           *customerJSON `json:"matched" doc:"The matched customer, masked as usual; null when you may not see it"`
-	New               *customerJSON `json:"new" doc:"The customer created anyway; null when none, or when you may not see it"`
-	MatchedSeq        int           `json:"matched_seq" doc:"The matched customer's latest ownership event number (for merge's check)"`
-	NewSeq            int           `json:"new_seq" doc:"The created customer's, 0 when none"`
-	MatchedMergedInto *string       `json:"matched_merged_into" doc:"Set when the matched customer was merged into another since"`
+	Matched           *sideJSON `json:"matched" doc:"The matched customer, masked as usual; null when you may not see it"`
+	New               *sideJSON `json:"new" doc:"The customer created anyway; null when none, or when you may not see it"`
+	MatchedSeq        int       `json:"matched_seq" doc:"The matched customer's latest ownership event number (for merge's check)"`
+	NewSeq            int       `json:"new_seq" doc:"The created customer's, 0 when none"`
+	MatchedMergedInto *string   `json:"matched_merged_into" doc:"Set when the matched customer was merged into another since"`
 }
 
 func conflictDetailOut(d gonghai.ConflictDetail) conflictDetailJSON {
 	out := conflictDetailJSON{ConflictRecord: conflictOut(d.ConflictView), MatchedSeq: d.MatchedSeq, NewSeq: d.NewSeq,
 		MatchedMergedInto: optional(d.MatchedMergedInto)}
 	if d.Matched != nil {
-		out.Matched = ptrTo(customerOut(*d.Matched))
+		out.Matched = ptrTo(sideJSON(customerOut(*d.Matched)))
 	}
 	if d.New != nil {
-		out.New = ptrTo(customerOut(*d.New))
+		out.New = ptrTo(sideJSON(customerOut(*d.New)))
 	}
 	return out
 }
+
+// sideJSON is one customer of a conflict: a customer, or null.
+type sideJSON customerJSON
+
+// Schema makes the side an inline customer that may be null.
+func (sideJSON) Schema(r huma.Registry) *huma.Schema { return nullableSchema[customerJSON](r) }
 
 type conflictsIn struct {
 	PageParams

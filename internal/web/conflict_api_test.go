@@ -82,7 +82,7 @@ func TestConflictAPI(t *testing.T) {
 		if c := r.want("admin", "POST", merge, `{"into":"`+r.c1+`","into_seq":2}`, 200); c["id"] != r.c1 || c["owner_id"] != r.a.ID {
 			t.Fatalf("merged by hand: %v", c)
 		}
-		r.refused("admin", "POST", merge, `{"into":"`+r.c1+`"}`, 409, "conflict", "")
+		r.refused("admin", "POST", merge, `{"into":"`+r.c1+`"}`, 404, "merged", "")
 
 		month := r.clock.Now().In(shanghai).Format("2006-01")
 		rates := r.items("mgr.east", "/api/v1/conflicts/rates?from="+month+"&to="+month)

@@ -47,7 +47,14 @@ func TestPageMaskingScan(t *testing.T) {
 		}
 		contacts[o.ownedByA] = append(contacts[o.ownedByA], "13987654321", "li@hengxin.cn", "wxid_rhkvdiki3fsu", "zhangwei_88")
 
+		// A conflict over the owned customer, the pool's created anyway.
+		k, err := o.db.SeedConflict(ctx, gonghai.Conflict{Kind: gonghai.ConflictSimilar, ActorID: o.b.ID, Field: "company",
+			Company: "上海恒信科技", MatchedID: o.ownedByA, MatchedOwnerID: o.a.ID, NewID: o.inPool})
+		if err != nil {
+			t.Fatal(err)
+		}
 		ids := map[string][]string{
+			"conflicts": {k.ID},
 			"customers": {o.inPool, o.ownedByA, o.hiddenC},
 			"pools":     {o.pool.ID, o.hidden.ID, o.northPool.ID},
 			"users":     {o.a.ID, o.east.ID},
