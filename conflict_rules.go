@@ -296,9 +296,9 @@ type ConflictDetail struct {
 	Matched            *Customer
 	New                *Customer
 	MatchedSeq, NewSeq int
-	// MatchedMergedInto is the survivor when the matched customer has
-	// since been merged into another.
-	MatchedMergedInto string
+	// MatchedMergedInto and NewMergedInto are the survivors when a
+	// customer of the conflict has since been merged into another.
+	MatchedMergedInto, NewMergedInto string
 }
 
 // ConflictPage is one page of conflicts, the open ones the viewer sees

@@ -186,7 +186,9 @@ func (db *DB) Conflict(ctx context.Context, viewer gonghai.User, id string) (gon
 		switch n, err := db.Customer(ctx, viewer, v.NewID); {
 		case err == nil:
 			out.New = &n
-		case gonghai.ErrorCode(err) != gonghai.ENotFound && gonghai.ErrorCode(err) != gonghai.EMerged:
+		case errors.As(err, &merged) && merged.Code == gonghai.EMerged:
+			out.NewMergedInto = merged.MergedInto
+		case gonghai.ErrorCode(err) != gonghai.ENotFound:
 			return out, err
 		}
 	}

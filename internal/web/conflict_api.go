@@ -59,11 +59,12 @@ type conflictDetailJSON struct {
 	MatchedSeq        int       `json:"matched_seq" doc:"The matched customer's latest ownership event number (for merge's check)"`
 	NewSeq            int       `json:"new_seq" doc:"The created customer's, 0 when none"`
 	MatchedMergedInto *string   `json:"matched_merged_into" doc:"Set when the matched customer was merged into another since"`
+	NewMergedInto     *string   `json:"new_merged_into" doc:"Set when the created customer was merged into another since"`
 }
 
 func conflictDetailOut(d gonghai.ConflictDetail) conflictDetailJSON {
 	out := conflictDetailJSON{ConflictRecord: conflictOut(d.ConflictView), MatchedSeq: d.MatchedSeq, NewSeq: d.NewSeq,
-		MatchedMergedInto: optional(d.MatchedMergedInto)}
+		MatchedMergedInto: optional(d.MatchedMergedInto), NewMergedInto: optional(d.NewMergedInto)}
 	if d.Matched != nil {
 		out.Matched = ptrTo(sideJSON(customerOut(*d.Matched)))
 	}
