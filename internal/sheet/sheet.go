@@ -67,6 +67,7 @@ type Reader struct {
 	rows     int // data rows, counted at Open
 	max      int
 	done     int
+	begun    bool // a row below the header was read: a notes row is no longer possible
 	src      source
 	file     io.Closer // the opened workbook, for XLSX: its temporary files
 }
@@ -132,7 +133,7 @@ func (rd *Reader) start(newSource func() (source, error)) error {
 			return err
 		}
 	}
-	rd.rows, rd.done = rd.done, 0
+	rd.rows, rd.done, rd.begun = rd.done, 0, false
 	if rd.src, err = newSource(); err != nil {
 		return err
 	}
@@ -201,6 +202,14 @@ func (rd *Reader) next(src source) ([]string, int, error) {
 		cleanCells(cells)
 		if empty(cells) {
 			continue
+		}
+		// The notes row of a filled-in template says what the columns
+		// take: it is no customer.
+		if !rd.begun {
+			rd.begun = true
+			if isNotesRow(cells) {
+				continue
+			}
 		}
 		if rd.done++; rd.done > rd.max {
 			return nil, 0, gonghai.Errorf(gonghai.ETooLarge, "the file has more than %d rows", rd.max)
