@@ -17,7 +17,8 @@ var fuzzLimits = Limits{MaxRows: 200, MaxBytes: 1 << 20}
 // checkRead opens b and checks what every file must give, whatever it
 // holds: an error with a code a user can act on (never internal), or a
 // header without empty cells at its end and rows of exactly its width,
-// each cell trimmed valid UTF-8 within Excel's cell length, row numbers
+// each cell trimmed valid UTF-8 within Excel's cell length, some cell
+// not empty, row numbers
 // rising from 2, as many rows as Rows counted, none over the limit.
 func checkRead(t *testing.T, b []byte, opt Options) {
 	r, err := Open(bytes.NewReader(b), int64(len(b)), opt)
@@ -56,7 +57,9 @@ func checkRead(t *testing.T, b []byte, opt Options) {
 			}
 			nonEmpty = nonEmpty || c != ""
 		}
-		_ = nonEmpty // a row of cells beyond the header's width reads as all empty: allowed
+		if !nonEmpty {
+			t.Fatalf("row %d is empty", line)
+		}
 	}
 	if n != r.Rows() || n > opt.Limits.MaxRows {
 		t.Fatalf("%d rows read, %d counted, limit %d", n, r.Rows(), opt.Limits.MaxRows)

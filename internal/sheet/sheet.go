@@ -199,6 +199,9 @@ func (rd *Reader) next(src source) ([]string, int, error) {
 		if err != nil {
 			return nil, 0, err
 		}
+		// Cells beyond the header's last column have no field to go to:
+		// a row with nothing else is empty.
+		cells = cells[:min(len(cells), len(rd.header))]
 		cleanCells(cells)
 		if empty(cells) {
 			continue
@@ -257,7 +260,7 @@ func (r *Reader) Rows() int { return r.rows }
 
 // Next returns the next data row's cells, exactly len(Header()) of them
 // (trimmed; a cell beyond the header's last column has no field to go to
-// and is dropped), and its row number in the file, 1-based, counting the
+// and is dropped, and a row of nothing else skipped), and its row number in the file, 1-based, counting the
 // header as row 1: the number a user sees in Excel. Empty rows are
 // skipped. io.EOF at the end. More rows than Limits.MaxRows is an error
 // with code gonghai.ETooLarge (Open already refuses such a file).
