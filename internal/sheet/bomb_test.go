@@ -173,10 +173,12 @@ func TestZipBombs(t *testing.T) {
 			}
 			return workbook(t, ps...)
 		}, gonghai.ETooLarge, 0},
-		{"200,000 entries", func() []byte {
+		{"a directory of 4.6 MB", func() []byte {
+			// archive/zip reads the whole directory: 80 names of 60,000
+			// bytes stand for a million entries of short names.
 			var ps []part
-			for i := range 200_000 {
-				ps = append(ps, part{name: fmt.Sprintf("xl/x/%d.bin", i), data: []byte{}})
+			for i := range 80 {
+				ps = append(ps, part{name: fmt.Sprintf("xl/%d/%s", i, strings.Repeat("x", 60_000)), data: []byte{}})
 			}
 			return workbook(t, ps...)
 		}, gonghai.ETooLarge, 0},
@@ -327,4 +329,17 @@ func vmHWM(t *testing.T) int64 {
 	}
 	t.Fatal("no VmHWM in /proc/self/status")
 	return 0
+}
+
+// An archive that needs ZIP64 (over 65,535 entries) is refused from its
+// end record alone.
+func TestCentralDirZIP64(t *testing.T) {
+	eocd := []byte("PK\x05\x06\x00\x00\x00\x00\xFF\xFF\xFF\xFF\x10\x00\x00\x00\x00\x00\x00\x00\x00\x00")
+	if err := centralDir(bytes.NewReader(eocd), int64(len(eocd))); gonghai.ErrorCode(err) != gonghai.ETooLarge {
+		t.Errorf("ZIP64 end record: %v", err)
+	}
+	eocd[8], eocd[9], eocd[10], eocd[11] = 1, 0, 1, 0
+	if err := centralDir(bytes.NewReader(eocd), int64(len(eocd))); err != nil {
+		t.Errorf("one entry: %v", err)
+	}
 }
