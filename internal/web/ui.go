@@ -31,16 +31,17 @@ type view struct {
 	Lang   string // "zh-CN" or "en", for <html lang>
 	Zone   *time.Location
 	Now    time.Time
-	Unread int // unread notifications, for the bell
+	Unread int    // unread notifications, for the bell
+	Nav    string // the nav item to mark current
+	HX     bool   // htmx sent the request: answer with a fragment
+	Flash  string // a catalogue key to show once, from ?flash=
+	Path   string // the request's path and query, for links back here
+	p      *message.Printer
+	tag    language.Tag
+
 	// OpenConflicts counts the open conflicts a manager or admin
 	// arbitrates, for the nav's badge.
 	OpenConflicts int
-	Nav           string // the nav item to mark current
-	HX            bool   // htmx sent the request: answer with a fragment
-	Flash         string // a catalogue key to show once, from ?flash=
-	Path          string // the request's path and query, for links back here
-	p             *message.Printer
-	tag           language.Tag
 }
 
 // T returns the text of catalogue key in v's language, with args put in
