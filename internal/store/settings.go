@@ -88,7 +88,7 @@ func (db *DB) UpdateSettings(ctx context.Context, actor gonghai.User, patch gong
 		e := auditBy(&actor, gonghai.AuditSettingChange, "settings", "1", db.now())
 		e.Detail = map[string]string{"time_zone": s.TimeZone, "reveal_daily_quota": fmt.Sprint(s.RevealDailyQuota),
 			"export_daily_quota": fmt.Sprint(s.ExportDailyQuota),
-			"webhook": fmt.Sprint(s.WebhookURL != "")}
+			"webhook":            fmt.Sprint(s.WebhookURL != "")}
 		if err := audit(ctx, c, e); err != nil || old.Location().String() == s.Location().String() {
 			return err
 		}
