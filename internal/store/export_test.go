@@ -88,6 +88,10 @@ func TestExportUnmasked(t *testing.T) {
 		if err != nil || !admin.ExportUnmasked {
 			t.Fatalf("granting an admin the permission: %+v %v", admin, err)
 		}
+		changes, _, _ := f.db.Audit(f.ctx, f.admin, gonghai.AuditFilter{Action: gonghai.AuditUserChange, TargetID: f.admin.ID}, gonghai.Page{})
+		if len(changes) == 0 || changes[0].Detail["export_unmasked"] != "false->true" {
+			t.Errorf("the grant's audit entry: %+v", changes)
+		}
 		// The stored permission decides, whatever the caller's copy says.
 		stale := f.admin
 		contacts, err := f.db.RecordExport(f.ctx, stale, e, ids)

@@ -272,8 +272,7 @@ func userChanges(before *gonghai.User, after gonghai.User) map[string]string {
 	}
 	fields := func(u gonghai.User) [][2]string {
 		return [][2]string{{"role", string(u.Role)}, {"department_id", u.DepartmentID}, {"level", u.Level},
-			{"holding_limit", limit(u)}, {"active", strconv.FormatBool(u.Active)},
-			{"export_unmasked", strconv.FormatBool(u.ExportUnmasked)}}
+			{"holding_limit", limit(u)}, {"active", strconv.FormatBool(u.Active)}}
 	}
 	out := map[string]string{}
 	if before == nil {
@@ -290,6 +289,11 @@ func userChanges(before *gonghai.User, after gonghai.User) map[string]string {
 	}
 	if before.Name != after.Name {
 		out["name"] = "changed"
+	}
+	// A new user never holds the export permission: only its grant and
+	// withdrawal are news.
+	if before.ExportUnmasked != after.ExportUnmasked {
+		out["export_unmasked"] = strconv.FormatBool(before.ExportUnmasked) + "->" + strconv.FormatBool(after.ExportUnmasked)
 	}
 	return out
 }

@@ -354,10 +354,13 @@ func parseUserPatch(v url.Values) (gonghai.UserPatch, error) {
 		r := gonghai.Role(role)
 		p.Role = &r
 	}
-	// The form shows the export permission to admins only; one made
-	// something else loses it with the role.
-	unmasked := v.Get("export_unmasked") == "on" && (p.Role == nil || *p.Role == gonghai.RoleAdmin)
-	p.ExportUnmasked = &unmasked
+	// The form shows the export permission to admins only (marked by
+	// export_unmasked_shown, as an unticked box sends nothing); one made
+	// something else loses it with the role (UserPatch.Apply).
+	if v.Has("export_unmasked_shown") {
+		unmasked := v.Get("export_unmasked") == "on" && (p.Role == nil || *p.Role == gonghai.RoleAdmin)
+		p.ExportUnmasked = &unmasked
+	}
 	return p, bad.err("invalid user")
 }
 

@@ -102,7 +102,7 @@ func TestExportAdminPages(t *testing.T) {
 		if !strings.Contains(r.Body, `name="export_unmasked"`) {
 			t.Fatalf("an admin's page offers no unmasked export:\n%.3000s", r.Body)
 		}
-		if r := admin.post("/admin/users/"+o.admin.ID, url.Values{"export_unmasked": {"on"}}); r.Status != http.StatusSeeOther {
+		if r := admin.post("/admin/users/"+o.admin.ID, url.Values{"export_unmasked": {"on"}, "export_unmasked_shown": {"1"}}); r.Status != http.StatusSeeOther {
 			t.Fatalf("granting it: %d\n%.1500s", r.Status, r.Body)
 		}
 		if u, err := o.db.User(context.Background(), o.admin, o.admin.ID); err != nil || !u.ExportUnmasked {
