@@ -206,3 +206,32 @@ func FuzzCSVWrite(f *testing.F) {
 
 // privateUse reports whether r is in Unicode's Private Use Area.
 func privateUse(r rune) bool { return r >= 0xE000 && r <= 0xF8FF }
+
+// BenchmarkWrite writes 10,000 rows of an export's 17 columns per
+// iteration, in each format: the writers' share of an export's time.
+func BenchmarkWrite(b *testing.B) {
+	row := []string{"北京星辰科技有限公司", "张伟", "138****8000", "z***@xingchen.cn", "wx***", "A", "软件", "北京市/北京市/海淀区",
+		"CRM", "展会", "需求确认", "rep.zhang", "华北公海", "2026-11-30 10:42", "2026-11-29 16:00", "2026-12-30 00:00", "0193a5b6c7d8e9f0"}
+	for _, c := range []struct {
+		name string
+		f    Format
+		enc  string
+	}{{"xlsx", FormatXLSX, ""}, {"csv", FormatCSV, ""}, {"csv-gb18030", FormatCSV, EncodingGB18030}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				w, err := NewWriter(io.Discard, c.f, c.enc)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for range 10_000 {
+					if err := w.Write(row); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if err := w.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -114,6 +114,17 @@ func TestExportAdminPages(t *testing.T) {
 		if f.Status != http.StatusOK || len(rows) != 1 || strings.Contains(rows[0][slices.Index(head, "手机")], "*") {
 			t.Errorf("the unmasked export: %d %q", f.Status, rows)
 		}
+		// Unticked on the form, it is taken back; a form without the box
+		// (as before this permission) leaves it as it is.
+		if r := admin.post("/admin/users/"+o.admin.ID, url.Values{"export_unmasked_shown": {"1"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("taking it back: %d", r.Status)
+		}
+		if u, _ := o.db.User(context.Background(), o.admin, o.admin.ID); u.ExportUnmasked {
+			t.Error("the unticked box left the permission")
+		}
+		if r := admin.get("/team"); strings.Contains(r.Body, `data-test="export-unmasked"`) {
+			t.Error("the menu offers the unmasked export without the permission")
+		}
 		if r := admin.get("/admin/settings"); !strings.Contains(r.Body, `name="export_daily_quota" value="2000"`) {
 			t.Errorf("the settings page has no export quota of 2000")
 		}
