@@ -19,30 +19,12 @@ import (
 	"golang.org/x/text/transform"
 )
 
-// Format of a file: FormatCSV or FormatXLSX. (Declared here until the
-// reading side lands; the reader owns it from then on.)
-type Format string
-
-// The formats a file may have.
-const (
-	FormatCSV  Format = "csv"
-	FormatXLSX Format = "xlsx"
-)
-
 // Writer writes rows of cells to a file; Close finishes the file and must
 // be called for it to be whole (it does not close the underlying writer).
 type Writer interface {
 	Write(cells []string) error
 	Close() error
 }
-
-// Encodings a CSV may be written in: UTF-8 with a byte order mark (what
-// Excel needs to read UTF-8), or GB18030 (what older Excel and WPS in
-// China open by default).
-const (
-	EncodingUTF8    = "utf-8"
-	EncodingGB18030 = "gb18030"
-)
 
 // NewWriter writes rows as FormatXLSX (streamed to a temporary file, then
 // to w on Close) or FormatCSV in encoding: "" or "utf-8" (with BOM), or
