@@ -4,22 +4,23 @@ import "time"
 
 // Audited actions. The log holds ids and codes, never personal data.
 const (
-	AuditLogin         = "login"            // a password login that succeeded
-	AuditLoginFailed   = "login_failed"     // a wrong password or unknown login; counts for the rate limit
-	AuditLogout        = "logout"           // a session ended by its user
-	AuditPasswordSet   = "password_set"     // a password set or changed
-	AuditReveal        = "reveal"           // masked contact fields shown in full
-	AuditExport        = "export"           // everything held about one customer exported
-	AuditErase         = "erase"            // one customer's personal data erased
-	AuditPoolChange    = "pool_change"      // a pool created or its rules, members or admins changed
-	AuditUserChange    = "user_change"      // a user created, or their role, department, limits or active flag changed
-	AuditSettingChange = "settings_change"  // organisation settings changed
-	AuditKeyRotation   = "key_rotation"     // personal fields sealed again under a new key
-	AuditTokenCreated  = "token_created"    // an API token made
-	AuditTokenRevoked  = "token_revoked"    // API tokens ended: revoked, or their user deactivated or given a new password
-	AuditContactChange = "contact_change"   // a customer's contact cleared, or changed by someone other than its owner
-	AuditMerge         = "merge"            // two customers merged into one; detail: merged id, sides chosen
-	AuditConflict      = "conflict_resolve" // a conflict (撞单) resolved; detail: action
+	AuditLogin         = "login"           // a password login that succeeded
+	AuditLoginFailed   = "login_failed"    // a wrong password or unknown login; counts for the rate limit
+	AuditLogout        = "logout"          // a session ended by its user
+	AuditPasswordSet   = "password_set"    // a password set or changed
+	AuditReveal        = "reveal"          // masked contact fields shown in full
+	AuditExport        = "export"          // everything held about one customer exported
+	AuditErase         = "erase"           // one customer's personal data erased
+	AuditPoolChange    = "pool_change"     // a pool created or its rules, members or admins changed
+	AuditUserChange    = "user_change"     // a user created, or their role, department, limits or active flag changed
+	AuditSettingChange = "settings_change" // organisation settings changed
+	AuditKeyRotation   = "key_rotation"    // personal fields sealed again under a new key
+	AuditTokenCreated  = "token_created"   // an API token made
+	AuditTokenRevoked  = "token_revoked"   // API tokens ended: revoked, or their user deactivated or given a new password
+	AuditContactChange = "contact_change"  // a customer's contact cleared, or changed by someone other than its owner
+	AuditListExport    = "list_export"     // a list of customers exported to a file: its kind, filters and row count
+	AuditMerge         = "merge"           // two customers merged into one; detail: merged id, sides chosen
+	AuditConflict      = "arbitrate"       // a conflict (撞单) resolved; detail: action, matched customer
 )
 
 // AuditEntry is one sensitive action: who did what to which object, from

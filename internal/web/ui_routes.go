@@ -60,6 +60,10 @@ func (s *Server) pages(mux router) {
 	s.page(mux, "POST /admin/settings", s.settingsPost)
 	s.page(mux, "GET /admin/audit", s.adminAuditPage)
 
+	s.page(mux, "GET /pool/export", s.poolExportPage)
+	s.page(mux, "GET /mine/export", s.mineExportPage)
+	s.page(mux, "GET /team/export", s.teamExportPage)
+
 	s.page(mux, "GET /conflicts", s.conflictsPage)
 	s.page(mux, "GET /conflicts/{id}", s.conflictPage)
 	s.page(mux, "POST /conflicts/{id}/resolve", s.resolveForm)
