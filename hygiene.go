@@ -140,12 +140,19 @@ func CanMarkInvalid(actor User, f CustomerFacts) error {
 	switch {
 	case f.Pool.Archive:
 		return Errorf(EArchived, "the customer is in the archive already")
-	case actor.Role != RoleAdmin && !f.Pool.IsAdmin(actor.ID):
+	case !MayMarkInvalid(actor, f.Pool):
 		return Errorf(EForbidden, "an admin or the pool's admin marks customers invalid; flag it instead")
 	case f.Customer.OwnerID != "":
 		return Errorf(ECustomerOwned, "only a pool customer may be marked invalid: its owner releases it first")
 	}
 	return nil
+}
+
+// MayMarkInvalid reports whether u marks customers of pool p invalid
+// (admins and p's admins), for a page of p's rows; CanMarkInvalid decides
+// for one customer.
+func MayMarkInvalid(u User, p Pool) bool {
+	return u.Role == RoleAdmin || p.IsAdmin(u.ID)
 }
 
 // CanFlag decides whether actor may flag a customer invalid: anyone who
@@ -166,9 +173,7 @@ func CanFlag(actor User, f CustomerFacts) error {
 
 // MaySeeFlags reports whether viewer sees who flagged a customer of pool p
 // and why: admins and p's admins.
-func MaySeeFlags(viewer User, p Pool) bool {
-	return viewer.Role == RoleAdmin || p.IsAdmin(viewer.ID)
-}
+func MaySeeFlags(viewer User, p Pool) bool { return MayMarkInvalid(viewer, p) }
 
 // CanRestore decides whether actor may restore an archived customer that
 // came from pool from: admins and from's admins. Others do not see it.

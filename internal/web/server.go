@@ -81,6 +81,7 @@ type Store interface {
 	adminStore
 	privacyStore
 	tokenStore
+	hygieneStore
 }
 
 // Server holds what the handlers share.
