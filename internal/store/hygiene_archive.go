@@ -98,18 +98,14 @@ func (db *DB) PoolHygiene(ctx context.Context, viewer gonghai.User, id string) (
 // pool's admins), audited; the sweep applies them from its next run.
 func (db *DB) SetPoolHygiene(ctx context.Context, actor gonghai.User, h gonghai.HygieneRules) (gonghai.HygieneRules, error) {
 	err := db.inTx(ctx, func(c conn) error {
-		p, err := getPoolRules(ctx, c, h.PoolID)
-		if err != nil || p.Archive {
-			return cmpErr(err, gonghai.Errorf(gonghai.ENotFound, "no such pool"))
-		}
-		if err := gonghai.CanEditHygiene(actor, p); err != nil {
+		if _, err := hygienePool(ctx, c, actor, h.PoolID); err != nil {
 			return err
 		}
 		if err := h.Validate(); err != nil {
 			return err
 		}
 		now := db.now()
-		_, err = c.exec(ctx, `INSERT INTO pool_hygiene (pool_id, unclaimed_days, flagged_by, updated_at) VALUES (?, ?, ?, ?)
+		_, err := c.exec(ctx, `INSERT INTO pool_hygiene (pool_id, unclaimed_days, flagged_by, updated_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (pool_id) DO UPDATE SET unclaimed_days = excluded.unclaimed_days, flagged_by = excluded.flagged_by,
 			updated_at = excluded.updated_at`, h.PoolID, h.UnclaimedDays, h.FlaggedBy, micros(now))
 		if err != nil {
@@ -125,6 +121,20 @@ func (db *DB) SetPoolHygiene(ctx context.Context, actor gonghai.User, h gonghai.
 	return h, nil
 }
 
+// hygienePool reads pool id for actor to edit its hygiene rules: those
+// who do not see it (and everyone, the archive) get not_found, those who
+// see it but may not edit them forbidden.
+func hygienePool(ctx context.Context, c conn, actor gonghai.User, id string) (gonghai.Pool, error) {
+	p, err := getPoolRules(ctx, c, id)
+	if err == nil && (p.Archive || !seesPool(ctx, c, actor, p)) {
+		err = gonghai.Errorf(gonghai.ENotFound, "no such pool")
+	}
+	if err != nil {
+		return p, err
+	}
+	return p, gonghai.CanEditHygiene(actor, p)
+}
+
 // previewCap is the most customers a preview counts per rule: counting
 // goes through the rules' indexes, and beyond this the count says "more".
 const previewCap = 10_000
@@ -135,11 +145,8 @@ const previewCap = 10_000
 func (db *DB) HygienePreview(ctx context.Context, viewer gonghai.User, h gonghai.HygieneRules) (gonghai.HygieneCount, error) {
 	var out gonghai.HygieneCount
 	c := db.reader()
-	p, err := getPoolRules(ctx, c, h.PoolID)
-	if err != nil || p.Archive {
-		return out, cmpErr(err, gonghai.Errorf(gonghai.ENotFound, "no such pool"))
-	}
-	if err := gonghai.CanEditHygiene(viewer, p); err != nil {
+	_, err := hygienePool(ctx, c, viewer, h.PoolID)
+	if err != nil {
 		return out, err
 	}
 	if err := h.Validate(); err != nil {
