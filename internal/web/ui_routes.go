@@ -60,6 +60,9 @@ func (s *Server) pages(mux router) {
 	s.page(mux, "POST /admin/settings", s.settingsPost)
 	s.page(mux, "GET /admin/audit", s.adminAuditPage)
 
+	s.page(mux, "GET /pool/export", s.poolExportPage)
+	s.page(mux, "GET /mine/export", s.mineExportPage)
+	s.page(mux, "GET /team/export", s.teamExportPage)
 	// Pool hygiene (定期清理公海): hygiene_ui.go.
 	s.page(mux, "GET /customers/{id}/invalid", s.invalidPage)
 	s.page(mux, "POST /customers/{id}/invalid", s.markInvalidForm)
