@@ -29,10 +29,13 @@ func TestPoolHygiene(t *testing.T) {
 		tab.WaitText("#flash", l.pick("已报告", "Flagged"))
 		tab.WaitText(row+` [data-test="flagged"]`, l.pick("已报告无效", "Flagged"))
 
-		admin := browsertest.NewTab(t, tab.View, l.accept)
+		// The admin signs in in the same tab: the flows share two tabs.
+		signOut(t, tab)
+		admin := tab
 		signIn(t, admin, s.URL, "admin")
 		open(t, admin, s.URL, "/pool?pool="+s.pool.ID)
 		admin.WaitText(row+` [data-test="flag-count"]`, l.pick("1 人报告", "Flags: 1"))
+		admin.Screenshot("hygiene-pool-" + l.name)
 		there(t, admin, "/customers/{id}/invalid", admin.ClickNavigate(row+` [data-test="mark-invalid"]`))
 		admin.WaitText(`[data-test="flag"]`, l.pick("张伟 · 空号", "张伟 · Number not in service"))
 		admin.Click("#reason-closed")
@@ -76,4 +79,14 @@ func (s *site) wantPool(t *testing.T, id, poolID string) {
 	if err != nil || c.PoolID != poolID || c.OwnerID != "" {
 		t.Fatalf("customer %s is in pool %q owned by %q (%v), want unowned in %q", id, c.PoolID, c.OwnerID, err, poolID)
 	}
+}
+
+// signOut signs the tab's user out through the user menu.
+func signOut(t *testing.T, tab *browsertest.Tab) {
+	t.Helper()
+	tab.Click(".usermenu summary")
+	if status := tab.ClickNavigate("#logout"); status != 200 {
+		t.Fatalf("signing out ends on status %d at %s", status, tab.Location())
+	}
+	tab.WaitFor("body.signed-out")
 }
