@@ -84,6 +84,7 @@ type Store interface {
 	adminStore
 	privacyStore
 	tokenStore
+	hygieneStore
 	conflictStore
 }
 
