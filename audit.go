@@ -18,6 +18,7 @@ const (
 	AuditTokenCreated  = "token_created"   // an API token made
 	AuditTokenRevoked  = "token_revoked"   // API tokens ended: revoked, or their user deactivated or given a new password
 	AuditContactChange = "contact_change"  // a customer's contact cleared, or changed by someone other than its owner
+	AuditImport        = "import"          // an import run ended: its file name, hash and counts
 )
 
 // AuditEntry is one sensitive action: who did what to which object, from

@@ -27,7 +27,8 @@ const bulkRows = 500
 // bulkColumns are the columns BulkInsertCustomers writes besides the
 // sealed ones, in the order bulkValues gives them.
 var bulkColumns = []string{"id", "company", "category", "industry", "region", "product_line", "source", "stage",
-	"owner_id", "pool_id", "owned_since", "event_seq", "created_at", "updated_at", "recycle_at", "recycle_rule", "warn_at"}
+	"owner_id", "pool_id", "owned_since", "event_seq", "created_at", "updated_at", "recycle_at", "recycle_rule", "warn_at",
+	"duplicate_of"}
 
 // bulkEventColumns are the columns of the created events, in the order
 // BulkInsertCustomers gives them.
@@ -139,7 +140,8 @@ func insertBulk(ctx context.Context, c conn, actorID string, batch []customerRow
 			ownedSince = micros(*r.OwnedSince)
 		}
 		args = append(append(args, sealed...), r.ID, r.Company, r.Category, r.Industry, r.Region, r.ProductLine, r.Source, r.Stage,
-			nullString(r.OwnerID), r.PoolID, ownedSince, 1, micros(r.Created), micros(r.Updated), at, rule, nullTime(reminder))
+			nullString(r.OwnerID), r.PoolID, ownedSince, 1, micros(r.Created), micros(r.Updated), at, rule, nullTime(reminder),
+			nullString(r.duplicateOf))
 		events = append(events, newID(), r.ID, 1, string(gonghai.EventCreated), nil, nullString(r.OwnerID),
 			nil, r.PoolID, nullString(actorID), "", false, micros(r.Created))
 	}

@@ -41,6 +41,11 @@ type customerRow struct {
 	mask          string
 	piiKey        string // the key that sealed the personal fields; "" for plaintext
 	opened        bool
+	// duplicateOf is the customer a new one is created beside (an import
+	// under policy conflict), outside the unique indexes; fileRow the row
+	// of the import's file it came from. Both are written by insertBulk.
+	duplicateOf string
+	fileRow     int
 }
 
 func scanCustomer(s scanner) (customerRow, error) {

@@ -81,6 +81,7 @@ type Store interface {
 	adminStore
 	privacyStore
 	tokenStore
+	importStore
 }
 
 // Server holds what the handlers share.

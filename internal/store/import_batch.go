@@ -1,0 +1,601 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gonghai/gonghai"
+)
+
+// errImportStopped: the job was cancelled, or another runner took it over
+// after this one's lease expired; the batch wrote nothing.
+var errImportStopped = gonghai.Errorf(gonghai.EConflict, "the import was cancelled or taken over by another runner")
+
+// IsImportStopped reports whether err says the batch's job stopped being
+// the caller's to run: cancelled, or leased by another runner.
+func IsImportStopped(err error) bool { return errors.Is(err, errImportStopped) }
+
+// importRow is one row of a batch on its way through the batch: its
+// cleaned fields, its match keys and the verdict reached.
+type importRow struct {
+	line    gonghai.ImportLine
+	f       gonghai.CustomerFields
+	keys    []matchKey
+	ownerID string
+	v       gonghai.ImportRow
+	matched bool
+	// matchOwner owned the matched customer when the batch read it.
+	matchOwner string
+	pending    int // the index in the batch's creates of the customer a row makes or fills; -1 for none
+}
+
+// matchKey is one of a row's values a duplicate is found by: the column's
+// name and the value's blind index (company: its normal form).
+type matchKey struct{ field, key string }
+
+func (k matchKey) id() string { return k.field + "\x00" + k.key }
+
+// matchColumns are the columns a row is matched on, in the order a match
+// is named by: the company first, as people say it.
+var matchColumns = []string{"company", "phone", "email", "wechat"}
+
+// existing is a customer an import row matched, as the batch's look-up read it.
+type existing struct{ id, ownerID, poolID string }
+
+// ImportBatch handles the next rows of job j, which node leases, in one
+// transaction: rows is what follows j.Done in the file. A real run
+// (status running) writes the batch's customers, updates and conflicts
+// and its refused rows, and advances the cursor past them, all or
+// nothing, so a runner killed in the middle leaves every row written once
+// or not at all. A dry run (status dry_run) writes each row's verdict and
+// nothing else; seen carries its duplicate keys to the next batch. Either
+// renews the lease until lease from now. The counts are the batch's.
+// IsImportStopped tells a cancelled or lost job.
+func (db *DB) ImportBatch(ctx context.Context, node string, j gonghai.Import, rows []gonghai.ImportLine, seen gonghai.ImportSeen, lease time.Duration) (gonghai.ImportCounts, error) {
+	var counts gonghai.ImportCounts
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		// A concurrent import of the same customers may commit first: the
+		// unique indexes refuse this batch, and the next attempt finds them.
+		trial := maps.Clone(seen)
+		err = db.inTx(ctx, func(c conn) error {
+			counts, err = db.importBatch(ctx, c, node, j, rows, trial, lease)
+			return err
+		})
+		if err == nil {
+			maps.Copy(seen, trial)
+			return counts, nil
+		}
+		if !isUnique(err) {
+			break
+		}
+	}
+	return counts, fmt.Errorf("import %s rows after %d: %w", j.ID, j.Done, err)
+}
+
+func (db *DB) importBatch(ctx context.Context, c conn, node string, j gonghai.Import, lines []gonghai.ImportLine, seen gonghai.ImportSeen, lease time.Duration) (gonghai.ImportCounts, error) {
+	var counts gonghai.ImportCounts
+	now := db.now()
+	if err := holdLease(ctx, c, node, j); err != nil {
+		return counts, err
+	}
+	dry := j.Status == gonghai.ImportDryRun
+	actor, err := getUser(ctx, c, j.ActorID)
+	if err != nil {
+		return counts, err
+	}
+	s, err := getSettings(ctx, c)
+	if err != nil {
+		return counts, err
+	}
+	pools := map[string]gonghai.Pool{}
+	getPool := getPoolRules
+	if !dry {
+		getPool = lockPoolRules
+	}
+	if pools[j.Options.PoolID], err = getPool(ctx, c, j.Options.PoolID); err != nil {
+		return counts, err
+	}
+	rows := make([]importRow, 0, len(lines))
+	for _, l := range lines {
+		if l.Blank() {
+			continue
+		}
+		r := importRow{line: l, f: l.Fields.Cleaned(), ownerID: j.Options.OwnerID, pending: -1,
+			v: gonghai.ImportRow{Row: l.Row, Verdict: gonghai.VerdictCreate}}
+		if err := r.f.Validate(); err != nil {
+			r.v.Verdict = gonghai.VerdictError
+			r.v.Field, r.v.Reason = gonghai.FirstProblem(err)
+		}
+		r.keys = rowKeys(c, r.f)
+		rows = append(rows, r)
+	}
+	owners, err := importOwners(ctx, c, s, actor, pools[j.Options.PoolID], rows, dry)
+	if err != nil {
+		return counts, err
+	}
+	found, err := lookUp(ctx, c, rows)
+	if err != nil {
+		return counts, err
+	}
+	b := importPlan{j: j, actor: actor, s: s, pool: pools[j.Options.PoolID], owners: owners, found: found, seen: seen, dry: dry}
+	for i := range rows {
+		b.decide(ctx, c, &rows[i])
+		counts.Add(rows[i].v.Verdict, rows[i].matched)
+	}
+	if dry {
+		err = writeVerdicts(ctx, c, j.ID, "dry", rows)
+	} else {
+		err = b.write(ctx, c, rows, pools, now)
+	}
+	if err != nil {
+		return counts, err
+	}
+	res, err := c.exec(ctx, `UPDATE imports SET done = done + ?, n_created = n_created + ?, n_updated = n_updated + ?,
+		n_skipped = n_skipped + ?, n_conflicts = n_conflicts + ?, n_errors = n_errors + ?, lease_until = ?, updated_at = ?
+		WHERE id = ? AND lease_node = ? AND done = ?`,
+		len(lines), counts.Created, counts.Updated, counts.Skipped, counts.Conflicts, counts.Errors,
+		micros(now.Add(lease)), micros(now), j.ID, node, j.Done)
+	if err := oneRow(res, err, ""); err != nil {
+		return counts, errImportStopped
+	}
+	return counts, nil
+}
+
+// holdLease checks, holding the job's row until commit on PostgreSQL, that
+// node still leases job j, which is still running (or dry running) with its
+// cursor where the caller left it.
+func holdLease(ctx context.Context, c conn, node string, j gonghai.Import) error {
+	q := `SELECT status, done, COALESCE(lease_node, '') FROM imports WHERE id = ?`
+	if c.dialect == Postgres {
+		q += ` FOR UPDATE`
+	}
+	var status, holder string
+	var done int
+	if err := c.queryRow(ctx, q, j.ID).Scan(&status, &done, &holder); err != nil {
+		return notFound(err, "import")
+	}
+	if holder != node || done != j.Done || (status != string(gonghai.ImportRunning) && status != string(gonghai.ImportDryRun)) {
+		return errImportStopped
+	}
+	return nil
+}
+
+// rowKeys returns the match keys of f, in matchColumns' order.
+func rowKeys(c conn, f gonghai.CustomerFields) []matchKey {
+	var keys []matchKey
+	for _, col := range matchColumns {
+		var k string
+		switch col {
+		case "company":
+			k = companyKey(f.Company)
+		case "phone":
+			k = c.keys.MatchKey(col, f.Phone)
+		case "email":
+			k = c.keys.MatchKey(col, f.Email)
+		case "wechat":
+			k = c.keys.MatchKey(col, f.WeChat)
+		}
+		if k != "" {
+			keys = append(keys, matchKey{col, k})
+		}
+	}
+	return keys
+}
+
+// lookUp finds, in one query per column and chunk, the customers that hold
+// any of the rows' match keys. Customers created beside a duplicate
+// (duplicate_of) are not matched: the customer they duplicate is.
+func lookUp(ctx context.Context, c conn, rows []importRow) (map[string]existing, error) {
+	byCol := map[string][]any{}
+	for _, r := range rows {
+		if r.v.Verdict == gonghai.VerdictError {
+			continue
+		}
+		for _, k := range r.keys {
+			byCol[k.field] = append(byCol[k.field], k.key)
+		}
+	}
+	found := map[string]existing{}
+	for _, col := range matchColumns {
+		keys := byCol[col]
+		for lo := 0; lo < len(keys); lo += bulkRows {
+			chunk := keys[lo:min(lo+bulkRows, len(keys))]
+			rs, err := c.query(ctx, `SELECT id, COALESCE(owner_id, ''), pool_id, `+col+`_key FROM customers
+				WHERE `+col+`_key IN (`+placeholders(len(chunk))+`) AND duplicate_of IS NULL`, chunk...)
+			if err != nil {
+				return nil, fmt.Errorf("import look-up: %w", err)
+			}
+			for rs.Next() {
+				var e existing
+				var key string
+				if err := rs.Scan(&e.id, &e.ownerID, &e.poolID, &key); err != nil {
+					rs.Close()
+					return nil, err
+				}
+				found[matchKey{col, key}.id()] = e
+			}
+			if err := errors.Join(rs.Err(), rs.Close()); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return found, nil
+}
+
+// importOwner is a user the batch's customers go to, with their holding as
+// the batch adds to it, or why they may not have them.
+type importOwner struct {
+	user    gonghai.User
+	holding gonghai.Holding
+	err     error
+}
+
+// importOwners reads the owners of the batch's rows: the job's target
+// owner, or a row's own (its owner column, by login). Each is checked as
+// an assignment is (gonghai.CanOwn) and, in a real run, locked as a claim
+// locks its rep (lockHolder: their claim_seq), in login order, before
+// their holding is counted: the counts stay true until commit and no
+// concurrent claim or import takes them past their limits.
+func importOwners(ctx context.Context, c conn, s gonghai.Settings, actor gonghai.User, p gonghai.Pool, rows []importRow, dry bool) (map[string]*importOwner, error) {
+	logins := map[string]bool{}
+	for _, r := range rows {
+		if r.line.Owner != "" {
+			logins[r.line.Owner] = true
+		}
+	}
+	byLogin := map[string]string{}
+	if len(logins) > 0 {
+		list := slices.Sorted(maps.Keys(logins))
+		args := make([]any, len(list))
+		for i, l := range list {
+			args[i] = l
+		}
+		rs, err := c.query(ctx, `SELECT id, login FROM users WHERE login IN (`+placeholders(len(list))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rs.Next() {
+			var id, login string
+			if err := rs.Scan(&id, &login); err != nil {
+				rs.Close()
+				return nil, err
+			}
+			byLogin[login] = id
+		}
+		if err := errors.Join(rs.Err(), rs.Close()); err != nil {
+			return nil, err
+		}
+	}
+	owners := map[string]*importOwner{}
+	for i := range rows {
+		r := &rows[i]
+		if r.line.Owner != "" {
+			r.ownerID = byLogin[r.line.Owner]
+			if r.ownerID == "" && r.v.Verdict != gonghai.VerdictError {
+				r.v.Verdict, r.v.Field, r.v.Reason = gonghai.VerdictError, "owner", "no user with this login"
+			}
+		}
+		if r.ownerID != "" && owners[r.ownerID] == nil {
+			owners[r.ownerID] = &importOwner{}
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(owners)) {
+		o := owners[id]
+		u, err := getUser(ctx, c, id)
+		if err != nil {
+			return nil, err
+		}
+		o.user = u
+		rcv := gonghai.Receiver{User: u}
+		if rcv.Membership, err = membershipOf(ctx, c, p.ID, u); err != nil {
+			return nil, err
+		}
+		if rcv.ActorMembership, err = membershipOf(ctx, c, p.ID, actor); err != nil {
+			return nil, err
+		}
+		if o.err = gonghai.CanOwn(actor, p, rcv, false, false, false); o.err != nil || !u.Active {
+			if o.err == nil {
+				o.err = gonghai.Errorf(gonghai.EUserInactive, "the user is not active")
+			}
+			continue
+		}
+		if !dry {
+			if err := lockHolder(ctx, c, &o.user); err != nil {
+				o.err = err
+				continue
+			}
+		}
+		if o.holding, err = holding(ctx, c, s, id, p.ID); err != nil {
+			return nil, err
+		}
+	}
+	return owners, nil
+}
+
+// importPlan is what one batch decides its rows by.
+type importPlan struct {
+	j      gonghai.Import
+	actor  gonghai.User
+	s      gonghai.Settings
+	pool   gonghai.Pool
+	owners map[string]*importOwner
+	found  map[string]existing
+	seen   gonghai.ImportSeen
+	dry    bool
+	// creates are the customers the batch makes, in row order; inBatch
+	// maps a key of one of them to its index.
+	creates []customerRow
+	inBatch map[string]int
+	// updates are the existing customers the batch fills, by id.
+	updates map[string]*importUpdate
+}
+
+// importUpdate is an existing customer an update row fills, as filled.
+type importUpdate struct {
+	r      customerRow
+	before gonghai.CustomerFields
+	f      gonghai.CustomerFields
+}
+
+// decide reaches row r's verdict, and in a real run queues what it writes.
+func (b *importPlan) decide(ctx context.Context, c conn, r *importRow) {
+	if r.v.Verdict == gonghai.VerdictError {
+		return
+	}
+	var match existing
+	var pending = -1
+	for _, k := range r.keys {
+		if e, ok := b.found[k.id()]; ok {
+			match, r.v.Field = e, k.field
+			break
+		}
+		if i, ok := b.inBatch[k.id()]; ok {
+			pending, r.v.Field = i, k.field
+			match = existing{id: b.creates[i].ID, ownerID: b.creates[i].OwnerID, poolID: b.creates[i].PoolID}
+			r.v.InFileRow = b.creates[i].fileRow
+			break
+		}
+		if row, ok := b.seen[k.id()]; ok && b.dry {
+			r.v.Field, r.v.InFileRow = k.field, row
+			break
+		}
+	}
+	r.matched = r.v.Field != ""
+	r.v.MatchedID, r.matchOwner = match.id, match.ownerID
+	if r.matched {
+		r.v.Reason = "the " + r.v.Field + " of an existing customer"
+		if r.v.InFileRow > 0 {
+			r.v.Reason = fmt.Sprintf("the %s of row %d of this file", r.v.Field, r.v.InFileRow)
+		}
+	}
+	switch {
+	case !r.matched:
+		b.create(r, "")
+	case b.j.Options.Policy == gonghai.ImportSkip:
+		r.v.Verdict = gonghai.VerdictSkip
+	case b.j.Options.Policy == gonghai.ImportConflict:
+		field, reason := r.v.Field, r.v.Reason
+		if b.create(r, match.id) {
+			r.v.Verdict, r.v.Field, r.v.Reason = gonghai.VerdictConflict, field, reason
+		}
+	default:
+		b.update(ctx, c, r, match, pending)
+	}
+}
+
+// create queues row r as a new customer, beside duplicateOf when set,
+// within its owner's holding limits; false when it may not be made.
+func (b *importPlan) create(r *importRow, duplicateOf string) bool {
+	if r.ownerID != "" {
+		o := b.owners[r.ownerID]
+		if o.err != nil {
+			field, problem := gonghai.FirstProblem(o.err)
+			if field == "" {
+				field = "owner"
+			}
+			r.v.Verdict, r.v.Field, r.v.Reason = gonghai.VerdictError, field, problem
+			return false
+		}
+		if err := gonghai.CheckHolding(b.s, b.pool, o.user, o.holding); err != nil {
+			r.v.Verdict, r.v.Field, r.v.Reason = gonghai.VerdictError, "owner", "over holding limit"
+			return false
+		}
+		o.holding.Overall++
+		o.holding.InPool++
+	}
+	r.v.Verdict = gonghai.VerdictCreate
+	if b.dry {
+		if duplicateOf == "" {
+			for _, k := range r.keys {
+				if _, ok := b.seen[k.id()]; !ok {
+					b.seen[k.id()] = r.line.Row
+				}
+			}
+		}
+		return true
+	}
+	f := r.f
+	row := customerRow{Customer: gonghai.Customer{ID: newID(), Name: f.Name, Company: f.Company, Category: f.Category,
+		Industry: f.Industry, Region: f.Region, ProductLine: f.ProductLine, Source: f.Source, Stage: f.Stage,
+		Phone: f.Phone, Email: f.Email, WeChat: f.WeChat, OwnerID: r.ownerID, PoolID: b.pool.ID},
+		duplicateOf: duplicateOf, fileRow: r.line.Row}
+	r.v.MatchedID = duplicateOf
+	r.pending = len(b.creates)
+	b.creates = append(b.creates, row)
+	if duplicateOf == "" {
+		if b.inBatch == nil {
+			b.inBatch = map[string]int{}
+		}
+		for _, k := range r.keys {
+			if _, ok := b.inBatch[k.id()]; !ok {
+				b.inBatch[k.id()] = r.pending
+			}
+		}
+	}
+	return true
+}
+
+// update fills the empty fields of the customer row r matched (policy
+// update): one created earlier in the batch (pending), or an existing one
+// the importer may edit (gonghai.CanImportUpdate). A contact whose key is
+// another customer's is not filled: it would be a duplicate of that one.
+func (b *importPlan) update(ctx context.Context, c conn, r *importRow, match existing, pending int) {
+	r.v.Verdict = gonghai.VerdictUpdate
+	if b.dry && match.id == "" {
+		// A row of this file the dry run would create: filled at the run.
+		r.v.Reason = fmt.Sprintf("fills the empty fields of row %d of this file", r.v.InFileRow)
+		return
+	}
+	if pending < 0 {
+		poolAdmin := b.pool.ID == match.poolID && b.pool.IsAdmin(b.actor.ID)
+		if err := gonghai.CanImportUpdate(b.actor, gonghai.Customer{OwnerID: match.ownerID}, poolAdmin); err != nil {
+			r.v.Verdict, r.v.Reason = gonghai.VerdictError, gonghai.ErrorMessage(err)
+			return
+		}
+	}
+	var before gonghai.CustomerFields
+	var u *importUpdate
+	switch {
+	case pending >= 0:
+		before = fieldsOf(b.creates[pending].Customer)
+	case b.updates[match.id] != nil:
+		u = b.updates[match.id]
+		before = u.f
+	default:
+		cr, err := getCustomer(ctx, c, match.id)
+		if err != nil {
+			r.v.Verdict, r.v.Reason = gonghai.VerdictError, "the existing customer could not be read"
+			return
+		}
+		u = &importUpdate{r: cr, before: fieldsOf(cr.Customer)}
+		before = u.before
+	}
+	row := r.f
+	for _, k := range r.keys {
+		if e, ok := b.found[k.id()]; ok && e.id != match.id && k.field != "company" {
+			// Another customer's contact: filling it would duplicate that one.
+			*contactField(&row, k.field) = ""
+		}
+	}
+	filled, names := gonghai.FillEmpty(before, row)
+	if len(names) == 0 {
+		r.v.Verdict, r.v.Reason = gonghai.VerdictSkip, r.v.Reason+"; no empty field to fill"
+		return
+	}
+	r.v.Reason = r.v.Reason + "; fills " + strings.Join(names, ", ")
+	if b.dry {
+		return
+	}
+	if pending >= 0 {
+		cr := &b.creates[pending]
+		cr.Name, cr.Company, cr.Category, cr.Industry, cr.Region = filled.Name, filled.Company, filled.Category, filled.Industry, filled.Region
+		cr.ProductLine, cr.Source, cr.Stage, cr.Phone, cr.Email, cr.WeChat = filled.ProductLine, filled.Source, filled.Stage, filled.Phone, filled.Email, filled.WeChat
+		return
+	}
+	u.f = filled
+	if b.updates == nil {
+		b.updates = map[string]*importUpdate{}
+	}
+	b.updates[match.id] = u
+}
+
+// contactField points at f's contact field by name.
+func contactField(f *gonghai.CustomerFields, name string) *string {
+	switch name {
+	case "phone":
+		return &f.Phone
+	case "email":
+		return &f.Email
+	default:
+		return &f.WeChat
+	}
+}
+
+// write writes what a real run's batch decided: the new customers through
+// the bulk path (their events, deadlines and counts with them), the filled
+// customers (rescheduled), a conflict per matched row, and the refused
+// rows for the error file.
+func (b *importPlan) write(ctx context.Context, c conn, rows []importRow, pools map[string]gonghai.Pool, now time.Time) error {
+	loc := b.s.Location()
+	for i := range b.creates {
+		b.creates[i].Created, b.creates[i].Updated = now, now
+		if b.creates[i].OwnerID != "" {
+			b.creates[i].OwnedSince = &b.creates[i].Created
+		}
+	}
+	if len(b.creates) > 0 {
+		if err := insertBulk(ctx, c, b.actor.ID, b.creates, pools, loc); err != nil {
+			return err
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(b.updates)) {
+		u := b.updates[id]
+		p, ok := pools[u.r.PoolID]
+		if !ok {
+			var err error
+			if p, err = lockPoolRules(ctx, c, u.r.PoolID); err != nil {
+				return err
+			}
+			pools[u.r.PoolID] = p
+		}
+		f := u.f
+		cols, args := c.sealed(u.r.ID, personalOfFields(&f))
+		set := setList(append(cols, "company", "category", "industry", "region", "product_line", "source", "stage"))
+		args = append(args, f.Company, f.Category, f.Industry, f.Region, f.ProductLine, f.Source, f.Stage)
+		if companyKey(f.Company) != companyKey(u.before.Company) {
+			set, args = set+`, company_key = ?`, append(args, nullString(companyKey(f.Company)))
+		}
+		if err := touch(ctx, c, &u.r, p, loc, now, set, args...); err != nil {
+			return err
+		}
+	}
+	var refused []importRow
+	for _, r := range rows {
+		if r.v.Verdict == gonghai.VerdictError {
+			refused = append(refused, r)
+		}
+		if !r.matched {
+			continue
+		}
+		k := gonghai.Conflict{Kind: gonghai.ConflictImport, At: now, ActorID: b.actor.ID, Field: r.v.Field,
+			Company: r.f.Company, MatchedID: r.v.MatchedID, ImportID: b.j.ID, Row: r.line.Row}
+		if r.v.Verdict == gonghai.VerdictConflict {
+			k.NewID = b.creates[r.pending].ID
+		}
+		k.MatchedOwnerID = r.matchOwner
+		if _, err := insertConflict(ctx, c, k, loc); err != nil {
+			return err
+		}
+	}
+	return writeVerdicts(ctx, c, b.j.ID, "run", refused)
+}
+
+// writeVerdicts records rows' verdicts for job id, a statement per chunk.
+func writeVerdicts(ctx context.Context, c conn, id, phase string, rows []importRow) error {
+	const width = 8
+	for lo := 0; lo < len(rows); lo += bulkRows {
+		chunk := rows[lo:min(lo+bulkRows, len(rows))]
+		args := make([]any, 0, width*len(chunk))
+		for _, r := range chunk {
+			args = append(args, id, phase, r.line.Row, string(r.v.Verdict), r.v.Field, r.v.Reason, nullString(r.v.MatchedID), r.v.InFileRow)
+		}
+		_, err := c.exec(ctx, `INSERT INTO import_rows (import_id, phase, row_number, verdict, field, reason, matched_id, in_file_row)
+			VALUES `+valuesList(len(chunk), width), args...)
+		if err != nil {
+			return fmt.Errorf("import verdicts: %w", mapErr(err))
+		}
+	}
+	return nil
+}
+
+// companyKey is the normal form company names match on (company_key).
+// TODO(import12): dedup.Company once it lands on main.
+func companyKey(company string) string {
+	return strings.ToLower(strings.Join(strings.Fields(company), ""))
+}
