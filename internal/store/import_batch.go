@@ -119,6 +119,12 @@ func (db *DB) importBatch(ctx context.Context, c conn, node string, j gonghai.Im
 	if err != nil {
 		return counts, err
 	}
+	if dry {
+		for id, o := range owners {
+			o.holding.Overall += seen[plannedKey(id)]
+			o.holding.InPool += seen[plannedKey(id)]
+		}
+	}
 	found, err := lookUp(ctx, c, rows)
 	if err != nil {
 		return counts, err
@@ -408,6 +414,11 @@ func (b *importPlan) create(r *importRow, duplicateOf string) bool {
 		}
 		o.holding.Overall++
 		o.holding.InPool++
+		if b.dry {
+			// The earlier batches of a dry run wrote nothing: what they
+			// would give the owner is carried in seen.
+			b.seen[plannedKey(r.ownerID)]++
+		}
 	}
 	r.v.Verdict = gonghai.VerdictCreate
 	if b.dry {
@@ -504,6 +515,10 @@ func (b *importPlan) update(ctx context.Context, c conn, r *importRow, match exi
 	}
 	b.updates[match.id] = u
 }
+
+// plannedKey is the key of seen that counts the customers a dry run
+// would give owner id: no match key has this form.
+func plannedKey(id string) string { return "owner\x00\x00" + id }
 
 // contactField points at f's contact field by name.
 func contactField(f *gonghai.CustomerFields, name string) *string {
