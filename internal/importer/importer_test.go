@@ -17,10 +17,10 @@ func TestDryRunThenRun(t *testing.T) {
 		data := csv(header,
 			"北极星贸易,张三,13800000001,,",              // 2: the phone of an existing customer
 			"月亮科技,李四,13900000002,li@example.com,", // 3: new
-			"月亮科技,王五,13900000003,,",                // 4: the company of row 3
-			",赵六,abc,,",                            // 5: no phone
+			"月亮科技,王五,13900000003,,",               // 4: the company of row 3
+			",赵六,abc,,",                           // 5: no phone
 			"太阳能源,钱七,13900000004,li@example.com,", // 6: the email of row 3
-			",,13900000005,,")                       // 7: neither name nor company
+			",,13900000005,,")                     // 7: neither name nor company
 		j := f.submit(f.admin, data, gonghai.ImportOptions{DryRun: true})
 		if j.Status != gonghai.ImportDryRunDone || j.Total != 6 || j.Done != 6 {
 			t.Fatalf("dry run: status %s, %d of %d rows", j.Status, j.Done, j.Total)
