@@ -65,7 +65,7 @@ func (e *environment) importCommand(ctx context.Context, args []string) error {
 		}
 		o.OwnerID = u.ID
 	}
-	eng := &importer.Engine{Store: db, Limits: limitsOf(cfg), Lease: *lease, Batch: *batch, Log: e.logger(), Stopped: store.IsImportStopped}
+	eng := &importer.Engine{Store: db, Limits: limitsOf(cfg), Lease: *lease, Batch: *batch, Log: e.logger()}
 	var j gonghai.Import
 	if !*dry {
 		j, err = e.resume(ctx, eng, db, actor, filepath.Base(path), data, o)

@@ -39,7 +39,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		}
 	}
 	opts := []web.Option{web.WithSessions(cfg.SessionIdle, cfg.SessionLifetime), web.WithSecureCookies(cfg.SecureCookies),
-		web.WithTrustedProxies(cfg.TrustedProxies)}
+		web.WithTrustedProxies(cfg.TrustedProxies), web.WithImportLimits(limitsOf(cfg))}
 	srv := &http.Server{Handler: web.NewServer(db, log, opts...), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 	log.Info("listening", "addr", ln.Addr().String(), "db", string(db.Dialect()))
@@ -65,7 +65,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		imported := make(chan struct{})
 		go func() {
 			defer close(imported)
-			(&importer.Engine{Store: db, Limits: limitsOf(cfg), Log: log, Stopped: store.IsImportStopped}).Loop(importCtx, interval)
+			(&importer.Engine{Store: db, Limits: limitsOf(cfg), Log: log}).Loop(importCtx, interval)
 		}()
 		defer func() { stopImports(); <-imported }()
 	}

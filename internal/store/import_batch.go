@@ -13,11 +13,7 @@ import (
 
 // errImportStopped: the job was cancelled, or another runner took it over
 // after this one's lease expired; the batch wrote nothing.
-var errImportStopped = gonghai.Errorf(gonghai.EConflict, "the import was cancelled or taken over by another runner")
-
-// IsImportStopped reports whether err says the batch's job stopped being
-// the caller's to run: cancelled, or leased by another runner.
-func IsImportStopped(err error) bool { return errors.Is(err, errImportStopped) }
+var errImportStopped = gonghai.ErrImportStopped
 
 // importRow is one row of a batch on its way through the batch: its
 // cleaned fields, its match keys and the verdict reached.
