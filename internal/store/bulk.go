@@ -27,8 +27,7 @@ const bulkRows = 500
 // bulkColumns are the columns BulkInsertCustomers writes besides the
 // sealed ones, in the order bulkValues gives them.
 var bulkColumns = []string{"id", "company", "category", "industry", "region", "product_line", "source", "stage",
-	"owner_id", "pool_id", "owned_since", "event_seq", "created_at", "updated_at", "recycle_at", "recycle_rule", "warn_at",
-	"duplicate_of"}
+	"owner_id", "pool_id", "owned_since", "event_seq", "created_at", "updated_at", "recycle_at", "recycle_rule", "warn_at"}
 
 // bulkEventColumns are the columns of the created events, in the order
 // BulkInsertCustomers gives them.
@@ -140,12 +139,15 @@ func insertBulk(ctx context.Context, c conn, actorID string, batch []customerRow
 			ownedSince = micros(*r.OwnedSince)
 		}
 		args = append(append(args, sealed...), r.ID, r.Company, r.Category, r.Industry, r.Region, r.ProductLine, r.Source, r.Stage,
-			nullString(r.OwnerID), r.PoolID, ownedSince, 1, micros(r.Created), micros(r.Updated), at, rule, nullTime(reminder),
-			nullString(r.duplicateOf))
+			nullString(r.OwnerID), r.PoolID, ownedSince, 1, micros(r.Created), micros(r.Updated), at, rule, nullTime(reminder))
 		events = append(events, newID(), r.ID, 1, string(gonghai.EventCreated), nil, nullString(r.OwnerID),
 			nil, r.PoolID, nullString(actorID), "", false, micros(r.Created))
+		// A customer created beside the one it duplicates (an import under
+		// policy conflict) names it, and stays outside the unique indexes.
+		args = append(args, nullString(r.duplicateOf))
 	}
 	cols = append(cols, bulkColumns...)
+	cols = append(cols, "duplicate_of")
 	_, err := c.exec(ctx, `INSERT INTO customers (`+strings.Join(cols, ", ")+`) VALUES `+valuesList(len(batch), len(cols)), args...)
 	if err != nil {
 		return fmt.Errorf("customers: %w", mapErr(err))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gonghai/gonghai"
+	"github.com/gonghai/gonghai/internal/dedup"
 )
 
 // errImportStopped: the job was cancelled, or another runner took it over
@@ -185,7 +186,7 @@ func rowKeys(c conn, f gonghai.CustomerFields) []matchKey {
 		var k string
 		switch col {
 		case "company":
-			k = companyKey(f.Company)
+			k = dedup.Company(f.Company)
 		case "phone":
 			k = c.keys.MatchKey(col, f.Phone)
 		case "email":

@@ -253,8 +253,8 @@ func (b *importPlan) write(ctx context.Context, c conn, rows []importRow, pools 
 		cols, args := c.sealed(u.r.ID, personalOfFields(&f))
 		set := setList(append(cols, "company", "category", "industry", "region", "product_line", "source", "stage"))
 		args = append(args, f.Company, f.Category, f.Industry, f.Region, f.ProductLine, f.Source, f.Stage)
-		if companyKey(f.Company) != companyKey(u.before.Company) {
-			set, args = set+`, company_key = ?`, append(args, nullString(companyKey(f.Company)))
+		if key := dedup.Company(f.Company); key != dedup.Company(u.before.Company) {
+			set, args = set+`, company_key = ?`, append(args, nullString(key))
 		}
 		if err := touch(ctx, c, &u.r, p, loc, now, set, args...); err != nil {
 			return err
@@ -299,5 +299,3 @@ func writeVerdicts(ctx context.Context, c conn, id, phase string, rows []importR
 	return nil
 }
 
-// companyKey is the normal form company names match on (company_key).
-func companyKey(company string) string { return dedup.Company(company) }
