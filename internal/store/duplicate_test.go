@@ -91,14 +91,25 @@ func TestNoSidestep(t *testing.T) {
 		cool := f.pool("广州公海", gonghai.PoolInput{MemberDepartmentIDs: members, ReclaimCooldownDays: ptr(7)})
 		daily := f.pool("深圳公海", gonghai.PoolInput{MemberDepartmentIDs: members, DailyClaimLimit: ptr(1)})
 		rep := f.user("rep", gonghai.RoleRep, team.ID, nil)
-		released := f.customers(cool.ID, 1)[0]
+		phones := map[string]string{}
+		add := func(poolID string) string {
+			phone := fmt.Sprintf("137%08d", f.n.Add(1))
+			c, err := f.db.CreateCustomer(f.ctx, f.admin, gonghai.NewCustomer{PoolID: poolID,
+				CustomerFields: gonghai.CustomerFields{Company: fmt.Sprintf("顺德家电%d", f.n.Load()), Phone: phone}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			phones[c.ID] = phone
+			return c.ID
+		}
+		released := add(cool.ID)
 		mustClaim(f, rep, released)
 		if _, err := f.db.Release(f.ctx, rep, released, "客户暂无需求", ""); err != nil {
 			t.Fatal(err)
 		}
 		_, err := f.db.Claim(f.ctx, rep, released, "")
 		wantCode(t, err, gonghai.EReclaimCooldown)
-		inDaily := f.customers(daily.ID, 2)
+		inDaily := []string{add(daily.ID), add(daily.ID)}
 		mustClaim(f, rep, inDaily[0])
 		_, err = f.db.Claim(f.ctx, rep, inDaily[1], "")
 		wantCode(t, err, gonghai.EDailyClaimLimit)
@@ -109,7 +120,7 @@ func TestNoSidestep(t *testing.T) {
 					CustomerFields: gonghai.CustomerFields{Company: "（广东）" + c.Company + "有限公司"}})
 				wantCode(t, err, gonghai.EDuplicate)
 				_, err = f.db.CreateCustomer(f.ctx, rep, gonghai.NewCustomer{PoolID: into, OwnerID: rep.ID,
-					CustomerFields: gonghai.CustomerFields{Company: "另一家公司" + "甲乙丙丁"[3*(2*n+k):3*(2*n+k)+3], Phone: c.Phone}})
+					CustomerFields: gonghai.CustomerFields{Company: "另一家公司" + "甲乙丙丁"[3*(2*n+k):3*(2*n+k)+3], Phone: " " + phones[id]}})
 				wantCode(t, err, gonghai.EDuplicate)
 			}
 		}

@@ -52,11 +52,11 @@ const statusClientClosedRequest = 499
 
 // Problem is an RFC 9457 problem document with gonghai's stable code.
 type Problem struct {
-	Title  string            `json:"title" doc:"Short summary of the status"`
-	Status int               `json:"status"`
-	Code   string            `json:"code" doc:"Stable, snake_case error code"`
-	Detail string            `json:"detail,omitempty" doc:"What went wrong, safe to show"`
-	Fields map[string]string `json:"fields,omitempty" doc:"Input fields at fault and why (code invalid)"`
+	Title   string            `json:"title" doc:"Short summary of the status"`
+	Status  int               `json:"status"`
+	Code    string            `json:"code" doc:"Stable, snake_case error code"`
+	Detail  string            `json:"detail,omitempty" doc:"What went wrong, safe to show"`
+	Fields  map[string]string `json:"fields,omitempty" doc:"Input fields at fault and why (code invalid)"`
 	Match   *duplicateJSON    `json:"match,omitempty" doc:"The existing customer a new company or contact collided with (code duplicate)"`
 	Similar []duplicateJSON   `json:"similar,omitempty" doc:"The existing customers whose company is like the new one (code similar): send allow_similar to create it anyway"`
 }
