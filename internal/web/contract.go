@@ -62,9 +62,10 @@ var operationCodes = map[string][]string{
 
 	"list-customers": {gonghai.ENotFound, gonghai.ELookupQuota},
 	"create-customer": {gonghai.EForbidden, gonghai.EUserInactive, gonghai.EHoldingLimit,
-		gonghai.EDuplicate, gonghai.ELookupQuota, gonghai.EConflict},
-	"get-customer":    {gonghai.ENotFound},
-	"update-customer": {gonghai.ENotFound, gonghai.EForbidden, gonghai.EDuplicate, gonghai.ELookupQuota, gonghai.EConflict},
+		gonghai.EDuplicate, gonghai.ESimilar, gonghai.ELookupQuota, gonghai.EConflict},
+	"customer-matches": {gonghai.ELookupQuota},
+	"get-customer":     {gonghai.ENotFound},
+	"update-customer":  {gonghai.ENotFound, gonghai.EForbidden, gonghai.EDuplicate, gonghai.ELookupQuota, gonghai.EConflict},
 	"claim-customer": {gonghai.ENotFound, gonghai.EAlreadyClaimed, gonghai.ENotPoolMember, gonghai.EPoolAssignOnly,
 		gonghai.EUserInactive, gonghai.EHoldingLimit, gonghai.EDailyClaimLimit, gonghai.EReclaimCooldown, gonghai.EReleaseWait,
 		gonghai.EConflict},

@@ -47,6 +47,7 @@ func (s *Server) routes() {
 
 	register(s, op(http.MethodGet, "/api/v1/customers", "list-customers", "Customers you may list: admins all, managers their subtree's, reps their own; filtered, newest or most urgent first, with a total"), s.listCustomers)
 	register(s, created(op(http.MethodPost, "/api/v1/customers", "create-customer", "Create a customer in a pool or for an owner")), s.createCustomer)
+	register(s, op(http.MethodGet, "/api/v1/customers/matches", "customer-matches", "What a new customer would meet: duplicates (refused) and like companies (confirmed with allow_similar); a contact match counts as a look-up"), s.customerMatches)
 	register(s, op(http.MethodGet, "/api/v1/customers/{id}", "get-customer", "One customer"), s.getCustomer)
 	register(s, op(http.MethodPatch, "/api/v1/customers/{id}", "update-customer", "Change a customer's fields"), s.updateCustomer)
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/claim", "claim-customer", "Claim a customer from its pool"), s.claimCustomer)

@@ -40,6 +40,7 @@ type Store interface {
 	Pool(ctx context.Context, viewer gonghai.User, id string) (gonghai.Pool, error)
 	Pools(ctx context.Context, viewer gonghai.User) ([]gonghai.Pool, error)
 	CreateCustomer(ctx context.Context, actor gonghai.User, in gonghai.NewCustomer) (gonghai.Customer, error)
+	Matches(ctx context.Context, viewer gonghai.User, f gonghai.CustomerFields) (gonghai.Matches, error)
 	Customer(ctx context.Context, viewer gonghai.User, id string) (gonghai.Customer, error)
 	UpdateCustomer(ctx context.Context, actor gonghai.User, id string, patch gonghai.CustomerPatch) (gonghai.Customer, error)
 	PoolCustomers(ctx context.Context, viewer gonghai.User, poolID string, f gonghai.CustomerFilter, p gonghai.Page) ([]gonghai.Customer, string, error)
