@@ -298,4 +298,3 @@ func writeVerdicts(ctx context.Context, c conn, id, phase string, rows []importR
 	}
 	return nil
 }
-
