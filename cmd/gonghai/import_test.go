@@ -14,6 +14,7 @@ import (
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/crypt"
 	"github.com/gonghai/gonghai/internal/pgtest"
+	"github.com/gonghai/gonghai/internal/store"
 	"github.com/gonghai/gonghai/internal/storetest"
 	"github.com/gonghai/gonghai/internal/vault"
 )
@@ -27,20 +28,8 @@ func TestImportKillResume(t *testing.T) {
 	}
 	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		list := crypt.Generate()
-		keys, err := vault.New(list)
-		if err != nil {
-			t.Fatal(err)
-		}
-		db := storetest.Open(t, dsn, gonghai.SystemClock{}, keys)
-		admin, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: "boss", Name: "王总", Role: gonghai.RoleAdmin})
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := "华东公海"
-		if _, err := db.CreatePool(ctx, admin, gonghai.PoolInput{Name: &name}); err != nil {
-			t.Fatal(err)
-		}
+		db, admin, list := importOrg(t, dsn)
+		const name = "华东公海"
 		const total = 3000
 		lines := []string{"公司名称,联系人,手机"}
 		for i := range total {
@@ -115,20 +104,8 @@ func TestImportKillResume(t *testing.T) {
 func TestImportCommand(t *testing.T) {
 	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		list := crypt.Generate()
-		keys, err := vault.New(list)
-		if err != nil {
-			t.Fatal(err)
-		}
-		db := storetest.Open(t, dsn, gonghai.SystemClock{}, keys)
-		admin, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: "boss", Name: "王总", Role: gonghai.RoleAdmin})
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := "华东公海"
-		if _, err := db.CreatePool(ctx, admin, gonghai.PoolInput{Name: &name}); err != nil {
-			t.Fatal(err)
-		}
+		db, admin, list := importOrg(t, dsn)
+		const name = "华东公海"
 		file := filepath.Join(t.TempDir(), "客户.csv")
 		data := "公司名称,联系人,手机\n恒信科技,张伟,13800001111\n,,=1+1\n恒信科技,李娜,13800002222\n"
 		if err := os.WriteFile(file, []byte(data), 0o600); err != nil {
@@ -151,4 +128,25 @@ func TestImportCommand(t *testing.T) {
 			t.Errorf("error file %q (%v), want %q", errs, err, want)
 		}
 	})
+}
+
+// importOrg is a database at dsn with an admin and the pool 华东公海, its
+// personal fields sealed with the keys list the commands are given.
+func importOrg(t *testing.T, dsn string) (*store.DB, gonghai.User, string) {
+	t.Helper()
+	list := crypt.Generate()
+	keys, err := vault.New(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.Open(t, dsn, gonghai.SystemClock{}, keys)
+	admin, err := db.CreateUser(context.Background(), nil, gonghai.NewUser{Login: "boss", Name: "王总", Role: gonghai.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "华东公海"
+	if _, err := db.CreatePool(context.Background(), admin, gonghai.PoolInput{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	return db, admin, list
 }

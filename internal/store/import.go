@@ -206,13 +206,20 @@ func getImport(ctx context.Context, c conn, id string) (gonghai.Import, error) {
 	return j, notFound(err, "import")
 }
 
-// Import returns job id to its importer or an admin; to anyone else it does
-// not exist.
-func (db *DB) Import(ctx context.Context, viewer gonghai.User, id string) (gonghai.Import, error) {
-	j, err := getImport(ctx, db.reader(), id)
+// seenImport reads job id as viewer may see it: its importer and admins
+// do; to anyone else it does not exist.
+func seenImport(ctx context.Context, c conn, viewer gonghai.User, id string) (gonghai.Import, error) {
+	j, err := getImport(ctx, c, id)
 	if err == nil && !seesImport(viewer, j) {
 		err = gonghai.Errorf(gonghai.ENotFound, "no such import")
 	}
+	return j, err
+}
+
+// Import returns job id to its importer or an admin; to anyone else it does
+// not exist.
+func (db *DB) Import(ctx context.Context, viewer gonghai.User, id string) (gonghai.Import, error) {
+	j, err := seenImport(ctx, db.reader(), viewer, id)
 	if err != nil {
 		return j, fmt.Errorf("import %s: %w", id, err)
 	}
@@ -278,10 +285,7 @@ func (db *DB) ImportRows(ctx context.Context, viewer gonghai.User, id string, ve
 func (db *DB) StartImport(ctx context.Context, actor gonghai.User, id string) (gonghai.Import, error) {
 	var out gonghai.Import
 	err := db.inTx(ctx, func(c conn) error {
-		j, err := getImport(ctx, c, id)
-		if err == nil && !seesImport(actor, j) {
-			err = gonghai.Errorf(gonghai.ENotFound, "no such import")
-		}
+		j, err := seenImport(ctx, c, actor, id)
 		if err != nil {
 			return err
 		}
@@ -312,10 +316,7 @@ func (db *DB) StartImport(ctx context.Context, actor gonghai.User, id string) (g
 func (db *DB) CancelImport(ctx context.Context, actor gonghai.User, id string) (gonghai.Import, error) {
 	var out gonghai.Import
 	err := db.inTx(ctx, func(c conn) error {
-		j, err := getImport(ctx, c, id)
-		if err == nil && !seesImport(actor, j) {
-			err = gonghai.Errorf(gonghai.ENotFound, "no such import")
-		}
+		j, err := seenImport(ctx, c, actor, id)
 		if err != nil {
 			return err
 		}
