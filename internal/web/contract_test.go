@@ -72,6 +72,9 @@ var stableOperations = []string{
 	"PUT /api/v1/customers/{id}/plan set-follow-up-plan",
 	"DELETE /api/v1/customers/{id}/plan clear-follow-up-plan",
 	"GET /api/v1/customers list-customers",
+	"GET /api/v1/me/customers/export export-my-customers",
+	"GET /api/v1/pools/{id}/customers/export export-pool-customers",
+	"GET /api/v1/customers/export export-customers",
 }
 
 // openOperations need no user; every other operation takes a bearer token
