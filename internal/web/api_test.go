@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -355,8 +356,8 @@ func TestAssignAndLimits(t *testing.T) {
 			t.Fatalf("history of a forced assignment: %v", hist)
 		}
 		var ids []string
-		for range 4 {
-			_, c, _ := o.call("admin", "POST", "/api/v1/customers", `{"pool_id":"`+o.pool.ID+`","company":"乙公司"}`)
+		for i := range 4 {
+			_, c, _ := o.call("admin", "POST", "/api/v1/customers", `{"pool_id":"`+o.pool.ID+`","company":"乙公司`+strconv.Itoa(i)+`"}`)
 			ids = append(ids, c["id"].(string))
 		}
 		status, batch, _ := o.call("rep.a", "POST", "/api/v1/pools/"+o.pool.ID+"/claim", `{"customer_ids":["`+strings.Join(ids, `","`)+`"]}`)

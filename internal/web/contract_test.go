@@ -75,6 +75,7 @@ var stableOperations = []string{
 	"GET /api/v1/me/customers/export export-my-customers",
 	"GET /api/v1/pools/{id}/customers/export export-pool-customers",
 	"GET /api/v1/customers/export export-customers",
+	"GET /api/v1/customers/matches customer-matches",
 }
 
 // openOperations need no user; every other operation takes a bearer token
