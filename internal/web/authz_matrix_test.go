@@ -108,9 +108,9 @@ var authzRows = []authzRow{
 	{method: "POST", route: "/api/v1/customers/{id}/transfer", obj: "X", fresh: true, body: `{"user_id":"{north}"}`, want: authzWant{fb, nf, nf, fb, nf, fb, ok}},
 	// Creating straight into someone's private pool is giving: to oneself, or as assign allows. A pool one
 	// may not see is answered as no pool at all.
-	{method: "POST", route: "/api/v1/customers", obj: "P", body: `{"pool_id":"{obj}","company":"新建公司","owner_id":"{north}"}`, want: authzWant{fb, fb, inv, fb, inv, fb, made}},
-	{method: "POST", route: "/api/v1/customers", obj: "P", body: `{"pool_id":"{obj}","company":"新建公司","owner_id":"{peer}"}`, want: authzWant{fb, made, inv, made, inv, made, made}},
-	{method: "POST", route: "/api/v1/customers", obj: "H", body: `{"pool_id":"{obj}","company":"新建公司"}`, want: authzWant{inv, inv, inv, inv, inv, made, made}},
+	{method: "POST", route: "/api/v1/customers", obj: "P", body: `{"pool_id":"{obj}","company":"新建公司{n}","owner_id":"{north}"}`, want: authzWant{fb, fb, inv, fb, inv, fb, made}},
+	{method: "POST", route: "/api/v1/customers", obj: "P", body: `{"pool_id":"{obj}","company":"新建公司{n}","owner_id":"{peer}"}`, want: authzWant{fb, made, inv, made, inv, made, made}},
+	{method: "POST", route: "/api/v1/customers", obj: "H", body: `{"pool_id":"{obj}","company":"新建公司{n}"}`, want: authzWant{inv, inv, inv, inv, inv, made, made}},
 
 	{method: "GET", route: "/api/v1/customers/{id}/history", obj: "X", want: authzWant{ok, nf, nf, ok, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/customers/{id}/history", obj: "Y", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
