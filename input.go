@@ -237,4 +237,5 @@ type UserPatch struct {
 	// limit applies again.
 	ClearHoldingLimit bool
 	Active            *bool
+	ExportUnmasked    *bool
 }

@@ -109,9 +109,9 @@ var authzRows = []authzRow{
 	{method: "POST", route: "/api/v1/customers/{id}/transfer", obj: "X", fresh: true, body: `{"user_id":"{north}"}`, want: authzWant{fb, nf, nf, fb, nf, fb, ok}},
 	// Creating straight into someone's private pool is giving: to oneself, or as assign allows. A pool one
 	// may not see is answered as no pool at all.
-	{method: "POST", route: "/api/v1/customers", obj: "P", body: `{"pool_id":"{obj}","company":"新建公司","owner_id":"{north}"}`, want: authzWant{fb, fb, inv, fb, inv, fb, made}},
-	{method: "POST", route: "/api/v1/customers", obj: "P", body: `{"pool_id":"{obj}","company":"新建公司","owner_id":"{peer}"}`, want: authzWant{fb, made, inv, made, inv, made, made}},
-	{method: "POST", route: "/api/v1/customers", obj: "H", body: `{"pool_id":"{obj}","company":"新建公司"}`, want: authzWant{inv, inv, inv, inv, inv, made, made}},
+	{method: "POST", route: "/api/v1/customers", obj: "P", body: `{"pool_id":"{obj}","company":"新建公司{n}","owner_id":"{north}"}`, want: authzWant{fb, fb, inv, fb, inv, fb, made}},
+	{method: "POST", route: "/api/v1/customers", obj: "P", body: `{"pool_id":"{obj}","company":"新建公司{n}","owner_id":"{peer}"}`, want: authzWant{fb, made, inv, made, inv, made, made}},
+	{method: "POST", route: "/api/v1/customers", obj: "H", body: `{"pool_id":"{obj}","company":"新建公司{n}"}`, want: authzWant{inv, inv, inv, inv, inv, made, made}},
 
 	{method: "GET", route: "/api/v1/customers/{id}/history", obj: "X", want: authzWant{ok, nf, nf, ok, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/customers/{id}/history", obj: "Y", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
@@ -174,6 +174,9 @@ var authzRows = []authzRow{
 	{method: "PATCH", route: "/api/v1/pools/{id}", obj: "H", body: `{"daily_claim_limit":0}`, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/pools/{id}/customers", obj: "P", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/pools/{id}/customers", obj: "H", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	// An export reads its pool as the listing does.
+	{method: "GET", route: "/api/v1/pools/{id}/customers/export", obj: "P", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
+	{method: "GET", route: "/api/v1/pools/{id}/customers/export", obj: "H", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 	// A batch of one: its single result stands for the cell (200 only if claimed).
 	{method: "POST", route: "/api/v1/pools/{id}/claim", obj: "P", fresh: true, body: `{"customer_ids":["{cid}"]}`, want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
 	{method: "POST", route: "/api/v1/pools/{id}/claim", obj: "H", fresh: true, body: `{"customer_ids":["{cid}"]}`, want: authzWant{nf, nf, nf, nf, nf, assignOnly, ok}},

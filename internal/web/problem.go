@@ -34,6 +34,7 @@ var statuses = map[string]int{
 	gonghai.ESimilar:          http.StatusConflict,
 	gonghai.ERevealQuota:      http.StatusTooManyRequests,
 	gonghai.ELookupQuota:      http.StatusTooManyRequests,
+	gonghai.EExportQuota:      http.StatusTooManyRequests,
 	gonghai.ETooManyAttempts:  http.StatusTooManyRequests,
 	gonghai.ECrossOrigin:      http.StatusForbidden,
 	gonghai.EMethodNotAllowed: http.StatusMethodNotAllowed,
