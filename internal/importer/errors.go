@@ -1,19 +1,12 @@
 package importer
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/csv"
-	"fmt"
 	"io"
-	"strings"
 
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/sheet"
-	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/transform"
 )
 
 // ErrorStore is what the error file needs of the database.
@@ -61,7 +54,11 @@ func WriteErrors(ctx context.Context, st ErrorStore, viewer gonghai.User, id str
 		return "", err
 	}
 	defer rd.Close()
-	out, err := newRowWriter(w, rd.Format(), j.Encoding)
+	encoding := ""
+	if rd.Format() == sheet.FormatCSV && j.Encoding == sheet.EncodingGB18030 {
+		encoding = sheet.EncodingGB18030
+	}
+	out, err := sheet.NewWriter(w, rd.Format(), encoding)
 	if err != nil {
 		return "", err
 	}
@@ -84,97 +81,4 @@ func WriteErrors(ctx context.Context, st ErrorStore, viewer gonghai.User, id str
 		}
 	}
 	return rd.Format(), out.Close()
-}
-
-// rowWriter writes rows of cells to a file.
-type rowWriter interface {
-	Write(cells []string) error
-	Close() error
-}
-
-// newRowWriter writes the error file: XLSX cells as inline strings, which
-// no program evaluates; CSV cells escaped when they start like a formula.
-// It stands in for sheet.NewWriter (the export's writer) until that is on
-// main: the error file should then be written with it.
-func newRowWriter(w io.Writer, f sheet.Format, encoding string) (rowWriter, error) {
-	if f == sheet.FormatXLSX {
-		x := excelize.NewFile()
-		sw, err := x.NewStreamWriter("Sheet1")
-		if err != nil {
-			x.Close()
-			return nil, fmt.Errorf("error file: %w", err)
-		}
-		return &xlsxRows{w: w, x: x, sw: sw}, nil
-	}
-	c := &csvRows{}
-	if encoding == "gb18030" {
-		c.enc = transform.NewWriter(w, simplifiedchinese.GB18030.NewEncoder())
-		c.buf = bufio.NewWriter(c.enc)
-	} else {
-		c.buf = bufio.NewWriter(w)
-		c.buf.WriteString("\uFEFF")
-	}
-	c.csv = csv.NewWriter(c.buf)
-	return c, nil
-}
-
-type csvRows struct {
-	enc io.WriteCloser
-	buf *bufio.Writer
-	csv *csv.Writer
-}
-
-func (c *csvRows) Write(cells []string) error {
-	out := make([]string, len(cells))
-	for i, v := range cells {
-		// OWASP's CSV injection advice: a cell a spreadsheet would
-		// evaluate starts with a quote instead.
-		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-			v = "'" + v
-		}
-		out[i] = v
-	}
-	return c.csv.Write(out)
-}
-
-func (c *csvRows) Close() error {
-	c.csv.Flush()
-	err := c.csv.Error()
-	if ferr := c.buf.Flush(); err == nil {
-		err = ferr
-	}
-	if c.enc != nil {
-		if cerr := c.enc.Close(); err == nil {
-			err = cerr
-		}
-	}
-	return err
-}
-
-type xlsxRows struct {
-	w   io.Writer
-	x   *excelize.File
-	sw  *excelize.StreamWriter
-	row int
-}
-
-func (x *xlsxRows) Write(cells []string) error {
-	x.row++
-	vals := make([]any, len(cells))
-	for i, c := range cells {
-		vals[i] = c
-	}
-	cell, err := excelize.CoordinatesToCellName(1, x.row)
-	if err != nil {
-		return err
-	}
-	return x.sw.SetRow(cell, vals)
-}
-
-func (x *xlsxRows) Close() error {
-	defer x.x.Close()
-	if err := x.sw.Flush(); err != nil {
-		return err
-	}
-	return x.x.Write(x.w)
 }

@@ -34,20 +34,6 @@ func (o *org) upload(login, name string, data []byte, fields map[string]string) 
 	return status, v
 }
 
-// download GETs a file as login.
-func (o *org) download(login, path string) (*http.Response, []byte) {
-	o.t.Helper()
-	req, _ := http.NewRequest("GET", o.srv.URL+path, nil)
-	req.Header.Set("Authorization", "Bearer "+o.tokens[login])
-	res, err := o.srv.Client().Do(req)
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res, body
-}
-
 // importCSV is a file of three rows: a new customer, one whose phone is
 // the org's pool customer's (138123 4 8000), and one without name or company.
 var importCSV = []byte("公司名称,联系人,手机\r\n北方新材料,李雷,13900001111\r\n南方贸易,韩梅梅,13812348000\r\n,,13900002222\r\n")
@@ -106,14 +92,14 @@ func TestImportAPI(t *testing.T) {
 		if status, v := o.upload("admin", "a.csv", []byte("\x00\x01\x02"), map[string]string{"pool_id": o.pool.ID}); status != 422 {
 			t.Errorf("not a spreadsheet: %d %v", status, v)
 		}
-		res, body := o.download("admin", "/api/v1/imports/"+id+"/errors")
-		if want := "\uFEFF公司名称,联系人,手机,错误 / Error\n,,13900002222,name: a customer needs a name or a company\n"; res.StatusCode != 200 || string(body) != want {
-			t.Errorf("error file: %d %q, want %q", res.StatusCode, body, want)
+		status, body, _ := o.download("admin", "/api/v1/imports/"+id+"/errors")
+		if want := "\uFEFF公司名称,联系人,手机,错误 / Error\n,,13900002222,name: a customer needs a name or a company\n"; status != 200 || string(body) != want {
+			t.Errorf("error file: %d %q, want %q", status, body, want)
 		}
 		for _, format := range []string{"xlsx", "csv"} {
-			res, body := o.download("admin", "/api/v1/imports/template?format="+format)
-			if res.StatusCode != 200 || len(body) < 10 || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
-				t.Errorf("template %s: %d, %d bytes, %q", format, res.StatusCode, len(body), res.Header.Get("Content-Disposition"))
+			status, body, header := o.download("admin", "/api/v1/imports/template?format="+format)
+			if status != 200 || len(body) < 10 || !strings.Contains(header.Get("Content-Disposition"), "attachment") {
+				t.Errorf("template %s: %d, %d bytes, %q", format, status, len(body), header.Get("Content-Disposition"))
 			}
 		}
 	})
