@@ -57,19 +57,6 @@ type existing struct{ id, ownerID, poolID string }
 func (db *DB) ImportBatch(ctx context.Context, node string, j gonghai.Import, rows []gonghai.ImportLine, seen gonghai.ImportSeen, lease time.Duration) (gonghai.ImportCounts, error) {
 	var counts gonghai.ImportCounts
 	var err error
-	if db.dialect == SQLite {
-		// As on the bulk path (BulkInsertCustomers): each row lands at a
-		// random place in each of five unique indexes, which outgrow
-		// SQLite's default 2 MB page cache past a few thousand rows, and
-		// each statement journals the pages it changes. The write
-		// connection keeps a 64 MB cache and its journals in memory from
-		// the first batch on: an import runs for minutes, batch by batch.
-		for _, pragma := range []string{`PRAGMA cache_size = -65536`, `PRAGMA temp_store = MEMORY`} {
-			if _, err := db.write.ExecContext(ctx, pragma); err != nil {
-				return counts, fmt.Errorf("import batch: %w", err)
-			}
-		}
-	}
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		// A concurrent import of the same customers may commit first: the
 		// unique indexes refuse this batch, and the next attempt finds them.
