@@ -50,6 +50,7 @@ func (s *Server) routes() {
 	register(s, op(http.MethodGet, "/api/v1/customers", "list-customers", "Customers you may list: admins all, managers their subtree's, reps their own; filtered, newest or most urgent first, with a total"), s.listCustomers)
 	register(s, exported(op(http.MethodGet, "/api/v1/customers/export", "export-customers", "The customers you may list (list-customers, search included) as an XLSX or CSV file, with the same filters and masking; counted against the daily export quota")), s.exportCustomers)
 	register(s, created(op(http.MethodPost, "/api/v1/customers", "create-customer", "Create a customer in a pool or for an owner")), s.createCustomer)
+	register(s, op(http.MethodGet, "/api/v1/customers/matches", "customer-matches", "What a new customer would meet: duplicates (refused) and like companies (confirmed with allow_similar); a contact match counts as a look-up"), s.customerMatches)
 	register(s, op(http.MethodGet, "/api/v1/customers/{id}", "get-customer", "One customer"), s.getCustomer)
 	register(s, op(http.MethodPatch, "/api/v1/customers/{id}", "update-customer", "Change a customer's fields"), s.updateCustomer)
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/claim", "claim-customer", "Claim a customer from its pool"), s.claimCustomer)
@@ -85,6 +86,17 @@ func (s *Server) routes() {
 	register(s, op(http.MethodPost, "/api/v1/pools/{id}/hygiene-preview", "preview-pool-hygiene", "How many customers proposed hygiene rules would mark invalid now; changes nothing"), s.previewPoolHygiene)
 
 	register(s, op(http.MethodGet, "/api/v1/audit", "list-audit", "Sensitive actions, newest first (admin)"), s.listAudit)
+
+	upload := created(op(http.MethodPost, "/api/v1/imports", "create-import", "Upload a spreadsheet to import into a pool: a dry run answers every row's verdict; otherwise the job is queued (admin, pool admin)"))
+	upload.MaxBodyBytes = s.maxUploadBytes()
+	register(s, upload, s.createImport)
+	register(s, op(http.MethodGet, "/api/v1/imports", "list-imports", "My imports, newest first"), s.listImports)
+	register(s, fileResponse(op(http.MethodGet, "/api/v1/imports/template", "import-template", "The import template: XLSX with a notes row and drop-downs, or CSV"), "The template"), s.importTemplate)
+	register(s, op(http.MethodGet, "/api/v1/imports/{id}", "get-import", "An import's progress (done of total rows) and counts"), s.getImport)
+	register(s, op(http.MethodGet, "/api/v1/imports/{id}/rows", "list-import-rows", "The dry run's verdict of each row, in row order; or the run's refused rows"), s.listImportRows)
+	register(s, op(http.MethodPost, "/api/v1/imports/{id}/start", "start-import", "Run an import whose dry run is done"), s.startImport)
+	register(s, op(http.MethodPost, "/api/v1/imports/{id}/cancel", "cancel-import", "Stop an import between two batches: the rows written stay"), s.cancelImport)
+	register(s, fileResponse(op(http.MethodGet, "/api/v1/imports/{id}/errors", "import-errors", "The error file: the refused rows as uploaded with an error column, in the upload's format; kept 7 days"), "The error file"), s.importErrors)
 }
 
 func op(method, path, id, summary string) huma.Operation {
