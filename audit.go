@@ -19,6 +19,11 @@ const (
 	AuditTokenRevoked  = "token_revoked"   // API tokens ended: revoked, or their user deactivated or given a new password
 	AuditContactChange = "contact_change"  // a customer's contact cleared, or changed by someone other than its owner
 	AuditListExport    = "list_export"     // a list of customers exported to a file: its kind, filters and row count
+	AuditInvalidMark   = "invalid_mark"    // a pool customer marked invalid and archived, by a person or a pool's rule
+	AuditInvalidFlag   = "invalid_flag"    // a pool customer flagged invalid by a person
+	AuditRestore       = "restore"         // an archived customer restored to its pool
+	AuditPurge         = "purge"           // an archived customer's personal data erased when its wait ended
+	AuditHygieneChange = "hygiene_change"  // a pool's hygiene rules or the archive's wait changed
 )
 
 // AuditEntry is one sensitive action: who did what to which object, from

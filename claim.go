@@ -46,6 +46,8 @@ func ClaimAccess(actor User, f CustomerFacts, poolID string) error {
 		return Claimed(actor, f.Pool, f.Membership)
 	case !SeesCustomer(actor, f), poolID != "" && c.PoolID != poolID:
 		return Errorf(ENotFound, "no such customer in that pool")
+	case f.Pool.Archive:
+		return Errorf(EArchived, "the customer was marked invalid and waits in the archive: restore it first")
 	case actor.Role == RoleAdmin:
 		return nil
 	case !f.Membership.Member && !f.Pool.IsAdmin(actor.ID):

@@ -31,6 +31,9 @@ const (
 	ECrossOrigin      = "cross_origin"          // a cookie-authenticated write from another site
 	ELookupQuota      = "lookup_quota_exceeded" // the day's look-ups by phone or email are used up
 	EExportQuota      = "export_quota_exceeded" // the day's exported rows are used up, or the export holds more
+	ECustomerOwned    = "customer_owned"        // pool hygiene: only a customer in a pool may be marked or flagged invalid
+	EArchived         = "archived"              // the customer waits in the archive: restore it first
+	EAlreadyFlagged   = "already_flagged"       // a person flags a customer invalid once
 	ESimilar          = "similar"               // a new company is like existing ones: confirm to go on
 )
 

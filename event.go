@@ -15,6 +15,8 @@ const (
 	EventRecycled    EventKind = "recycled"
 	EventConverted   EventKind = "converted"
 	EventMerged      EventKind = "merged"
+	EventInvalidated EventKind = "invalidated" // marked invalid: moved to the archive pool
+	EventRestored    EventKind = "restored"    // back from the archive to the pool it came from
 )
 
 // Event is one change of a customer's owner or pool. Events are written in

@@ -31,8 +31,11 @@ type Pool struct {
 	// ContactMask is what non-owners see of the contact fields of this
 	// pool's customers: MaskPartial or MaskHidden.
 	ContactMask string
-	Created     time.Time
-	Updated     time.Time
+	// Archive marks the archive pool, where invalid customers wait: no one
+	// claims from it.
+	Archive bool
+	Created time.Time
+	Updated time.Time
 }
 
 // IsAdmin reports whether user id administers the pool.

@@ -32,12 +32,12 @@ func (e *environment) recycle(ctx context.Context, args []string) error {
 	if *dry {
 		return e.previewAll(ctx, db, *pool, *days)
 	}
-	rep, err := (&recycle.Sweeper{Store: db, Log: e.logger()}).Once(ctx)
+	rep, err := (&recycle.Sweeper{Store: db, Hygiene: db, Log: e.logger()}).Once(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "recycled %d, skipped %d (followed up or moved meanwhile), reminders %d, webhooks delivered %d, failed %d\n",
-		rep.Recycled, rep.Skipped, rep.Reminded, rep.Webhooks, rep.Failed)
+	fmt.Fprintf(e.stdout, "recycled %d, skipped %d (followed up or moved meanwhile), reminders %d, archived %d, purged %d, webhooks delivered %d, failed %d\n",
+		rep.Recycled, rep.Skipped, rep.Reminded, rep.Archived, rep.Purged, rep.Webhooks, rep.Failed)
 	return nil
 }
 

@@ -40,11 +40,29 @@ type Store interface {
 	WebhookDone(ctx context.Context, id string, delivered bool, retryIn time.Duration) error
 }
 
+// HygieneStore is what the sweep needs of the database for pool hygiene
+// (定期清理公海): the pools' rules that mark customers invalid, and the
+// archive's purges. Like the recycles, each is decided by a conditional
+// write per customer.
+type HygieneStore interface {
+	HygieneRulesOn(ctx context.Context) ([]gonghai.HygieneRules, error)
+	DueStale(ctx context.Context, rule gonghai.HygieneRules, after *gonghai.Due, limit int) ([]gonghai.Due, error)
+	DueFlagged(ctx context.Context, rule gonghai.HygieneRules, after *gonghai.Due, limit int) ([]gonghai.Due, error)
+	// ArchiveBatch archives those of due still unowned in their pool and
+	// due under its rules as they are now, and returns how many.
+	ArchiveBatch(ctx context.Context, due []gonghai.Due) (int, error)
+	DuePurges(ctx context.Context, after *gonghai.Due, limit int) ([]gonghai.Due, error)
+	PurgeBatch(ctx context.Context, due []gonghai.Due) (int, error)
+}
+
 // Sweeper sweeps one store.
 type Sweeper struct {
-	Store  Store
-	Client *http.Client // for the webhook; nil means a client with a 10 s timeout
-	Log    *slog.Logger
+	Store Store
+	// Hygiene, when set, also applies the pools' hygiene rules and purges
+	// the archive's customers whose wait has ended.
+	Hygiene HygieneStore
+	Client  *http.Client // for the webhook; nil means a client with a 10 s timeout
+	Log     *slog.Logger
 	// Batch is how many due rows one read takes, and the store acts on
 	// in one call; 0 means 500.
 	Batch int
@@ -56,6 +74,8 @@ type Report struct {
 	Skipped  int // due when read, but followed up, moved or taken by another sweeper first
 	Reminded int // reminders sent
 	Planned  int // follow-up plan reminders sent (下次跟进)
+	Archived int // customers marked invalid by their pool's hygiene rules
+	Purged   int // archived customers purged: their wait ended
 	Webhooks int // notifications the webhook accepted
 	Failed   int // notifications the webhook refused or did not answer
 }
@@ -77,8 +97,37 @@ func (s *Sweeper) Once(ctx context.Context) (Report, error) {
 	if rep.Planned, _, err = s.each(ctx, s.Store.DuePlans, s.Store.PlanBatch); err != nil {
 		return rep, err
 	}
+	if rep.Archived, rep.Purged, err = s.hygiene(ctx); err != nil {
+		return rep, err
+	}
 	rep.Webhooks, rep.Failed, err = s.deliver(ctx)
 	return rep, err
+}
+
+// hygiene applies each pool's hygiene rules, then purges the archived
+// customers whose wait has ended. A customer archived now waits its days
+// before any purge.
+func (s *Sweeper) hygiene(ctx context.Context) (archived, purged int, err error) {
+	h := s.Hygiene
+	if h == nil {
+		return 0, 0, nil
+	}
+	rules, err := h.HygieneRulesOn(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, r := range rules {
+		for _, list := range []func(context.Context, gonghai.HygieneRules, *gonghai.Due, int) ([]gonghai.Due, error){h.DueStale, h.DueFlagged} {
+			n, _, err := s.each(ctx, func(ctx context.Context, after *gonghai.Due, limit int) ([]gonghai.Due, error) {
+				return list(ctx, r, after, limit)
+			}, h.ArchiveBatch)
+			if archived += n; err != nil {
+				return archived, 0, err
+			}
+		}
+	}
+	purged, _, err = s.each(ctx, h.DuePurges, h.PurgeBatch)
+	return archived, purged, err
 }
 
 // windowPages is how many pages of due rows a sweep reads before it acts
@@ -263,7 +312,7 @@ func (s *Sweeper) Run(ctx context.Context, interval time.Duration) {
 			s.logger().Error("recycle sweep failed", "err", err)
 		case rep != Report{}:
 			s.logger().Info("recycle sweep", "recycled", rep.Recycled, "skipped", rep.Skipped, "reminded", rep.Reminded, "planned", rep.Planned,
-				"webhooks", rep.Webhooks, "webhook_failures", rep.Failed)
+				"archived", rep.Archived, "purged", rep.Purged, "webhooks", rep.Webhooks, "webhook_failures", rep.Failed)
 		}
 		select {
 		case <-ctx.Done():

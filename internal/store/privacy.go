@@ -146,26 +146,11 @@ func (db *DB) EraseCustomer(ctx context.Context, actor gonghai.User, id string) 
 			return err
 		}
 		now := db.now()
-		empty := make([]*string, len(personalColumns))
-		for i := range empty {
-			empty[i] = new(string)
-		}
-		cols, args := c.sealed(id, empty)
-		args = append(args, micros(now), micros(now), id)
-		if _, err := c.exec(ctx, `UPDATE customers SET `+setList(cols)+`, erased_at = ?, updated_at = ? WHERE id = ?`, args...); err != nil {
-			return err
-		}
-		if _, err := c.exec(ctx, `UPDATE followups SET content = '' WHERE customer_id = ?`, id); err != nil {
-			return err
-		}
-		if _, err := c.exec(ctx, `UPDATE follow_up_plans SET note = '' WHERE customer_id = ?`, id); err != nil {
-			return err
-		}
-		if _, err := c.exec(ctx, `UPDATE opportunities SET title = '' WHERE customer_id = ?`, id); err != nil {
+		if err := erase(ctx, c, id, now); err != nil {
 			return err
 		}
 		e := auditBy(&actor, gonghai.AuditErase, "customer", id, now)
-		e.Detail = map[string]string{"fields": "name,phone,email,wechat,followups,opportunity_titles"}
+		e.Detail = erasedDetail
 		if err := audit(ctx, c, e); err != nil {
 			return err
 		}
@@ -179,4 +164,31 @@ func (db *DB) EraseCustomer(ctx context.Context, actor gonghai.User, id string) 
 		return out, fmt.Errorf("erase customer %s: %w", id, err)
 	}
 	return out, nil
+}
+
+// erasedDetail names what erase clears, for the audit log.
+var erasedDetail = map[string]string{"fields": "name,phone,email,wechat,followups,opportunity_titles"}
+
+// erase clears customer id's personal data in the caller's transaction:
+// its name, phone, email and WeChat id with their blind indexes, and the
+// texts of its follow-ups, plans and opportunities. An admin's erasure and
+// the archive's purge both erase with it.
+func erase(ctx context.Context, c conn, id string, now time.Time) error {
+	empty := make([]*string, len(personalColumns))
+	for i := range empty {
+		empty[i] = new(string)
+	}
+	cols, args := c.sealed(id, empty)
+	args = append(args, micros(now), micros(now), id)
+	if _, err := c.exec(ctx, `UPDATE customers SET `+setList(cols)+`, erased_at = ?, updated_at = ? WHERE id = ?`, args...); err != nil {
+		return err
+	}
+	for _, q := range []string{`UPDATE followups SET content = '' WHERE customer_id = ?`,
+		`UPDATE follow_up_plans SET note = '' WHERE customer_id = ?`,
+		`UPDATE opportunities SET title = '' WHERE customer_id = ?`} {
+		if _, err := c.exec(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -27,6 +27,7 @@ const (
 	unauth     = "401 unauthenticated"
 	gone       = "204"
 	inv        = "422 invalid"
+	owned      = "409 customer_owned"
 )
 
 // authzActors are the columns of a row, in order. The deactivated user is
@@ -198,6 +199,25 @@ var authzRows = []authzRow{
 	{method: "GET", route: "/api/v1/tokens?user_id={id}", obj: "owner", want: authzWant{ok, nf, nf, fb, nf, nf, ok}},
 
 	{method: "GET", route: "/api/v1/audit", want: authzWant{fb, fb, fb, fb, fb, fb, ok}},
+
+	// Pool hygiene: admins and pool admins mark pool customers invalid,
+	// whoever sees one in its pool flags it; an owned one is neither.
+	{method: "POST", route: "/api/v1/customers/{id}/invalid", obj: "X", body: `{"reason":"closed"}`, want: authzWant{fb, nf, nf, fb, nf, owned, owned}},
+	{method: "POST", route: "/api/v1/customers/{id}/invalid", obj: "Y", fresh: true, body: `{"reason":"closed"}`, want: authzWant{fb, fb, nf, fb, nf, ok, ok}},
+	{method: "POST", route: "/api/v1/customers/{id}/invalid", obj: "Z", fresh: true, body: `{"reason":"closed"}`, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	{method: "POST", route: "/api/v1/customers/{id}/flags", obj: "X", body: `{"reason":"closed"}`, want: authzWant{owned, nf, nf, owned, nf, owned, owned}},
+	{method: "POST", route: "/api/v1/customers/{id}/flags", obj: "Y", fresh: true, body: `{"reason":"closed"}`, want: authzWant{made, made, nf, made, nf, made, made}},
+	{method: "POST", route: "/api/v1/customers/{id}/flags", obj: "Z", fresh: true, body: `{"reason":"closed"}`, want: authzWant{nf, nf, nf, nf, nf, made, made}},
+	{method: "GET", route: "/api/v1/customers/{id}/flags", obj: "X", want: authzWant{fb, nf, nf, fb, nf, ok, ok}},
+	{method: "GET", route: "/api/v1/customers/{id}/flags", obj: "Y", want: authzWant{fb, fb, nf, fb, nf, ok, ok}},
+	// Restore: of a customer in the archive only; X and Y are not.
+	{method: "POST", route: "/api/v1/customers/{id}/restore", obj: "Y", want: authzWant{nf, nf, nf, nf, nf, nf, nf}},
+	{method: "GET", route: "/api/v1/pools/{id}/hygiene", obj: "P", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
+	{method: "GET", route: "/api/v1/pools/{id}/hygiene", obj: "H", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	{method: "PUT", route: "/api/v1/pools/{id}/hygiene", obj: "P", body: `{"unclaimed_days":0,"flagged_by":0}`, want: authzWant{fb, fb, nf, fb, nf, ok, ok}},
+	{method: "PUT", route: "/api/v1/pools/{id}/hygiene", obj: "H", body: `{"unclaimed_days":0,"flagged_by":0}`, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	{method: "POST", route: "/api/v1/pools/{id}/hygiene-preview", obj: "P", body: `{"unclaimed_days":1,"flagged_by":1}`, want: authzWant{fb, fb, nf, fb, nf, ok, ok}},
+	{method: "POST", route: "/api/v1/pools/{id}/hygiene-preview", obj: "H", body: `{"unclaimed_days":1,"flagged_by":1}`, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 }
 
 // authzKnownFailures are cells where the code disagrees with the rules

@@ -71,7 +71,7 @@ var operationCodes = map[string][]string{
 	"update-customer":  {gonghai.ENotFound, gonghai.EForbidden, gonghai.EDuplicate, gonghai.ELookupQuota, gonghai.EConflict},
 	"claim-customer": {gonghai.ENotFound, gonghai.EAlreadyClaimed, gonghai.ENotPoolMember, gonghai.EPoolAssignOnly,
 		gonghai.EUserInactive, gonghai.EHoldingLimit, gonghai.EDailyClaimLimit, gonghai.EReclaimCooldown, gonghai.EReleaseWait,
-		gonghai.EConflict},
+		gonghai.EConflict, gonghai.EArchived},
 	"release-customer": {gonghai.ENotFound, gonghai.ENotOwner, gonghai.EConflict},
 	"assign-customer": {gonghai.ENotFound, gonghai.EAlreadyClaimed, gonghai.EForbidden, gonghai.EUserInactive,
 		gonghai.EHoldingLimit, gonghai.EReleaseWait, gonghai.EConflict},
@@ -96,6 +96,18 @@ var operationCodes = map[string][]string{
 	"clear-follow-up-plan": {gonghai.ENotFound, gonghai.EForbidden, gonghai.ENotOwner, gonghai.EConflict},
 
 	"list-audit": {gonghai.EForbidden},
+
+	"mark-invalid": {gonghai.ENotFound, gonghai.EForbidden, gonghai.ECustomerOwned, gonghai.EArchived, gonghai.EConflict},
+	"flag-invalid": {gonghai.ENotFound, gonghai.ECustomerOwned, gonghai.EArchived, gonghai.EAlreadyFlagged,
+		gonghai.EConflict},
+	"list-flags":           {gonghai.ENotFound, gonghai.EForbidden},
+	"restore-customer":     {gonghai.ENotFound, gonghai.EConflict},
+	"list-archive":         {gonghai.EForbidden},
+	"get-archive-settings": {},
+	"set-archive-settings": {gonghai.EForbidden},
+	"get-pool-hygiene":     {gonghai.ENotFound},
+	"set-pool-hygiene":     {gonghai.ENotFound, gonghai.EForbidden},
+	"preview-pool-hygiene": {gonghai.ENotFound, gonghai.EForbidden},
 }
 
 // commonCodes are the problems an operation can give whatever it does:

@@ -32,6 +32,7 @@ type customerData struct {
 
 	// What the viewer may do, as the decisions answer.
 	MayWork, MayPlan, MayRelease, MayReveal, MayLock, MayClaim bool
+	Hygiene                                                    customerHygiene // mark/flag invalid, or the archive's entry
 	SeesContacts                                               bool
 	ClaimWhy                                                   string // why the viewer may not claim it, while it is in a pool
 
@@ -109,6 +110,9 @@ func (s *Server) showCustomer(w http.ResponseWriter, r *http.Request, v *view, s
 	d.SeesContacts = gonghai.SeesContacts(v.User, c)
 	d.MayReveal = d.Revealed == nil && !d.SeesContacts && gonghai.CanReveal(v.User, f) == nil
 	d.MayLock = c.OwnerID != "" && gonghai.CanLock(v.User, f) == nil
+	if d.Hygiene, err = s.customerHygiene(ctx, v, f); err != nil {
+		return err
+	}
 	if c.OwnerID == "" {
 		checks, err := s.store.ClaimChecks(ctx, v.User, []string{id})
 		if err != nil {

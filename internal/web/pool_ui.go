@@ -28,6 +28,9 @@ type poolData struct {
 	HXConfirm string
 	// Back is this page's URL, for the forms to come back to.
 	Back string
+	// MayMark: the viewer marks the pool's customers invalid and sees
+	// the archive (hygiene_ui.go).
+	MayMark bool
 	// Claim, when set, makes the page a claim's confirmation instead (no
 	// script: it asks before it posts); Results the outcome of a batch.
 	Claim   *claimConfirm
@@ -47,6 +50,10 @@ type poolRowView struct {
 	Verdict    string    // why the rep may not claim it; "" when they may
 	Done       string
 	Won        bool // Done says it was claimed
+	// MayMark: the viewer marks it invalid, else flags it; Flag is its
+	// flags as the viewer may see them (hygiene_ui.go).
+	MayMark bool
+	Flag    gonghai.FlagState
 }
 
 // poolPage shows pool ?pool= (the first the user may see by default).
@@ -91,6 +98,10 @@ func (s *Server) poolData(ctx context.Context, v *view, q url.Values) (poolData,
 	for i, row := range page.Rows {
 		d.Rows[i] = v.poolRowView(row)
 	}
+	if err := s.flagRows(ctx, v, d.Pool, d.Rows); err != nil {
+		return d, err
+	}
+	d.MayMark = gonghai.MayMarkInvalid(v.User, d.Pool)
 	links := d.Filter.values()
 	links.Set("pool", d.Pool.ID)
 	d.Pager = listPager{No: t.No(), Total: page.Total, More: page.More}

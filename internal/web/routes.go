@@ -73,6 +73,18 @@ func (s *Server) routes() {
 	register(s, op(http.MethodGet, "/api/v1/customers/{id}/export", "export-customer", "Everything held about one customer, for a data subject request (admin)"), s.exportCustomer)
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/erase", "erase-customer", "Erase a customer's personal data; ownership history keeps ids (admin)"), s.eraseCustomer)
 
+	// Pool hygiene (定期清理公海): hygiene_api.go.
+	register(s, op(http.MethodPost, "/api/v1/customers/{id}/invalid", "mark-invalid", "Mark a pool customer invalid: it moves to the archive, restorable until purged (admin, pool admin)"), s.markInvalid)
+	register(s, created(op(http.MethodPost, "/api/v1/customers/{id}/flags", "flag-invalid", "Flag a pool customer invalid, once per person; the pool's admins see flags")), s.flagInvalid)
+	register(s, op(http.MethodGet, "/api/v1/customers/{id}/flags", "list-flags", "Who flagged a customer invalid and why, oldest first (admin, pool admin)"), s.listFlags)
+	register(s, op(http.MethodPost, "/api/v1/customers/{id}/restore", "restore-customer", "Take an archived customer back to the pool it came from (admin, that pool's admin)"), s.restoreCustomer)
+	register(s, op(http.MethodGet, "/api/v1/archive", "list-archive", "Customers waiting in the archive, newest first (admin; pool admins: their pools')"), s.listArchive)
+	register(s, op(http.MethodGet, "/api/v1/archive/settings", "get-archive-settings", "How long invalid customers wait in the archive"), s.getArchiveSettings)
+	register(s, op(http.MethodPut, "/api/v1/archive/settings", "set-archive-settings", "Change how long invalid customers wait in the archive (admin)"), s.setArchiveSettings)
+	register(s, op(http.MethodGet, "/api/v1/pools/{id}/hygiene", "get-pool-hygiene", "A pool's hygiene rules"), s.getPoolHygiene)
+	register(s, op(http.MethodPut, "/api/v1/pools/{id}/hygiene", "set-pool-hygiene", "Set a pool's hygiene rules; the sweep applies them (admin, pool admin)"), s.setPoolHygiene)
+	register(s, op(http.MethodPost, "/api/v1/pools/{id}/hygiene-preview", "preview-pool-hygiene", "How many customers proposed hygiene rules would mark invalid now; changes nothing"), s.previewPoolHygiene)
+
 	register(s, op(http.MethodGet, "/api/v1/audit", "list-audit", "Sensitive actions, newest first (admin)"), s.listAudit)
 }
 

@@ -85,6 +85,7 @@ type Store interface {
 	adminStore
 	privacyStore
 	tokenStore
+	hygieneStore
 }
 
 // Server holds what the handlers share.

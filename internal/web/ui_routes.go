@@ -66,6 +66,15 @@ func (s *Server) pages(mux router) {
 	s.page(mux, "GET /pool/export", s.poolExportPage)
 	s.page(mux, "GET /mine/export", s.mineExportPage)
 	s.page(mux, "GET /team/export", s.teamExportPage)
+	// Pool hygiene (定期清理公海): hygiene_ui.go.
+	s.page(mux, "GET /customers/{id}/invalid", s.invalidPage)
+	s.page(mux, "POST /customers/{id}/invalid", s.markInvalidForm)
+	s.page(mux, "POST /customers/{id}/flag", s.flagInvalidForm)
+	s.page(mux, "GET /admin/archive", s.archivePage)
+	s.page(mux, "POST /admin/archive/{id}/restore", s.restoreForm)
+	s.page(mux, "GET /admin/hygiene", s.hygieneRulesPage)
+	s.page(mux, "POST /admin/hygiene/days", s.archiveDaysForm)
+	s.page(mux, "POST /admin/hygiene/{id}", s.hygieneRulesForm)
 }
 
 // staticHandler serves the embedded scripts and styles. Their URLs carry
