@@ -18,6 +18,7 @@ const (
 	AuditTokenCreated  = "token_created"   // an API token made
 	AuditTokenRevoked  = "token_revoked"   // API tokens ended: revoked, or their user deactivated or given a new password
 	AuditContactChange = "contact_change"  // a customer's contact cleared, or changed by someone other than its owner
+	AuditImport        = "import"          // an import run ended: its file name, hash and counts
 	AuditListExport    = "list_export"     // a list of customers exported to a file: its kind, filters and row count
 	AuditInvalidMark   = "invalid_mark"    // a pool customer marked invalid and archived, by a person or a pool's rule
 	AuditInvalidFlag   = "invalid_flag"    // a pool customer flagged invalid by a person

@@ -34,6 +34,7 @@ const (
 	ECustomerOwned    = "customer_owned"        // pool hygiene: only a customer in a pool may be marked or flagged invalid
 	EArchived         = "archived"              // the customer waits in the archive: restore it first
 	EAlreadyFlagged   = "already_flagged"       // a person flags a customer invalid once
+	ESimilar          = "similar"               // a new company is like existing ones: confirm to go on
 	EMerged           = "merged"                // a customer merged into another: MergedInto names it
 )
 
@@ -55,6 +56,9 @@ type Error struct {
 	Fields  map[string]string
 	// Match names the existing customer an EDuplicate error collided with.
 	Match *DuplicateMatch
+	// Similar lists the existing customers a new company is like (code
+	// similar), as the caller may know them.
+	Similar []DuplicateMatch
 	// Claim holds the figures a claim refusal was decided on, for those
 	// that have them (limits, waits): a page says them in its own words.
 	Claim *ClaimRefusal
@@ -62,9 +66,12 @@ type Error struct {
 	MergedInto string
 }
 
-// DuplicateMatch is the customer a new phone, email or WeChat id already
-// belongs to. OwnerID and OwnerName are set only when the caller may know
-// the owner; Field names which contact field matched.
+// DuplicateMatch is the customer a new company, phone, email or WeChat id
+// already belongs to, or a company is like. Field names what matched
+// (company, phone, email, wechat; similar for a like company). The owner's
+// name and department are always told, so that the two reps can talk;
+// OwnerID and PoolID only when the caller may see the customer or its
+// pool. No contact value is ever in it.
 type DuplicateMatch struct {
 	CustomerID string
 	Field      string
@@ -72,7 +79,17 @@ type DuplicateMatch struct {
 	PoolID     string
 	OwnerID    string
 	OwnerName  string
+	OwnerDept  string // the owner's department's name
 	Owned      bool
+	Score      float64 // how alike the companies are (Field similar), 0 to 1
+}
+
+// Matches is what a new customer's fields meet before it is created: the
+// customers holding its company, phone, email or WeChat id (duplicates,
+// refused), and those whose company is like its (similar, shown).
+type Matches struct {
+	Duplicates []DuplicateMatch
+	Similar    []DuplicateMatch
 }
 
 func (e *Error) Error() string {

@@ -72,6 +72,10 @@ type NewCustomer struct {
 	CustomerFields
 	PoolID  string
 	OwnerID string
+	// AllowSimilar creates the customer although its company is like
+	// existing ones' (each recorded as a conflict): the creator has seen
+	// them and goes on. Without it such a create is refused (ESimilar).
+	AllowSimilar bool
 }
 
 // CustomerPatch changes the fields that are set.

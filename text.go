@@ -73,14 +73,20 @@ func CleanEmail(e string) string {
 		e, _, _ = strings.Cut(e[7:], "?")
 		e = strings.TrimSpace(e)
 	}
-	return strings.TrimRight(e, ".")
+	return trimEnd(e)
+}
+
+// trimEnd drops the dots and spaces ending s: "a. ." ends as "a", as its
+// own cleaning would leave it (a clean value cleans to itself).
+func trimEnd(s string) string {
+	return strings.TrimRightFunc(s, func(r rune) bool { return r == '.' || unicode.IsSpace(r) })
 }
 
 // CleanWeChat returns a WeChat id as it is stored: width-folded, without
 // invisible characters, surrounding spaces or trailing dots (a WeChat id
 // has no dots; a sentence's full stop is not part of it).
 func CleanWeChat(w string) string {
-	return strings.TrimRight(strings.TrimSpace(StripInvisible(norm.NFKC.String(w))), ".")
+	return trimEnd(strings.TrimSpace(StripInvisible(norm.NFKC.String(w))))
 }
 
 // lookAlike reports whether s mixes scripts the way a look-alike does: a

@@ -33,10 +33,11 @@ type searchCase struct {
 	typed func(gonghai.CustomerFields) string
 }
 
-// company is a seeded company name without its city and legal form:
-// 北京汇峰文化传播有限公司 gives 汇峰文化传播.
+// company is a seeded company name without its city, row tag and legal
+// form: 北京汇峰文化传播·2bx有限公司 gives 汇峰文化传播.
 func company(f gonghai.CustomerFields) []rune {
-	name := strings.TrimSuffix(strings.TrimSuffix(f.Company, "有限公司"), "股份")
+	name, _, _ := strings.Cut(f.Company, "·")
+	name = strings.TrimSuffix(strings.TrimSuffix(name, "有限公司"), "股份")
 	return []rune(name)[2:]
 }
 

@@ -83,6 +83,15 @@ func fields(i int, d demo.Customer) gonghai.CustomerFields {
 		Region: d.Region, ProductLine: d.ProductLine, Source: t.source, Stage: d.Stage,
 		Phone: phonePrefixes[i%len(phonePrefixes)] + fmt.Sprintf("%08d", i/len(phonePrefixes))}
 	tag := strconv.FormatInt(int64(i), 36)
+	// One company is one customer (the duplicate check reads the normal
+	// form): chunks draw their names apart, so each row's company carries
+	// its tag before the legal form, 北京汇峰文化传播·2bx有限公司.
+	for _, legal := range []string{"股份有限公司", "有限公司"} {
+		if base, ok := strings.CutSuffix(f.Company, legal); ok {
+			f.Company = base + "·" + tag + legal
+			break
+		}
+	}
 	if local, domain, ok := strings.Cut(d.Email, "@"); ok {
 		f.Email = local + "." + tag + "@" + domain
 	}

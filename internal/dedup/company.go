@@ -244,8 +244,8 @@ func isLegal(w string) bool {
 
 // joinWords splits s into words (runs of letters and digits of one kind,
 // Han or other), drops legal-form words at the end (never the last word)
-// and joins the rest without spaces or punctuation. Latin accents go as
-// in Email.
+// and joins the rest without spaces or punctuation, but for a "-" between
+// two numbers. Latin accents go as in Email.
 func joinWords(s string) string {
 	var words []string
 	start, prevHan := -1, false
@@ -265,5 +265,23 @@ func joinWords(s string) string {
 	for len(words) > 1 && englishLegal[words[len(words)-1]] {
 		words = words[:len(words)-1]
 	}
-	return bareLatin(strings.Join(words, ""))
+	// Numbers stay apart: 1-12 is not 11-2.
+	var b strings.Builder
+	for i, w := range words {
+		if i > 0 && endsDigit(words[i-1]) && startsDigit(w) {
+			b.WriteByte('-')
+		}
+		b.WriteString(w)
+	}
+	return bareLatin(b.String())
+}
+
+func endsDigit(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return unicode.IsDigit(r)
+}
+
+func startsDigit(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsDigit(r)
 }

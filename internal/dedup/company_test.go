@@ -32,6 +32,7 @@ func TestCompany(t *testing.T) {
 		{"limited", []string{"Limited", "LIMITED."}},
 		{"", []string{"", "   ", "（）", "---", "\u200b"}},
 		{"3m", []string{"3M", "３Ｍ", "3M Co."}},
+		{"风暴客户1-12", []string{"风暴客户 1-12", "风暴客户1 12", "风暴客户１－１２"}},
 	} {
 		for _, in := range tc.forms {
 			if got := Company(in); got != tc.want {
@@ -51,6 +52,7 @@ func TestCompany(t *testing.T) {
 		{"星辰科技", "星晨科技"},
 		{"Costco", "Cost"},
 		{"上海交通大学", "西安交通大学"},
+		{"风暴客户 1-12", "风暴客户 11-2"},
 	} {
 		if Company(pair[0]) == Company(pair[1]) {
 			t.Errorf("%q and %q normalise alike (%q)", pair[0], pair[1], Company(pair[0]))

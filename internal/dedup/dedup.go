@@ -22,17 +22,36 @@ const DefaultRegion = "CN"
 // characters between the digits. A value that is no phone number comes
 // back as its digits, so that it still matches itself.
 func Phone(p string) string {
+	// The library's E.164 of an odd number can read back as another
+	// (+86010… loses its 0 the second time): read it until it stays, so
+	// that the form of the form is the form. Each reading that changes
+	// the number shortens it, so a number's length bounds the readings.
+	for range len(p) + 1 {
+		next := phoneOnce(p)
+		if next == p {
+			break
+		}
+		p = next
+	}
+	return p
+}
+
+// phoneOnce reads p once.
+func phoneOnce(p string) string {
 	p = gonghai.CleanPhone(norm.NFKC.String(p))
 	if p == "" {
 		return ""
 	}
-	if strings.HasPrefix(p, "00") {
-		p = "+" + strings.TrimPrefix(p, "00")
+	e164 := p
+	if strings.HasPrefix(e164, "00") {
+		e164 = "+" + strings.TrimPrefix(e164, "00")
 	}
-	n, err := phonenumbers.Parse(p, DefaultRegion)
+	n, err := phonenumbers.Parse(e164, DefaultRegion)
 	if err == nil && phonenumbers.IsPossibleNumber(n) {
 		return phonenumbers.Format(n, phonenumbers.E164)
 	}
+	// No number: its digits as typed, 00 and all (Phone reads them once
+	// more: a stray character may be what kept them from parsing).
 	var b strings.Builder
 	for _, r := range p {
 		if r >= '0' && r <= '9' {
@@ -119,7 +138,7 @@ func han(s string, last bool) bool {
 }
 
 // Normalise returns value in the normal form of column: "phone", "email",
-// "wechat" or "name".
+// "wechat", "name" or "company".
 func Normalise(column, value string) string {
 	switch column {
 	case "phone":
@@ -130,6 +149,8 @@ func Normalise(column, value string) string {
 		return WeChat(value)
 	case "name":
 		return Name(value)
+	case "company":
+		return Company(value)
 	}
 	return strings.TrimSpace(value)
 }

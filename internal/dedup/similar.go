@@ -1,5 +1,10 @@
 package dedup
 
+import (
+	"strings"
+	"unicode"
+)
+
 // SimilarThreshold is the Similarity from which two companies are
 // "similar": shown to the person creating one, not refused. At 0.6 a
 // four-character name with one character changed (星辰科技, 星晨科技: 0.75)
@@ -15,9 +20,15 @@ const maxCompare = 128
 // Similarity returns how alike two company names are, from 0 to 1, on
 // their normal forms (Company; passing normal forms is fine, Company is
 // stable): one minus the edit distance (Levenshtein, in characters) over
-// the longer form's length. Equal forms give 1; an empty form gives 0.
+// the longer form's length. Equal forms give 1; an empty form gives 0,
+// and so do forms whose digits differ: 星辰1号店 and 星辰2号店 are two
+// shops, however alike their names.
 func Similarity(a, b string) float64 {
-	ra, rb := []rune(Company(a)), []rune(Company(b))
+	a, b = Company(a), Company(b)
+	if a != b && digits(a) != digits(b) {
+		return 0
+	}
+	ra, rb := []rune(a), []rune(b)
 	ra, rb = ra[:min(len(ra), maxCompare)], rb[:min(len(rb), maxCompare)]
 	if len(ra) == 0 || len(rb) == 0 {
 		return 0
@@ -51,4 +62,14 @@ func levenshtein(a, b []rune) int {
 		}
 	}
 	return row[len(b)]
+}
+
+// digits returns the digits of s, in order.
+func digits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, s)
 }

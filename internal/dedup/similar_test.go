@@ -17,6 +17,8 @@ func TestSimilarity(t *testing.T) {
 		{"华为技术有限公司", "小米科技有限责任公司", false},
 		{"星辰科技（北京）有限公司", "北京星辰科技有限公司", false}, // one company: a duplicate, not similar
 		{"", "星辰科技", false},
+		{"星辰1号店", "星辰2号店", false},
+		{"杭州云帆001有限公司", "杭州云帆002有限公司", false},
 	} {
 		if got := Similar(tc.a, tc.b); got != tc.similar {
 			t.Errorf("Similar(%q, %q) = %v (%.2f), want %v", tc.a, tc.b, got, Similarity(tc.a, tc.b), tc.similar)

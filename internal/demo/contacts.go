@@ -4,12 +4,15 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/gonghai/gonghai/internal/dedup"
 )
 
 // How generated customers are named and reached: company names, phones,
 // WeChat ids and emails that look like the ones sales teams meet.
 
-// company draws a company name not used before in this Org, following the
+// company draws a company name not used before in this Org (by its
+// normal form, dedup.Company), following the
 // registration pattern 行政区划 + 字号 + 行业 + 组织形式. It also returns
 // the industry word and the two trade-name characters, from which the
 // company's web domain is made.
@@ -23,8 +26,10 @@ func (g *generator) company(prefix string, ind *industry) (string, industryWord,
 		trade := [2]tradeChar{tradeChars[i], tradeChars[j]}
 		word := ind.words[g.r.IntN(len(ind.words))]
 		name := prefix + trade[0].char + trade[1].char + word.word + companySuffix.pick(g.r)
-		if !g.companies[name] {
-			g.companies[name] = true
+		// Unused as a company, not only as a text: 广州华星科技 and 深圳华星
+		// 科技 are one company to the duplicate check.
+		if key := dedup.Company(name); !g.companies[key] {
+			g.companies[key] = true
 			return name, word, trade
 		}
 	}

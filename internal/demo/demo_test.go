@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gonghai/gonghai/internal/dedup"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -264,10 +265,11 @@ func TestCustomers(t *testing.T) {
 		if !companyRE.MatchString(c.Company) {
 			t.Errorf("customer %d: company %q", i, c.Company)
 		}
-		if companies[c.Company] {
+		if key := dedup.Company(c.Company); companies[key] {
 			t.Errorf("customer %d: duplicate company %s", i, c.Company)
+		} else {
+			companies[key] = true
 		}
-		companies[c.Company] = true
 		if c.Email != "" {
 			withEmail++
 			if !emailRE.MatchString(c.Email) {

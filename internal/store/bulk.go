@@ -19,14 +19,14 @@ type BulkCustomer struct {
 	At time.Time
 }
 
-// bulkRows is how many customers one INSERT writes: 500 rows of 26 columns
+// bulkRows is how many customers one INSERT writes: 500 rows of 27 columns
 // stay well under the parameters a statement may carry (32,766 on SQLite,
 // 65,535 on PostgreSQL), and larger statements gain nothing measurable.
 const bulkRows = 500
 
 // bulkColumns are the columns BulkInsertCustomers writes besides the
 // sealed ones, in the order bulkValues gives them.
-var bulkColumns = []string{"id", "company", "category", "industry", "region", "product_line", "source", "stage",
+var bulkColumns = []string{"id", "company", "company_key", "category", "industry", "region", "product_line", "source", "stage",
 	"owner_id", "pool_id", "owned_since", "event_seq", "created_at", "updated_at", "recycle_at", "recycle_rule", "warn_at"}
 
 // bulkEventColumns are the columns of the created events, in the order
@@ -41,8 +41,8 @@ const bulkEventColumns = `id, customer_id, seq, kind, from_owner_id, to_owner_id
 // pool's rules give it (invariants 3, 4 and 7); only the statements differ,
 // many rows to each. Admins only. As with ImportCustomers, holding limits
 // do not apply; unlike it, no row is looked up as a duplicate first: the
-// unique blind indexes refuse a contact another customer has, and the whole
-// load with it. Callers choose the transaction's size by what they pass.
+// unique blind indexes and the unique company key refuse a company or
+// contact another customer has, and the whole load with it. Callers choose the transaction's size by what they pass.
 func (db *DB) BulkInsertCustomers(ctx context.Context, actor gonghai.User, in []BulkCustomer) ([]string, error) {
 	if actor.Role != gonghai.RoleAdmin {
 		return nil, gonghai.Errorf(gonghai.EForbidden, "only an admin loads customers in bulk")
@@ -107,7 +107,7 @@ func (db *DB) BulkInsertCustomers(ctx context.Context, actor gonghai.User, in []
 	})
 	switch {
 	case isUnique(err):
-		err = gonghai.Errorf(gonghai.EConflict, "a phone, email or WeChat id of the load is another customer's already, or twice in it")
+		err = gonghai.Errorf(gonghai.EConflict, "a company, phone, email or WeChat id of the load is another customer's already, or twice in it")
 	case errors.Is(err, errForeignKey):
 		err = gonghai.Invalid("owner_id", "no such id")
 	}
@@ -138,12 +138,16 @@ func insertBulk(ctx context.Context, c conn, actorID string, batch []customerRow
 		if r.OwnedSince != nil {
 			ownedSince = micros(*r.OwnedSince)
 		}
-		args = append(append(args, sealed...), r.ID, r.Company, r.Category, r.Industry, r.Region, r.ProductLine, r.Source, r.Stage,
+		args = append(append(args, sealed...), r.ID, r.Company, companyKey(r.Company), r.Category, r.Industry, r.Region, r.ProductLine, r.Source, r.Stage,
 			nullString(r.OwnerID), r.PoolID, ownedSince, 1, micros(r.Created), micros(r.Updated), at, rule, nullTime(reminder))
 		events = append(events, newID(), r.ID, 1, string(gonghai.EventCreated), nil, nullString(r.OwnerID),
 			nil, r.PoolID, nullString(actorID), "", false, micros(r.Created))
+		// A customer created beside the one it duplicates (an import under
+		// policy conflict) names it, and stays outside the unique indexes.
+		args = append(args, nullString(r.duplicateOf))
 	}
 	cols = append(cols, bulkColumns...)
+	cols = append(cols, "duplicate_of")
 	_, err := c.exec(ctx, `INSERT INTO customers (`+strings.Join(cols, ", ")+`) VALUES `+valuesList(len(batch), len(cols)), args...)
 	if err != nil {
 		return fmt.Errorf("customers: %w", mapErr(err))

@@ -41,7 +41,12 @@ type customerRow struct {
 	mask          string
 	piiKey        string // the key that sealed the personal fields; "" for plaintext
 	opened        bool
-	mergedInto    string // the survivor of a merged customer (getCustomer reads it)
+	// duplicateOf is the customer a new one is created beside (an import
+	// under policy conflict), outside the unique indexes; fileRow the row
+	// of the import's file it came from. Both are written by insertBulk.
+	duplicateOf string
+	fileRow     int
+	mergedInto  string // the survivor of a merged customer (getCustomer reads it)
 }
 
 func scanCustomer(s scanner) (customerRow, error) {
@@ -132,6 +137,18 @@ func (db *DB) CreateCustomer(ctx context.Context, actor gonghai.User, in gonghai
 		if err != nil {
 			return err
 		}
+		// The duplicate check comes first: a customer that exists is
+		// refused as such, whatever limit the creator is at.
+		if err := duplicateOf(ctx, c, actor, in.CustomerFields, ""); err != nil {
+			return err
+		}
+		similar, err := db.similarTo(ctx, c, actor, in.Company, "")
+		if err != nil {
+			return err
+		}
+		if len(similar) > 0 && !in.AllowSimilar {
+			return similarError(similar)
+		}
 		ownerPath := ""
 		if in.OwnerID != "" {
 			owner, err := db.takeOwner(ctx, c, s, actor, p, newOwner{id: in.OwnerID, field: "owner_id", forSelf: true})
@@ -140,16 +157,27 @@ func (db *DB) CreateCustomer(ctx context.Context, actor gonghai.User, in gonghai
 			}
 			ownerPath = owner.DeptPath
 		}
-		if err := duplicateOf(ctx, c, actor, in.CustomerFields, ""); err != nil {
-			return err
-		}
-		r, err := insertCustomer(ctx, c, actor.ID, in, p, s.Location(), db.now())
+		now := db.now()
+		r, err := insertCustomer(ctx, c, actor.ID, in, p, s.Location(), now)
 		r.ownerDeptPath = ownerPath
 		out = db.view(r, actor)
-		return err
+		if err != nil {
+			return err
+		}
+		// Each like company the creator went past is a conflict to look at.
+		for _, h := range similar {
+			_, err := insertConflict(ctx, c, gonghai.Conflict{Kind: gonghai.ConflictSimilar, At: now, ActorID: actor.ID, Field: "similar",
+				Company: in.Company, MatchedID: h.CustomerID, MatchedOwnerID: h.ownerID, NewID: r.ID}, s.Location())
+			if err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
-		return out, fmt.Errorf("create customer: %w", db.raced(ctx, err, actor, in.CustomerFields, ""))
+		return out, fmt.Errorf("create customer: %w", db.raced(ctx, err, actor, in.CustomerFields, "", func(dup *gonghai.Error) {
+			db.refused(ctx, actor, in.Company, dup)
+		}))
 	}
 	return out, nil
 }
@@ -214,9 +242,9 @@ func insertCustomer(ctx context.Context, c conn, actorID string, in gonghai.NewC
 	}
 	cols, args := c.sealed(r.ID, personalOf(&r.Customer))
 	r.piiKey = args[len(args)-1].(string)
-	cols = append(cols, "id", "company", "category", "industry", "region", "product_line", "source", "stage",
+	cols = append(cols, "id", "company", "company_key", "category", "industry", "region", "product_line", "source", "stage",
 		"owner_id", "pool_id", "owned_since", "event_seq", "created_at", "updated_at")
-	args = append(args, r.ID, r.Company, r.Category, r.Industry, r.Region, r.ProductLine, r.Source, r.Stage,
+	args = append(args, r.ID, r.Company, companyKey(r.Company), r.Category, r.Industry, r.Region, r.ProductLine, r.Source, r.Stage,
 		nullString(r.OwnerID), r.PoolID, ownedSince, 1, micros(now), micros(now))
 	_, err := c.exec(ctx, `INSERT INTO customers (`+strings.Join(cols, ", ")+`) VALUES (?`+strings.Repeat(", ?", len(cols)-1)+`)`, args...)
 	if err != nil {
@@ -273,7 +301,7 @@ func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string,
 		if f.Stage != r.Stage && f.Stage != "" && len(s.Stages) > 0 && !slices.Contains(s.Stages, f.Stage) {
 			return gonghai.Invalid("stage", "one of the organisation's stages: "+strings.Join(s.Stages, ", "))
 		}
-		if f.Phone != r.Phone || f.Email != r.Email || f.WeChat != r.WeChat {
+		if f.Phone != r.Phone || f.Email != r.Email || f.WeChat != r.WeChat || f.Company != r.Company {
 			if err := duplicateOf(ctx, c, actor, f, r.ID); err != nil {
 				return err
 			}
@@ -286,8 +314,8 @@ func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string,
 			}
 		}
 		cols, args := c.sealed(r.ID, personalOfFields(&f))
-		set := setList(append(cols, "company", "category", "industry", "region", "product_line", "source", "stage"))
-		args = append(args, f.Company, f.Category, f.Industry, f.Region, f.ProductLine, f.Source, f.Stage)
+		set := setList(append(cols, "company", "company_key", "category", "industry", "region", "product_line", "source", "stage"))
+		args = append(args, f.Company, companyKey(f.Company), f.Category, f.Industry, f.Region, f.ProductLine, f.Source, f.Stage)
 		if s.Advances(r.Stage, f.Stage) {
 			set, args = set+`, last_stage_at = ?`, append(args, micros(now))
 		}
@@ -298,7 +326,7 @@ func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string,
 		return nil
 	})
 	if err != nil {
-		return out, fmt.Errorf("update customer %s: %w", id, db.raced(ctx, err, actor, patched(patch), id))
+		return out, fmt.Errorf("update customer %s: %w", id, db.raced(ctx, err, actor, patched(patch), id, nil))
 	}
 	return out, nil
 }

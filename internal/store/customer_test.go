@@ -34,11 +34,12 @@ func TestCreateCustomer(t *testing.T) {
 			}
 			return err
 		}
-		// Each create has a phone of its own: a repeated one is a duplicate.
+		// Each create has a company and a phone of its own: a repeated one
+		// is a duplicate.
 		phones := 0
 		next := func() gonghai.CustomerFields {
 			phones++
-			return gonghai.CustomerFields{Company: "北京新客户", Phone: fmt.Sprintf("139%08d", phones), Category: "B"}
+			return gonghai.CustomerFields{Company: fmt.Sprintf("北京新客户%d", phones), Phone: fmt.Sprintf("139%08d", phones), Category: "B"}
 		}
 		fields := next()
 
@@ -54,7 +55,9 @@ func TestCreateCustomer(t *testing.T) {
 		f.checkChain(c.ID)
 		f.wantLastEvent(c.ID, gonghai.Event{Kind: gonghai.EventCreated, ToOwnerID: limited.ID, ToPoolID: p.ID, ActorID: limited.ID})
 		sameIDs(t, "creator's customers", f.myIDs(limited), []string{c.ID})
-		refuse(limited, gonghai.NewCustomer{PoolID: p.ID, OwnerID: limited.ID, CustomerFields: fields}, gonghai.EHoldingLimit)
+		refuse(limited, gonghai.NewCustomer{PoolID: p.ID, OwnerID: limited.ID, CustomerFields: next()}, gonghai.EHoldingLimit)
+		// The same customer again is a duplicate first, whatever the limit.
+		refuse(limited, gonghai.NewCustomer{PoolID: p.ID, OwnerID: limited.ID, CustomerFields: fields}, gonghai.EDuplicate)
 
 		// Into the pool.
 		before := count()
@@ -76,8 +79,9 @@ func TestCreateCustomer(t *testing.T) {
 				t.Fatalf("the refusal names the pool: %v", err)
 			}
 		}
-		// The same phone in another format is a duplicate, named to whoever
-		// may know its owner.
+		// The same phone in another format is a duplicate, named with its
+		// owner's name and department to anyone (so that they can talk), and
+		// with the owner's id to whoever may see the customer.
 		dup := fields
 		dup.Phone = "+86 " + fields.Phone[:3] + "-" + fields.Phone[3:7] + "-" + fields.Phone[7:]
 		err = refuse(o.mgr1, gonghai.NewCustomer{PoolID: p.ID, CustomerFields: dup}, gonghai.EDuplicate)
@@ -86,9 +90,9 @@ func TestCreateCustomer(t *testing.T) {
 			t.Fatalf("duplicate for the owner's manager names %+v, want the phone of %s's customer", ge.Match, limited.Login)
 		}
 		err = refuse(o.rep1, gonghai.NewCustomer{PoolID: p.ID, CustomerFields: dup}, gonghai.EDuplicate)
-		if !errors.As(err, &ge) || ge.Match == nil || ge.Match.OwnerID != "" || ge.Match.OwnerName != "" || !ge.Match.Owned ||
-			strings.Contains(ge.Message, limited.Name) || strings.Contains(ge.Message, fields.Phone) {
-			t.Fatalf("duplicate for another rep names %+v (%q): the owner, or the phone", ge.Match, ge.Message)
+		if !errors.As(err, &ge) || ge.Match == nil || ge.Match.OwnerID != "" || ge.Match.OwnerName != limited.Name ||
+			ge.Match.OwnerDept != o.north1.Name || !ge.Match.Owned || strings.Contains(ge.Message, fields.Phone) {
+			t.Fatalf("duplicate for another rep names %+v (%q): not the owner by name and department, or the phone", ge.Match, ge.Message)
 		}
 		// The manager gives to their team; the admin to anyone.
 		f.clock.Advance(time.Minute)
@@ -113,7 +117,7 @@ func TestCreateCustomer(t *testing.T) {
 		err = refuse(o.rep1, gonghai.NewCustomer{PoolID: "no-such-pool", CustomerFields: fields}, gonghai.EInvalid)
 		wantField(t, err, "pool_id")
 		// The request names the owner owner_id (as the API does), so the error must too.
-		err = refuse(f.admin, gonghai.NewCustomer{PoolID: p.ID, OwnerID: "no-such-user", CustomerFields: fields}, gonghai.EInvalid)
+		err = refuse(f.admin, gonghai.NewCustomer{PoolID: p.ID, OwnerID: "no-such-user", CustomerFields: next()}, gonghai.EInvalid)
 		wantField(t, err, "owner_id")
 	})
 }

@@ -47,6 +47,7 @@ func TestHiddenContactRoundTrip(t *testing.T) {
 		full := gonghai.CustomerFields{Company: "杭州恒信科技有限公司", Phone: "13812348000", Email: "zhang.wei@hengxin.cn", WeChat: "zhangwei_hx"}
 		mk := func(p gonghai.Pool, n int) string {
 			fields := full
+			fields.Company += string(rune('0' + n))
 			fields.Phone, fields.Email, fields.WeChat = "1381234800"+string(rune('0'+n)), string(rune('a'+n))+full.Email, full.WeChat+string(rune('a'+n))
 			c, err := f.db.CreateCustomer(f.ctx, f.admin, gonghai.NewCustomer{PoolID: p.ID, OwnerID: rep.ID, CustomerFields: fields})
 			if err != nil {

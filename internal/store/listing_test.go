@@ -12,9 +12,11 @@ import (
 )
 
 // newCustomer creates one customer as actor and fails the test on error.
+// Its company may be like others' (listings hold 增长100%科技 and 增长1000
+// 科技): the fixture goes on, as a creator who has seen them would.
 func (f *fixture) newCustomer(actor gonghai.User, poolID string, fields gonghai.CustomerFields) gonghai.Customer {
 	f.t.Helper()
-	c, err := f.db.CreateCustomer(f.ctx, actor, gonghai.NewCustomer{PoolID: poolID, CustomerFields: fields})
+	c, err := f.db.CreateCustomer(f.ctx, actor, gonghai.NewCustomer{PoolID: poolID, CustomerFields: fields, AllowSimilar: true})
 	if err != nil {
 		f.t.Fatalf("%s creates %+v: %v", actor.Login, fields, err)
 	}

@@ -38,6 +38,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := db.reseal(ctx, `pii_key IS NULL`, nil, sealBatch, nil); err != nil {
 		return fmt.Errorf("migrate: seal personal fields: %w", err)
 	}
+	// And rows from before company names were keyed are keyed now.
+	if _, err := db.keyCompanies(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	return nil
 }
 

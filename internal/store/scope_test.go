@@ -47,8 +47,8 @@ func newTeam(f *fixture) *team {
 	own(tm.rep1b, tm.pool, "C", "天津滨海化工")
 	own(tm.rep2, tm.other, "B", "保定长城汽配")
 	own(tm.mgr1, tm.pool, "B", "北京经理自留")
-	for range 2 {
-		c := f.newCustomer(f.admin, tm.pool.ID, gonghai.CustomerFields{Company: "公海里的恒信", Phone: phoneOf(f)})
+	for i := range 2 {
+		c := f.newCustomer(f.admin, tm.pool.ID, gonghai.CustomerFields{Company: fmt.Sprintf("公海里的恒信%d", i+1), Phone: phoneOf(f)})
 		tm.unowned, tm.all = append(tm.unowned, c.ID), append(tm.all, c.ID)
 	}
 	return tm

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,8 +53,13 @@ func newSearchWorld(t *testing.T, dsn string) *searchWorld {
 	regions := []string{"广东省/深圳市/南山区", "广东省/广州市/天河区", "广东省", "广东省外", "北京市/北京市/朝阳区", "Guangdong/Shenzhen",
 		"guangdong/shenzhen/Nanshan", "GUANGDONG", "广东省/深圳市", "广东省/深圳市/南山区/粤海街道", ""}
 	for i := range 90 {
-		in := gonghai.NewCustomer{PoolID: w.pool, CustomerFields: gonghai.CustomerFields{
-			Company:     companies[i%len(companies)],
+		// One company is one customer: each round of the names is numbered.
+		company := companies[i%len(companies)]
+		if round := i / len(companies); round > 0 && company != "" {
+			company += strconv.Itoa(round)
+		}
+		in := gonghai.NewCustomer{PoolID: w.pool, AllowSimilar: true, CustomerFields: gonghai.CustomerFields{
+			Company:     company,
 			Name:        names[i%len(names)],
 			Category:    []string{"A", "B", "C", ""}[i%4],
 			Industry:    []string{"制造业", "零售", "软件"}[i%3],

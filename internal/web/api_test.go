@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -78,10 +79,11 @@ func newOrg(t *testing.T, dsn string) *org {
 	o.hidden = pool("重点客户池", gonghai.PoolInput{Hidden: ptr(true), MemberDepartmentIDs: &[]string{east.ID}})
 	n := 0
 	customer := func(p gonghai.Pool, owner string) string {
-		// Contacts differ in their middle, so they mask alike: 138****8000, z***@hengxin.cn.
+		// Contacts differ in their middle, so they mask alike: 138****8000,
+		// z***@hengxin.cn. Each is a company of its own (numbered).
 		n++
 		c, err := db.CreateCustomer(ctx, o.admin, gonghai.NewCustomer{PoolID: p.ID, OwnerID: owner,
-			CustomerFields: gonghai.CustomerFields{Name: "张伟", Company: "上海恒信科技有限公司", Phone: fmt.Sprintf("138123%d8000", 3+n),
+			CustomerFields: gonghai.CustomerFields{Name: "张伟", Company: fmt.Sprintf("上海恒信科技有限公司%d", n), Phone: fmt.Sprintf("138123%d8000", 3+n),
 				Email: fmt.Sprintf("zhang.wei.%d@hengxin.cn", n), WeChat: fmt.Sprintf("zhangwei_%d", n)}})
 		must(err)
 		return c.ID
@@ -354,8 +356,8 @@ func TestAssignAndLimits(t *testing.T) {
 			t.Fatalf("history of a forced assignment: %v", hist)
 		}
 		var ids []string
-		for range 4 {
-			_, c, _ := o.call("admin", "POST", "/api/v1/customers", `{"pool_id":"`+o.pool.ID+`","company":"乙公司"}`)
+		for i := range 4 {
+			_, c, _ := o.call("admin", "POST", "/api/v1/customers", `{"pool_id":"`+o.pool.ID+`","company":"乙公司`+strconv.Itoa(i)+`"}`)
 			ids = append(ids, c["id"].(string))
 		}
 		status, batch, _ := o.call("rep.a", "POST", "/api/v1/pools/"+o.pool.ID+"/claim", `{"customer_ids":["`+strings.Join(ids, `","`)+`"]}`)

@@ -51,7 +51,8 @@ type authzWant [len(authzActors)]string
 // customer of P owned by the owner; Y, an unowned customer of P; Z, an
 // unowned customer of the hidden pool H; pools P (open, members 华东组) and
 // H (hidden, members 华东组); users owner and north (rep.north); opp, an
-// open opportunity of a customer like X.
+// open opportunity of a customer like X; imp, a dry-run import P's pool
+// admin made.
 type authzRow struct {
 	method, route, obj string
 	// body may name {peer}, {other-mgr} and {north} (user ids), {cid}, the
@@ -109,9 +110,9 @@ var authzRows = []authzRow{
 	{method: "POST", route: "/api/v1/customers/{id}/transfer", obj: "X", fresh: true, body: `{"user_id":"{north}"}`, want: authzWant{fb, nf, nf, fb, nf, fb, ok}},
 	// Creating straight into someone's private pool is giving: to oneself, or as assign allows. A pool one
 	// may not see is answered as no pool at all.
-	{method: "POST", route: "/api/v1/customers", obj: "P", body: `{"pool_id":"{obj}","company":"新建公司","owner_id":"{north}"}`, want: authzWant{fb, fb, inv, fb, inv, fb, made}},
-	{method: "POST", route: "/api/v1/customers", obj: "P", body: `{"pool_id":"{obj}","company":"新建公司","owner_id":"{peer}"}`, want: authzWant{fb, made, inv, made, inv, made, made}},
-	{method: "POST", route: "/api/v1/customers", obj: "H", body: `{"pool_id":"{obj}","company":"新建公司"}`, want: authzWant{inv, inv, inv, inv, inv, made, made}},
+	{method: "POST", route: "/api/v1/customers", obj: "P", body: `{"pool_id":"{obj}","company":"新建公司{n}","owner_id":"{north}"}`, want: authzWant{fb, fb, inv, fb, inv, fb, made}},
+	{method: "POST", route: "/api/v1/customers", obj: "P", body: `{"pool_id":"{obj}","company":"新建公司{n}","owner_id":"{peer}"}`, want: authzWant{fb, made, inv, made, inv, made, made}},
+	{method: "POST", route: "/api/v1/customers", obj: "H", body: `{"pool_id":"{obj}","company":"新建公司{n}"}`, want: authzWant{inv, inv, inv, inv, inv, made, made}},
 
 	{method: "GET", route: "/api/v1/customers/{id}/history", obj: "X", want: authzWant{ok, nf, nf, ok, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/customers/{id}/history", obj: "Y", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
@@ -218,6 +219,11 @@ var authzRows = []authzRow{
 	{method: "PUT", route: "/api/v1/pools/{id}/hygiene", obj: "H", body: `{"unclaimed_days":0,"flagged_by":0}`, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 	{method: "POST", route: "/api/v1/pools/{id}/hygiene-preview", obj: "P", body: `{"unclaimed_days":1,"flagged_by":1}`, want: authzWant{fb, fb, nf, fb, nf, ok, ok}},
 	{method: "POST", route: "/api/v1/pools/{id}/hygiene-preview", obj: "H", body: `{"unclaimed_days":1,"flagged_by":1}`, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	{method: "GET", route: "/api/v1/imports/{id}", obj: "imp", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	{method: "GET", route: "/api/v1/imports/{id}/rows", obj: "imp", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	{method: "POST", route: "/api/v1/imports/{id}/start", obj: "imp", fresh: true, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	{method: "POST", route: "/api/v1/imports/{id}/cancel", obj: "imp", fresh: true, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	{method: "GET", route: "/api/v1/imports/{id}/errors", obj: "imp", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 	// Conflicts: managers and admins arbitrate, reps none (forbidden); K is
 	// rep.b's conflict over a customer of rep.a, both of 华东组.
 	{method: "GET", route: "/api/v1/conflicts/{id}", obj: "K", want: authzWant{fb, fb, fb, ok, nf, fb, ok}},
@@ -227,6 +233,7 @@ var authzRows = []authzRow{
 	{method: "GET", route: "/api/v1/customers/{id}/merged-history", obj: "X", want: authzWant{ok, nf, nf, ok, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/customers/{id}/merged-history", obj: "Y", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/customers/{id}/merged-history", obj: "Z", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	// Imports: their importer (here P's pool admin) and admins; to everyone else an import does not exist.
 }
 
 // authzKnownFailures are cells where the code disagrees with the rules

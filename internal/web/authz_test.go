@@ -7,11 +7,14 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gonghai/gonghai"
+	"github.com/gonghai/gonghai/internal/importer"
 )
 
 // objects the matrix needs added.
@@ -103,6 +106,14 @@ func (o *authzOrg) object(obj string, fresh bool) (id, cid string) {
 			cid = o.customer(p, "")
 		}
 		return p.ID, cid
+	case "imp":
+		// A dry run the pool admin made in P, ready to start.
+		j, err := (&importer.Engine{Store: o.db}).Submit(o.ctx, o.poolAdmin, "客户.csv", importCSV,
+			gonghai.ImportOptions{PoolID: o.pool.ID, DryRun: true})
+		if err != nil {
+			o.t.Fatal(err)
+		}
+		return j.ID, ""
 	case "opp":
 		opp, err := o.db.CreateOpportunity(o.ctx, o.admin, o.customer(o.pool, o.a.ID), "年度采购", 0)
 		if err != nil {
@@ -179,12 +190,17 @@ var batchStatuses = map[string]int{"not_found": 404, "forbidden": 403, "not_pool
 	"not_owner": 403, "already_claimed": 409, "conflict": 409, "holding_limit_reached": 409, "release_wait": 409,
 	"reclaim_cooldown": 409, "user_inactive": 409, "daily_claim_limit_reached": 429}
 
+// cellCount numbers the cells, for the companies they create.
+var cellCount atomic.Int64
+
 // cell performs one cell and returns its outcome and body.
 func (o *authzOrg) cell(r authzRow, login string) (string, map[string]any) {
 	o.t.Helper()
 	id, cid := o.object(r.obj, r.fresh)
 	path := strings.Replace(r.route, "{id}", id, 1)
-	body := strings.NewReplacer("{peer}", o.b.ID, "{other-mgr}", o.mgrNorth.ID, "{north}", o.north.ID, "{cid}", cid, "{obj}", id,
+	// Each cell's new company is a company of its own ({n}): one company
+	// is one customer.
+	body := strings.NewReplacer("{n}", strconv.FormatInt(cellCount.Add(1), 10), "{peer}", o.b.ID, "{other-mgr}", o.mgrNorth.ID, "{north}", o.north.ID, "{cid}", cid, "{obj}", id,
 		"{tomorrow}", time.Now().In(shanghai).AddDate(0, 0, 1).Format(time.DateOnly)).Replace(r.body)
 	var before []string
 	if r.handoverTo != "" {

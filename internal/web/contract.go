@@ -65,9 +65,10 @@ var operationCodes = map[string][]string{
 	"list-customers":   {gonghai.ENotFound, gonghai.ELookupQuota},
 	"export-customers": {gonghai.ENotFound, gonghai.EForbidden, gonghai.ELookupQuota, gonghai.EExportQuota},
 	"create-customer": {gonghai.EForbidden, gonghai.EUserInactive, gonghai.EHoldingLimit,
-		gonghai.EDuplicate, gonghai.ELookupQuota, gonghai.EConflict},
-	"get-customer":    {gonghai.ENotFound},
-	"update-customer": {gonghai.ENotFound, gonghai.EForbidden, gonghai.EDuplicate, gonghai.ELookupQuota, gonghai.EConflict},
+		gonghai.EDuplicate, gonghai.ESimilar, gonghai.ELookupQuota, gonghai.EConflict},
+	"customer-matches": {gonghai.ELookupQuota},
+	"get-customer":     {gonghai.ENotFound},
+	"update-customer":  {gonghai.ENotFound, gonghai.EForbidden, gonghai.EDuplicate, gonghai.ELookupQuota, gonghai.EConflict},
 	"claim-customer": {gonghai.ENotFound, gonghai.EAlreadyClaimed, gonghai.ENotPoolMember, gonghai.EPoolAssignOnly,
 		gonghai.EUserInactive, gonghai.EHoldingLimit, gonghai.EDailyClaimLimit, gonghai.EReclaimCooldown, gonghai.EReleaseWait,
 		gonghai.EConflict, gonghai.EArchived},
@@ -107,6 +108,15 @@ var operationCodes = map[string][]string{
 	"get-pool-hygiene":     {gonghai.ENotFound},
 	"set-pool-hygiene":     {gonghai.ENotFound, gonghai.EForbidden},
 	"preview-pool-hygiene": {gonghai.ENotFound, gonghai.EForbidden},
+	"create-import": {gonghai.EForbidden, gonghai.ENotFound, gonghai.ETooLarge, gonghai.EUnsupportedMedia,
+		gonghai.ERequestTimeout, gonghai.EConflict},
+	"list-imports":     {},
+	"import-template":  {},
+	"get-import":       {gonghai.ENotFound},
+	"list-import-rows": {gonghai.ENotFound},
+	"start-import":     {gonghai.ENotFound, gonghai.EForbidden, gonghai.EConflict},
+	"cancel-import":    {gonghai.ENotFound, gonghai.EConflict},
+	"import-errors":    {gonghai.ENotFound},
 	// Conflicts (撞单): reps arbitrate none (forbidden); a conflict outside
 	// a manager's subtree is not found; resolving moves customers with
 	// the moves' own refusals.
@@ -218,6 +228,7 @@ var operationTags = []*huma.Tag{
 	{Name: "customers", Description: "Customers: claim, release, assign, transfer, activity, privacy"},
 	{Name: "opportunities", Description: "Opportunities of customers"},
 	{Name: "audit", Description: "The audit log of sensitive actions"},
+	{Name: "imports", Description: "Spreadsheet imports: upload, dry run, progress, cancel, error file, template"},
 	{Name: "conflicts", Description: "Conflicts (撞单): duplicates met by creates and imports, and their arbitration"},
 }
 

@@ -30,15 +30,45 @@ func (f CustomerFields) patch() gonghai.CustomerPatch {
 type customerCreateIn struct {
 	Body struct {
 		CustomerFields
-		PoolID  string `json:"pool_id" doc:"The pool it belongs to"`
-		OwnerID string `json:"owner_id,omitempty" doc:"Create straight into this user's private pool"`
+		PoolID       string `json:"pool_id" doc:"The pool it belongs to"`
+		OwnerID      string `json:"owner_id,omitempty" doc:"Create straight into this user's private pool"`
+		AllowSimilar bool   `json:"allow_similar,omitempty" doc:"Create it although its company is like existing customers' (answered 409 similar without it); each like one is recorded as a conflict"`
 	}
 }
 
 func (s *Server) createCustomer(ctx context.Context, in *customerCreateIn) (*body[customerJSON], error) {
 	var f gonghai.CustomerFields
 	in.Body.patch().Apply(&f)
-	return reply(customerOut)(s.store.CreateCustomer(ctx, actor(ctx), gonghai.NewCustomer{CustomerFields: f, PoolID: in.Body.PoolID, OwnerID: in.Body.OwnerID}))
+	return reply(customerOut)(s.store.CreateCustomer(ctx, actor(ctx), gonghai.NewCustomer{CustomerFields: f, PoolID: in.Body.PoolID,
+		OwnerID: in.Body.OwnerID, AllowSimilar: in.Body.AllowSimilar}))
+}
+
+type matchesIn struct {
+	Company string `query:"company" maxLength:"200" doc:"The company being typed"`
+	Phone   string `query:"phone" maxLength:"200"`
+	Email   string `query:"email" maxLength:"200"`
+	WeChat  string `query:"wechat" maxLength:"200"`
+}
+
+// matchesJSON is what a new customer's fields meet.
+type matchesJSON struct {
+	Duplicates []duplicateJSON `json:"duplicates" doc:"Customers holding the company, phone, email or WeChat id: a create would be refused (duplicate)"`
+	Similar    []duplicateJSON `json:"similar" doc:"Customers whose company is like it: a create needs allow_similar"`
+}
+
+func (s *Server) customerMatches(ctx context.Context, in *matchesIn) (*body[matchesJSON], error) {
+	m, err := s.store.Matches(ctx, actor(ctx), gonghai.CustomerFields{Company: in.Company, Phone: in.Phone, Email: in.Email, WeChat: in.WeChat})
+	if err != nil {
+		return nil, err
+	}
+	out := matchesJSON{Duplicates: []duplicateJSON{}, Similar: []duplicateJSON{}}
+	for _, d := range m.Duplicates {
+		out.Duplicates = append(out.Duplicates, matchJSON(d))
+	}
+	for _, d := range m.Similar {
+		out.Similar = append(out.Similar, matchJSON(d))
+	}
+	return bodyOf(out), nil
 }
 
 func (s *Server) getCustomer(ctx context.Context, in *IDPath) (*body[customerJSON], error) {

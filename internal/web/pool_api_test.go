@@ -54,7 +54,7 @@ func TestPoolListingSaysMore(t *testing.T) {
 		if status, body, _ := o.call("rep.b", "POST", "/api/v1/customers/"+body["id"].(string)+"/claim", `{}`); status != 200 {
 			t.Fatalf("claim: %d %v", status, body)
 		}
-		if status, body, _ := o.call("admin", "POST", "/api/v1/customers", `{"pool_id":"`+o.pool.ID+`","company":"深圳二号"}`); status != 201 {
+		if status, body, _ := o.call("admin", "POST", "/api/v1/customers", `{"pool_id":"`+o.pool.ID+`","company":"深圳二号","allow_similar":true}`); status != 201 {
 			t.Fatalf("create: %d %v", status, body)
 		}
 		status, body, _ = o.call("rep.b", "GET", path, "")

@@ -35,6 +35,7 @@ var statuses = map[string]int{
 	gonghai.ECustomerOwned:    http.StatusConflict,
 	gonghai.EArchived:         http.StatusConflict,
 	gonghai.EAlreadyFlagged:   http.StatusConflict,
+	gonghai.ESimilar:          http.StatusConflict,
 	gonghai.ERevealQuota:      http.StatusTooManyRequests,
 	gonghai.ELookupQuota:      http.StatusTooManyRequests,
 	gonghai.EExportQuota:      http.StatusTooManyRequests,
@@ -56,26 +57,37 @@ const statusClientClosedRequest = 499
 
 // Problem is an RFC 9457 problem document with gonghai's stable code.
 type Problem struct {
-	Title  string            `json:"title" doc:"Short summary of the status"`
-	Status int               `json:"status"`
-	Code   string            `json:"code" doc:"Stable, snake_case error code"`
-	Detail string            `json:"detail,omitempty" doc:"What went wrong, safe to show"`
-	Fields map[string]string `json:"fields,omitempty" doc:"Input fields at fault and why (code invalid)"`
-	Match  *duplicateJSON    `json:"match,omitempty" doc:"The existing customer a new contact collided with (code duplicate)"`
+	Title   string            `json:"title" doc:"Short summary of the status"`
+	Status  int               `json:"status"`
+	Code    string            `json:"code" doc:"Stable, snake_case error code"`
+	Detail  string            `json:"detail,omitempty" doc:"What went wrong, safe to show"`
+	Fields  map[string]string `json:"fields,omitempty" doc:"Input fields at fault and why (code invalid)"`
+	Match   *duplicateJSON    `json:"match,omitempty" doc:"The existing customer a new company or contact collided with (code duplicate)"`
+	Similar []duplicateJSON   `json:"similar,omitempty" doc:"The existing customers whose company is like the new one (code similar): send allow_similar to create it anyway"`
 	// MergedInto points a client from a merged customer to its survivor.
 	MergedInto string `json:"merged_into,omitempty" doc:"The customer this one was merged into (code merged): fetch that one instead"`
 }
 
-// duplicateJSON names the customer a duplicate hit; the owner only when the
-// caller may know it. No contact value is ever in it.
+// duplicateJSON names the customer a duplicate hit, or a like company: its
+// owner by name and department always (so that the two can talk), the
+// owner's id and the pool only when the caller may see them. No contact
+// value is ever in it.
 type duplicateJSON struct {
-	CustomerID string `json:"customer_id"`
-	Field      string `json:"field" enum:"phone,email,wechat" doc:"Which contact field matched"`
-	Display    string `json:"display,omitempty" doc:"The company; or its name, when the caller may see the customer"`
-	PoolID     string `json:"pool_id,omitempty"`
-	Owned      bool   `json:"owned" doc:"Whether a rep owns it"`
-	OwnerID    string `json:"owner_id,omitempty" doc:"Set when the caller may know the owner"`
-	OwnerName  string `json:"owner_name,omitempty"`
+	CustomerID string  `json:"customer_id"`
+	Field      string  `json:"field" enum:"company,phone,email,wechat,similar" doc:"What matched: a field, or similar for a like company"`
+	Display    string  `json:"display,omitempty" doc:"The company; or its name, when the caller may see the customer"`
+	PoolID     string  `json:"pool_id,omitempty" doc:"Set when the caller may see the customer or its pool"`
+	Owned      bool    `json:"owned" doc:"Whether a rep owns it"`
+	OwnerID    string  `json:"owner_id,omitempty" doc:"Set when the caller may see the customer"`
+	OwnerName  string  `json:"owner_name,omitempty" doc:"Who owns it, to talk to"`
+	OwnerDept  string  `json:"owner_department,omitempty" doc:"The owner's department"`
+	Score      float64 `json:"score,omitempty" doc:"How alike the companies are, 0 to 1 (field similar)"`
+}
+
+// matchJSON is a match as the API writes it.
+func matchJSON(m gonghai.DuplicateMatch) duplicateJSON {
+	return duplicateJSON{CustomerID: m.CustomerID, Field: m.Field, Display: m.Display, PoolID: m.PoolID, Owned: m.Owned,
+		OwnerID: m.OwnerID, OwnerName: m.OwnerName, OwnerDept: m.OwnerDept, Score: m.Score}
 }
 
 func (p *Problem) Error() string { return p.Code + ": " + p.Detail }
@@ -97,8 +109,11 @@ func problemFor(err error) *Problem {
 	if errors.As(err, &e) {
 		p.Fields, p.MergedInto = e.Fields, e.MergedInto
 		if m := e.Match; m != nil {
-			p.Match = &duplicateJSON{CustomerID: m.CustomerID, Field: m.Field, Display: m.Display, PoolID: m.PoolID,
-				Owned: m.Owned, OwnerID: m.OwnerID, OwnerName: m.OwnerName}
+			j := matchJSON(*m)
+			p.Match = &j
+		}
+		for _, m := range e.Similar {
+			p.Similar = append(p.Similar, matchJSON(m))
 		}
 	}
 	return p

@@ -40,6 +40,7 @@ type Store interface {
 	Pool(ctx context.Context, viewer gonghai.User, id string) (gonghai.Pool, error)
 	Pools(ctx context.Context, viewer gonghai.User) ([]gonghai.Pool, error)
 	CreateCustomer(ctx context.Context, actor gonghai.User, in gonghai.NewCustomer) (gonghai.Customer, error)
+	Matches(ctx context.Context, viewer gonghai.User, f gonghai.CustomerFields) (gonghai.Matches, error)
 	Customer(ctx context.Context, viewer gonghai.User, id string) (gonghai.Customer, error)
 	UpdateCustomer(ctx context.Context, actor gonghai.User, id string, patch gonghai.CustomerPatch) (gonghai.Customer, error)
 	PoolCustomers(ctx context.Context, viewer gonghai.User, poolID string, f gonghai.CustomerFilter, p gonghai.Page) ([]gonghai.Customer, string, error)
@@ -85,6 +86,7 @@ type Store interface {
 	privacyStore
 	tokenStore
 	hygieneStore
+	importStore
 	conflictStore
 }
 
@@ -98,6 +100,8 @@ type Server struct {
 	lifetime time.Duration // and this long after sign-in at the latest
 	secure   bool          // session cookies only over HTTPS
 	proxies  []netip.Prefix
+	// importLimits bound an import's file.
+	importLimits gonghai.ImportLimits
 }
 
 // Version is reported in the OpenAPI document.

@@ -35,7 +35,7 @@ func eachTeamOrg(t *testing.T, test func(t *testing.T, o *teamOrg)) {
 // create makes a customer of pool p for owner ("" for the pool).
 func (o *teamOrg) create(p gonghai.Pool, owner, company, phone string) string {
 	o.t.Helper()
-	c, err := o.db.CreateCustomer(context.Background(), o.admin, gonghai.NewCustomer{PoolID: p.ID, OwnerID: owner,
+	c, err := o.db.CreateCustomer(context.Background(), o.admin, gonghai.NewCustomer{PoolID: p.ID, OwnerID: owner, AllowSimilar: true,
 		CustomerFields: gonghai.CustomerFields{Company: company, Phone: phone}})
 	if err != nil {
 		o.t.Fatal(err)
@@ -144,7 +144,7 @@ func TestTeamGive(t *testing.T) {
 			want []string
 		}{
 			{url.Values{"id": {o.ownedByA, c1}, "to": {o.north.ID}}, []string{"您无权把该客户交给此人", "已分配/转移 0 个，2 个未完成"}},
-			{url.Values{"one": {o.ownedByA}, "to": {o.b.ID}, "force": {"1"}}, []string{`data-id="` + o.ownedByA + `"`, "上海恒信科技有限公司 — 您无权"}},
+			{url.Values{"one": {o.ownedByA}, "to": {o.b.ID}, "force": {"1"}}, []string{`data-id="` + o.ownedByA + `"`, "上海恒信科技有限公司2 — 您无权"}},
 			{url.Values{"id": {o.northC}, "to": {o.b.ID}}, []string{"一位您无权查看的客户"}},
 			{url.Values{"id": {o.ownedByA}, "to": {o.a.ID}}, []string{"接收人已是该客户的负责人"}},
 			{url.Values{"to": {o.b.ID}}, []string{"请先勾选客户"}},

@@ -18,6 +18,9 @@ func (s *Server) pages(mux router) {
 	s.page(mux, "GET /notifications", s.notificationsPage)
 	s.page(mux, "POST /notifications/read", s.readNotificationsForm)
 
+	s.page(mux, "GET /customers/new", s.newCustomerPageGet)
+	s.page(mux, "POST /customers/new", s.newCustomerPost)
+	s.page(mux, "GET /customers/new/check", s.newCustomerCheck)
 	s.page(mux, "GET /customers/{id}", s.customerPage)
 	s.page(mux, "POST /customers/{id}", s.customerEditForm)
 	s.page(mux, "POST /customers/{id}/followups", s.followUpForm)

@@ -87,7 +87,8 @@ func newSite(t *testing.T) *site {
 	must(err)
 
 	add := func(c demo.Customer, owner string) gonghai.Customer {
-		made, err := s.db.CreateCustomer(ctx, admin, gonghai.NewCustomer{PoolID: s.pool.ID, OwnerID: owner,
+		// The demo's companies are apart, but some alike: the admin goes on.
+		made, err := s.db.CreateCustomer(ctx, admin, gonghai.NewCustomer{PoolID: s.pool.ID, OwnerID: owner, AllowSimilar: true,
 			CustomerFields: gonghai.CustomerFields{Name: c.Name, Company: c.Company, Category: c.Category,
 				Industry: c.Industry, Region: c.Region, ProductLine: c.ProductLine, Source: c.Source,
 				Phone: c.Phone, Email: c.Email, WeChat: c.WeChat}})
