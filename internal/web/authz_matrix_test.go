@@ -219,6 +219,7 @@ var authzRows = []authzRow{
 	{method: "PUT", route: "/api/v1/pools/{id}/hygiene", obj: "H", body: `{"unclaimed_days":0,"flagged_by":0}`, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 	{method: "POST", route: "/api/v1/pools/{id}/hygiene-preview", obj: "P", body: `{"unclaimed_days":1,"flagged_by":1}`, want: authzWant{fb, fb, nf, fb, nf, ok, ok}},
 	{method: "POST", route: "/api/v1/pools/{id}/hygiene-preview", obj: "H", body: `{"unclaimed_days":1,"flagged_by":1}`, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	// Imports: their importer (here P's pool admin) and admins; to everyone else an import does not exist.
 	{method: "GET", route: "/api/v1/imports/{id}", obj: "imp", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/imports/{id}/rows", obj: "imp", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 	{method: "POST", route: "/api/v1/imports/{id}/start", obj: "imp", fresh: true, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
@@ -233,7 +234,6 @@ var authzRows = []authzRow{
 	{method: "GET", route: "/api/v1/customers/{id}/merged-history", obj: "X", want: authzWant{ok, nf, nf, ok, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/customers/{id}/merged-history", obj: "Y", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/customers/{id}/merged-history", obj: "Z", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
-	// Imports: their importer (here P's pool admin) and admins; to everyone else an import does not exist.
 }
 
 // authzKnownFailures are cells where the code disagrees with the rules
