@@ -70,7 +70,7 @@ func TestConflictAPI(t *testing.T) {
 
 		// By hand: admins only, into a customer that exists.
 		other, err := r.db.CreateCustomer(context.Background(), r.admin, gonghai.NewCustomer{PoolID: r.pool.ID,
-			CustomerFields: gonghai.CustomerFields{Company: "杭州云帆网络"}})
+			CustomerFields: gonghai.CustomerFields{Company: "宁波海曙贸易有限公司"}})
 		if err != nil {
 			t.Fatal(err)
 		}
