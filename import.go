@@ -267,3 +267,8 @@ func (l ImportLine) Blank() bool {
 // with one of them duplicates that row (a duplicate inside the file). The
 // keys are opaque to all but the store.
 type ImportSeen map[string]int
+
+// ErrImportStopped says an import batch wrote nothing because its job was
+// cancelled, or taken over by another runner after this one's lease
+// expired: the runner stops, and the job is not its to end.
+var ErrImportStopped = Errorf(EConflict, "the import was cancelled or taken over by another runner")

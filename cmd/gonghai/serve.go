@@ -10,6 +10,7 @@ import (
 	"time"
 
 	conf "github.com/gonghai/gonghai/internal/config"
+	"github.com/gonghai/gonghai/internal/importer"
 	"github.com/gonghai/gonghai/internal/recycle"
 	"github.com/gonghai/gonghai/internal/store"
 	"github.com/gonghai/gonghai/internal/web"
@@ -38,7 +39,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		}
 	}
 	opts := []web.Option{web.WithSessions(cfg.SessionIdle, cfg.SessionLifetime), web.WithSecureCookies(cfg.SecureCookies),
-		web.WithTrustedProxies(cfg.TrustedProxies)}
+		web.WithTrustedProxies(cfg.TrustedProxies), web.WithImportLimits(limitsOf(cfg))}
 	srv := &http.Server{Handler: web.NewServer(db, log, opts...), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 	log.Info("listening", "addr", ln.Addr().String(), "db", string(db.Dialect()))
@@ -56,6 +57,17 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 			(&recycle.Sweeper{Store: db, Log: log}).Run(sweepCtx, interval)
 		}()
 		defer func() { stopSweep(); <-swept }()
+	}
+	if interval := cfg.ImportInterval; interval > 0 {
+		// Any number of nodes may run imports: each job is leased to one
+		// at a time, and resumed by another when its runner dies.
+		importCtx, stopImports := context.WithCancel(ctx)
+		imported := make(chan struct{})
+		go func() {
+			defer close(imported)
+			(&importer.Engine{Store: db, Limits: limitsOf(cfg), Log: log}).Loop(importCtx, interval)
+		}()
+		defer func() { stopImports(); <-imported }()
 	}
 	cleanCtx, stopCleaning := context.WithCancel(ctx)
 	cleaned := make(chan struct{})

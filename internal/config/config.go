@@ -27,6 +27,9 @@ type Config struct {
 	SessionLifetime time.Duration
 	SecureCookies   bool
 	TrustedProxies  []netip.Prefix
+	ImportInterval  time.Duration
+	ImportMaxRows   int
+	ImportMaxMB     int
 	Keys            string // the field keys, GONGHAI_KEYS; secret. The vault parses them
 	KeyFile         string // GONGHAI_KEY_FILE as given; see KeyFilePath
 

@@ -30,7 +30,7 @@ func TestDefaults(t *testing.T) {
 		t.Fatalf("the defaults are refused: %v", err)
 	}
 	want := &Config{DB: "sqlite:gonghai.db", Addr: "127.0.0.1:8080", RecycleInterval: time.Minute,
-		SessionIdle: 30 * time.Minute, SessionLifetime: 12 * time.Hour}
+		SessionIdle: 30 * time.Minute, SessionLifetime: 12 * time.Hour, ImportInterval: 5 * time.Second, ImportMaxRows: 100_000, ImportMaxMB: 50}
 	if diff := cmp.Diff(want, d, ignoreSettings, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
 	}
@@ -59,7 +59,7 @@ func TestPrecedence(t *testing.T) {
 	want := &Config{DB: "sqlite:/srv/env.db", Addr: "127.0.0.1:0", Demo: true, RecycleInterval: time.Minute,
 		SessionIdle: 5 * time.Minute, SessionLifetime: 12 * time.Hour, SecureCookies: false,
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.0.2.7/32")},
-		Keys:           "index:x,k1:y", KeyFile: "/srv/keys"}
+		Keys:           "index:x,k1:y", KeyFile: "/srv/keys", ImportInterval: 5 * time.Second, ImportMaxRows: 100_000, ImportMaxMB: 50}
 	if diff := cmp.Diff(want, c, ignoreSettings, cmp.Comparer(func(a, b netip.Prefix) bool { return a == b })); diff != "" {
 		t.Errorf("serve's configuration (-want +got):\n%s", diff)
 	}

@@ -74,6 +74,23 @@ var options = []Option{
 		parse: parseProxies,
 	},
 	{
+		Flag: "import-interval", Env: "GONGHAI_IMPORT_INTERVAL", Default: "5s", Scope: Serve,
+		Help: "how often serve looks for queued imports, and for imports whose runner died, to run; " +
+			"0 runs none on this node",
+		parse: func(c *Config, v string) error { return parseDuration(&c.ImportInterval, v) },
+		check: func(c *Config) error { return atLeast(c.ImportInterval, 0, "want 0 (off) or more") },
+	},
+	{
+		Flag: "import-max-rows", Env: "GONGHAI_IMPORT_MAX_ROWS", Default: "100000",
+		Help:  "the most data rows an import file may hold; a longer file is refused before any row is written",
+		parse: func(c *Config, v string) error { return parsePositive(&c.ImportMaxRows, v) },
+	},
+	{
+		Flag: "import-max-mb", Env: "GONGHAI_IMPORT_MAX_MB", Default: "50",
+		Help:  "the largest import file, in megabytes (MiB); a larger upload is refused before it is read",
+		parse: func(c *Config, v string) error { return parsePositive(&c.ImportMaxMB, v) },
+	},
+	{
 		Env: "GONGHAI_KEYS", Secret: true,
 		Help: "the field keys (`index:…,k1:…`); several nodes share one list. " +
 			"See [docs/security.md](docs/security.md#keys). Checked when the database opens",
@@ -99,6 +116,14 @@ func parseBool(b *bool, v string) error {
 	var err error
 	if *b, err = strconv.ParseBool(v); err != nil {
 		return errors.New("want true or false")
+	}
+	return nil
+}
+
+func parsePositive(n *int, v string) error {
+	var err error
+	if *n, err = strconv.Atoi(v); err != nil || *n < 1 {
+		return errors.New("want a whole number of 1 or more")
 	}
 	return nil
 }

@@ -65,7 +65,7 @@ func newFixture(t *testing.T, dsn string) *fixture {
 
 // engine is a runner named node, batches of 2 rows.
 func (f *fixture) engine(node string) *importer.Engine {
-	return &importer.Engine{Store: f.db, Node: node, Batch: 2, Lease: time.Minute, Stopped: store.IsImportStopped,
+	return &importer.Engine{Store: f.db, Node: node, Batch: 2, Lease: time.Minute,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 

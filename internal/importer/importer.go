@@ -47,9 +47,6 @@ type Engine struct {
 	// Batch is how many rows one transaction writes; 0 means 500.
 	Batch int
 	Log   *slog.Logger
-	// Stopped, when set, says whether the store's error means the job
-	// was cancelled or taken over (store.IsImportStopped).
-	Stopped func(error) bool
 }
 
 // DefaultBatch is how many rows one transaction of a run writes.
@@ -177,7 +174,7 @@ func (e *Engine) Run(ctx context.Context, id string) (gonghai.Import, error) {
 	switch {
 	case ferr == nil:
 		return e.Store.FinishImport(ctx, e.node(), j, "")
-	case e.Stopped != nil && e.Stopped(ferr):
+	case errors.Is(ferr, gonghai.ErrImportStopped):
 		// Cancelled, or taken over after this runner stalled: the job
 		// is another's to end.
 		return j, nil

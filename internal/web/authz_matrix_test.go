@@ -50,7 +50,8 @@ type authzWant [len(authzActors)]string
 // customer of P owned by the owner; Y, an unowned customer of P; Z, an
 // unowned customer of the hidden pool H; pools P (open, members 华东组) and
 // H (hidden, members 华东组); users owner and north (rep.north); opp, an
-// open opportunity of a customer like X.
+// open opportunity of a customer like X; imp, a dry-run import P's pool
+// admin made.
 type authzRow struct {
 	method, route, obj string
 	// body may name {peer}, {other-mgr} and {north} (user ids), {cid}, the
@@ -195,6 +196,12 @@ var authzRows = []authzRow{
 	{method: "GET", route: "/api/v1/tokens?user_id={id}", obj: "owner", want: authzWant{ok, nf, nf, fb, nf, nf, ok}},
 
 	{method: "GET", route: "/api/v1/audit", want: authzWant{fb, fb, fb, fb, fb, fb, ok}},
+
+	// Imports: their importer (here P's pool admin) and admins; to everyone else an import does not exist.
+	{method: "GET", route: "/api/v1/imports/{id}", obj: "imp", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	{method: "GET", route: "/api/v1/imports/{id}/rows", obj: "imp", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	{method: "POST", route: "/api/v1/imports/{id}/start", obj: "imp", fresh: true, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	{method: "POST", route: "/api/v1/imports/{id}/cancel", obj: "imp", fresh: true, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 }
 
 // authzKnownFailures are cells where the code disagrees with the rules

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gonghai/gonghai"
+	"github.com/gonghai/gonghai/internal/importer"
 )
 
 // objects the matrix needs added.
@@ -103,6 +104,14 @@ func (o *authzOrg) object(obj string, fresh bool) (id, cid string) {
 			cid = o.customer(p, "")
 		}
 		return p.ID, cid
+	case "imp":
+		// A dry run the pool admin made in P, ready to start.
+		j, err := (&importer.Engine{Store: o.db}).Submit(o.ctx, o.poolAdmin, "客户.csv", importCSV,
+			gonghai.ImportOptions{PoolID: o.pool.ID, DryRun: true})
+		if err != nil {
+			o.t.Fatal(err)
+		}
+		return j.ID, ""
 	case "opp":
 		opp, err := o.db.CreateOpportunity(o.ctx, o.admin, o.customer(o.pool, o.a.ID), "年度采购", 0)
 		if err != nil {

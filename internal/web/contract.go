@@ -92,6 +92,16 @@ var operationCodes = map[string][]string{
 	"clear-follow-up-plan": {gonghai.ENotFound, gonghai.EForbidden, gonghai.ENotOwner, gonghai.EConflict},
 
 	"list-audit": {gonghai.EForbidden},
+
+	"create-import": {gonghai.EForbidden, gonghai.ENotFound, gonghai.ETooLarge, gonghai.EUnsupportedMedia,
+		gonghai.ERequestTimeout, gonghai.EConflict},
+	"list-imports":     {},
+	"import-template":  {},
+	"get-import":       {gonghai.ENotFound},
+	"list-import-rows": {gonghai.ENotFound},
+	"start-import":     {gonghai.ENotFound, gonghai.EForbidden, gonghai.EConflict},
+	"cancel-import":    {gonghai.ENotFound, gonghai.EConflict},
+	"import-errors":    {gonghai.ENotFound},
 }
 
 // commonCodes are the problems an operation can give whatever it does:
@@ -186,6 +196,7 @@ var operationTags = []*huma.Tag{
 	{Name: "customers", Description: "Customers: claim, release, assign, transfer, activity, privacy"},
 	{Name: "opportunities", Description: "Opportunities of customers"},
 	{Name: "audit", Description: "The audit log of sensitive actions"},
+	{Name: "imports", Description: "Spreadsheet imports: upload, dry run, progress, cancel, error file, template"},
 }
 
 // tagOf files an operation by its path: /api/v1/pools/{id} under pools,

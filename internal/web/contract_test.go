@@ -72,6 +72,13 @@ var stableOperations = []string{
 	"PUT /api/v1/customers/{id}/plan set-follow-up-plan",
 	"DELETE /api/v1/customers/{id}/plan clear-follow-up-plan",
 	"GET /api/v1/customers list-customers",
+	"POST /api/v1/imports create-import",
+	"GET /api/v1/imports list-imports",
+	"GET /api/v1/imports/template import-template",
+	"GET /api/v1/imports/{id} get-import",
+	"GET /api/v1/imports/{id}/rows list-import-rows",
+	"POST /api/v1/imports/{id}/start start-import",
+	"POST /api/v1/imports/{id}/cancel cancel-import",
 }
 
 // openOperations need no user; every other operation takes a bearer token

@@ -70,6 +70,16 @@ func (s *Server) routes() {
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/erase", "erase-customer", "Erase a customer's personal data; ownership history keeps ids (admin)"), s.eraseCustomer)
 
 	register(s, op(http.MethodGet, "/api/v1/audit", "list-audit", "Sensitive actions, newest first (admin)"), s.listAudit)
+
+	upload := created(op(http.MethodPost, "/api/v1/imports", "create-import", "Upload a spreadsheet to import into a pool: a dry run answers every row's verdict; otherwise the job is queued (admin, pool admin)"))
+	upload.MaxBodyBytes = s.maxUploadBytes()
+	register(s, upload, s.createImport)
+	register(s, op(http.MethodGet, "/api/v1/imports", "list-imports", "My imports, newest first"), s.listImports)
+	register(s, fileResponse(op(http.MethodGet, "/api/v1/imports/template", "import-template", "The import template: XLSX with a notes row and drop-downs, or CSV"), "The template"), s.importTemplate)
+	register(s, op(http.MethodGet, "/api/v1/imports/{id}", "get-import", "An import's progress (done of total rows) and counts"), s.getImport)
+	register(s, op(http.MethodGet, "/api/v1/imports/{id}/rows", "list-import-rows", "The dry run's verdict of each row, in row order; or the run's refused rows"), s.listImportRows)
+	register(s, op(http.MethodPost, "/api/v1/imports/{id}/start", "start-import", "Run an import whose dry run is done"), s.startImport)
+	register(s, op(http.MethodPost, "/api/v1/imports/{id}/cancel", "cancel-import", "Stop an import between two batches: the rows written stay"), s.cancelImport)
 }
 
 func op(method, path, id, summary string) huma.Operation {

@@ -94,6 +94,8 @@ type Server struct {
 	lifetime time.Duration // and this long after sign-in at the latest
 	secure   bool          // session cookies only over HTTPS
 	proxies  []netip.Prefix
+	// importLimits bound an import's file.
+	importLimits gonghai.ImportLimits
 }
 
 // Version is reported in the OpenAPI document.
