@@ -54,7 +54,7 @@ func (s *Server) importsPage(w http.ResponseWriter, r *http.Request, v *view) er
 		rows[i] = jobView(j, names, v.Now)
 	}
 	v.Nav = "imports"
-	lim := s.importLimits()
+	lim := s.limits()
 	return s.render(w, v, http.StatusOK, "imports", map[string]any{"Jobs": rows, "MaxRows": lim.MaxRows, "MaxMB": lim.MaxBytes >> 20})
 }
 
@@ -134,7 +134,7 @@ func (s *Server) showUpload(w http.ResponseWriter, r *http.Request, v *view, sta
 		return err
 	}
 	owners = slices.DeleteFunc(owners, func(u gonghai.User) bool { return !u.Active })
-	lim := s.importLimits()
+	lim := s.limits()
 	v.Nav = "imports"
 	return s.render(w, v, status, "import", uploadData{importStep: stepOf("upload"), Form: f, Errors: errs, Pools: pools,
 		Owners: owners, Encodings: importEncodings, Policies: importPolicies, MaxRows: lim.MaxRows, MaxMB: lim.MaxBytes >> 20,
@@ -154,7 +154,7 @@ func (s *Server) uploadImportForm(w http.ResponseWriter, r *http.Request, v *vie
 	if len(pools) == 0 {
 		return errNoImports
 	}
-	lim := s.importLimits()
+	lim := s.limits()
 	f, name, data, err := readUpload(r, uploadBody(r), lim.MaxBytes)
 	if !slices.ContainsFunc(pools, func(p gonghai.Pool) bool { return p.ID == f.PoolID }) {
 		f.PoolID = ""
@@ -180,7 +180,7 @@ func (s *Server) uploadImportForm(w http.ResponseWriter, r *http.Request, v *vie
 	if len(errs) > 0 {
 		return s.showUpload(w, r, v, http.StatusUnprocessableEntity, f, errs, "")
 	}
-	ctx, e := r.Context(), s.importEngine()
+	ctx, e := r.Context(), s.importer()
 	in, err := e.Prepare(ctx, v.User, name, data, gonghai.ImportOptions{PoolID: f.PoolID, OwnerID: f.OwnerID,
 		Policy: f.Policy, Encoding: f.Encoding, DryRun: true})
 	// A header none of whose columns maps to company or name is mapped
@@ -293,7 +293,7 @@ type uploadKey struct{}
 func (s *Server) uploadPage(mux router, pattern string, h pageHandler) {
 	inner := s.pageFunc(h, true)
 	mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body := http.MaxBytesReader(w, r.Body, s.importLimits().MaxBytes+1<<20)
+		body := http.MaxBytesReader(w, r.Body, s.maxUploadBytes())
 		inner.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), uploadKey{}, body)))
 	}))
 }

@@ -7,9 +7,7 @@ package web
 import (
 	"bytes"
 	"context"
-	"io"
 	"net/http"
-	"net/url"
 
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/sheet"
@@ -57,7 +55,7 @@ func (s *Server) redoImport(ctx context.Context, user gonghai.User, job gonghai.
 	}
 	o := job.Options
 	o.Mapping, o.DryRun = mapping, true
-	again, err := s.importEngine().Submit(ctx, user, job.FileName, data, o)
+	again, err := s.importer().Submit(ctx, user, job.FileName, data, o)
 	if err != nil {
 		return again, err
 	}
@@ -67,51 +65,25 @@ func (s *Server) redoImport(ctx context.Context, user gonghai.User, job gonghai.
 	return again, nil
 }
 
-// importTemplate downloads the import template as XLSX (with a notes row
-// and drop-downs of categories, the pools the viewer imports into and the
-// owners they see) or CSV.
-func (s *Server) importTemplate(format sheet.Format) pageHandler {
+// importTemplatePage downloads the import template, as the API's
+// import-template answers it, in the page's language.
+func (s *Server) importTemplatePage(format sheet.Format) pageHandler {
 	return func(w http.ResponseWriter, r *http.Request, v *view) error {
-		ctx := r.Context()
-		pools, err := s.importPools(ctx, v)
+		pools, err := s.importPools(r.Context(), v)
 		if err != nil {
 			return err
 		}
 		if len(pools) == 0 {
 			return errNoImports
 		}
-		opt := sheet.TemplateOptions{Categories: gonghai.Categories, Lang: v.Lang}
-		for _, p := range pools {
-			opt.Pools = append(opt.Pools, p.Name)
-		}
-		users, err := s.store.SeenUsers(ctx, v.User)
+		ctx := context.WithValue(r.Context(), userKey{}, v.User)
+		out, err := s.importTemplate(ctx, &templateIn{Format: string(format), Lang: v.Lang})
 		if err != nil {
 			return err
 		}
-		for _, u := range users {
-			if u.Active {
-				opt.Owners = append(opt.Owners, u.Login)
-			}
-		}
-		var buf bytes.Buffer
-		if err := sheet.Template(&buf, format, opt); err != nil {
-			return err
-		}
-		return download(w, v.T("import.template.file_name")+"."+string(format), contentTypes[format], &buf)
+		w.Header().Set("Content-Type", out.ContentType)
+		w.Header().Set("Content-Disposition", out.ContentDisposition)
+		_, err = w.Write(out.Body)
+		return err
 	}
-}
-
-// contentTypes are the media types of the files the pages send.
-var contentTypes = map[sheet.Format]string{
-	sheet.FormatXLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	sheet.FormatCSV:  "text/csv; charset=utf-8",
-}
-
-// download sends body as an attachment named name.
-func download(w http.ResponseWriter, name, contentType string, body io.Reader) error {
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	w.WriteHeader(http.StatusOK)
-	_, err := io.Copy(w, body)
-	return err
 }

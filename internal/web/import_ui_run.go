@@ -5,27 +5,30 @@ import (
 	"net/http"
 
 	"github.com/gonghai/gonghai"
-	"github.com/gonghai/gonghai/internal/importer"
 )
 
-// importEngine prepares and runs the pages' imports.
-func (s *Server) importEngine() *importer.Engine {
-	return &importer.Engine{Store: runStore{s.store}, Limits: s.importLimits(), Log: s.log,
-		Stopped: func(err error) bool { return gonghai.ErrorCode(err) == gonghai.EConflict }}
+// limits are the import limits in force: the server's, the defaults
+// where it sets none.
+func (s *Server) limits() gonghai.ImportLimits {
+	l := s.importLimits
+	if l.MaxRows <= 0 {
+		l.MaxRows = gonghai.DefaultImportLimits.MaxRows
+	}
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = gonghai.DefaultImportLimits.MaxBytes
+	}
+	return l
 }
 
-// runStore is the store as the engine needs it for one job: expired jobs
-// are the runner loop's to delete, not a page's.
-type runStore struct{ Store }
-
-func (runStore) DeleteExpiredImports(context.Context) (int, error) { return 0, nil }
-
-// importLimits are the limits of an uploaded file.
-func (s *Server) importLimits() gonghai.ImportLimits { return gonghai.DefaultImportLimits }
-
-// runImport runs a started job to its end, apart from the request.
+// runImport runs a started job to its end apart from the request, so that
+// its progress shows at once; serve's runners would take it up within
+// their interval otherwise. Whichever leases it first runs it.
 func (s *Server) runImport(ctx context.Context, id string) {
-	go func() { _, _ = s.importEngine().Run(context.WithoutCancel(ctx), id) }()
+	go func() {
+		if _, err := s.importer().Run(context.WithoutCancel(ctx), id); err != nil && gonghai.ErrorCode(err) != gonghai.ENotFound {
+			s.log.Error("import_run_failed", "import_id", id, "err", err.Error())
+		}
+	}()
 }
 
 // importErrorsDownload sends a job's error file. (Waits for import12.)
