@@ -249,17 +249,18 @@ func FirstProblem(err error) (field, problem string) {
 // ImportLine is one row of a file as an import reads it: its row number
 // and its cells mapped to customer fields; Owner is the login of the
 // row's owner column, "" for none (then the import's target owner, if
-// any, owns it).
+// any, owns it); Pool the name in its pool column, "" for the import's.
 type ImportLine struct {
 	Row    int
 	Fields CustomerFields
 	Owner  string
+	Pool   string
 }
 
 // Blank reports whether the row holds nothing: a blank row of a
 // spreadsheet, ignored.
 func (l ImportLine) Blank() bool {
-	return l.Fields == CustomerFields{} && l.Owner == ""
+	return l.Fields == CustomerFields{} && l.Owner == "" && l.Pool == ""
 }
 
 // ImportSeen remembers, across the batches of one dry run, the match keys

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gonghai/gonghai"
@@ -77,6 +79,13 @@ func (e *environment) importCommand(ctx context.Context, args []string) error {
 	}
 	c := j.Counts
 	fmt.Fprintf(e.stdout, "created=%d updated=%d skipped=%d conflicts=%d errors=%d\n", c.Created, c.Updated, c.Skipped, c.Conflicts, c.Errors)
+	if c.Errors > 0 {
+		name, err := writeErrorFile(ctx, db, actor, j, path)
+		if err != nil {
+			return fmt.Errorf("error file: %w", err)
+		}
+		fmt.Fprintln(e.stdout, name)
+	}
 	switch j.Status {
 	case gonghai.ImportDone, gonghai.ImportDryRunDone:
 		return nil
@@ -189,4 +198,16 @@ func poolID(ctx context.Context, db *store.DB, ref string) (string, error) {
 		}
 	}
 	return "", gonghai.Errorf(gonghai.ENotFound, "no pool %q", ref)
+}
+
+// writeErrorFile writes job j's error file beside the imported file, as
+// FILE.errors.csv or .xlsx, and returns its path.
+func writeErrorFile(ctx context.Context, db *store.DB, actor gonghai.User, j gonghai.Import, path string) (string, error) {
+	var b bytes.Buffer
+	f, err := importer.WriteErrors(ctx, db, actor, j.ID, &b)
+	if err != nil {
+		return "", err
+	}
+	name := strings.TrimSuffix(path, filepath.Ext(path)) + ".errors." + string(f)
+	return name, os.WriteFile(name, b.Bytes(), 0o600)
 }

@@ -108,3 +108,47 @@ func TestImportKillResume(t *testing.T) {
 		}
 	})
 }
+
+// TestImportCommand: a dry run prints what the import would do and writes
+// nothing; the import prints its summary line and the path of the error
+// file it wrote beside the file, which holds the refused rows.
+func TestImportCommand(t *testing.T) {
+	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		list := crypt.Generate()
+		keys, err := vault.New(list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db := storetest.Open(t, dsn, gonghai.SystemClock{}, keys)
+		admin, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: "boss", Name: "王总", Role: gonghai.RoleAdmin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "华东公海"
+		if _, err := db.CreatePool(ctx, admin, gonghai.PoolInput{Name: &name}); err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(t.TempDir(), "客户.csv")
+		data := "公司名称,联系人,手机\n恒信科技,张伟,13800001111\n,,=1+1\n恒信科技,李娜,13800002222\n"
+		if err := os.WriteFile(file, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		env := map[string]string{"GONGHAI_DB": dsn, "GONGHAI_KEYS": list}
+		if got, want := cli(t, env, "import", "--pool", name, "--dry-run", file), "created=1 updated=0 skipped=1 conflicts=1 errors=1\n"+
+			strings.TrimSuffix(file, ".csv")+".errors.csv"; got != want {
+			t.Errorf("dry run printed %q, want %q", got, want)
+		}
+		if page, err := db.Customers(ctx, admin, gonghai.ScopeFilter{}, gonghai.Page{}); err != nil || page.Total != 0 {
+			t.Errorf("the dry run wrote %d customers (%v)", page.Total, err)
+		}
+		got := cli(t, env, "import", "--pool", name, "--on-duplicate", "conflict", file)
+		if want := "created=2 updated=0 skipped=0 conflicts=1 errors=1\n" + strings.TrimSuffix(file, ".csv") + ".errors.csv"; got != want {
+			t.Errorf("import printed %q, want %q", got, want)
+		}
+		errs, err := os.ReadFile(strings.TrimSuffix(file, ".csv") + ".errors.csv")
+		if want := "\uFEFF公司名称,联系人,手机,错误 / Error\n,,'=1+1,name: a customer needs a name or a company\n"; err != nil || string(errs) != want {
+			t.Errorf("error file %q (%v), want %q", errs, err, want)
+		}
+	})
+}

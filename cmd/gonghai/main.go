@@ -45,6 +45,7 @@ Usage:
   gonghai bench search [--customers 1000000] [--keep DIR] [--postgres URL] [--rounds 100]
   gonghai bench memory [--customers 1000000] [--keep DIR] [--requests 1000] [--logins 50] [--bin PATH]
   gonghai bench page [--customers 1000000] [--keep DIR] [--postgres URL] [--page 50] [--rounds 50]
+  gonghai bench import [--rows 10000,100000] [--keep DIR] [--bin PATH]
   gonghai openapi    (prints the OpenAPI document the server serves at /api/openapi.json)
   gonghai config [serve's flags] [--markdown]    (checks the settings serve would run with and prints them; --markdown: every setting, as the README lists them)
 

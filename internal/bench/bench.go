@@ -26,7 +26,7 @@ type Env struct {
 }
 
 // Names are the benches, as `gonghai bench <name>` calls them.
-var Names = []string{"claim-storm", "recycle", "list", "search", "memory", "page"}
+var Names = []string{"claim-storm", "recycle", "list", "search", "memory", "page", "import"}
 
 // Run runs bench name with its flags args.
 func (env Env) Run(ctx context.Context, name string, args []string) error {
@@ -43,6 +43,8 @@ func (env Env) Run(ctx context.Context, name string, args []string) error {
 		return env.page(ctx, args)
 	case "memory":
 		return env.memory(ctx, args)
+	case "import":
+		return env.importBench(ctx, args)
 	}
 	return fmt.Errorf("bench: no bench %q: want %s", name, strings.Join(Names, ", "))
 }
@@ -86,7 +88,13 @@ func targets(scenario, db, postgres string) (dsns []string, cleanup func(), err 
 // is not empty, and says how durable its writes are. The bench's database
 // is thrown away, so its personal fields are sealed with keys nobody keeps.
 func openEmpty(ctx context.Context, dsn string, clock gonghai.Clock) (*store.DB, string, error) {
-	db, err := store.Open(ctx, dsn, clock, vault.Ephemeral())
+	return openEmptyKeys(ctx, dsn, clock, vault.Ephemeral())
+}
+
+// openEmptyKeys is openEmpty with the given keys, for a bench whose
+// database another process opens too.
+func openEmptyKeys(ctx context.Context, dsn string, clock gonghai.Clock, keys store.Keys) (*store.DB, string, error) {
+	db, err := store.Open(ctx, dsn, clock, keys)
 	if err != nil {
 		return nil, "", err
 	}

@@ -256,7 +256,7 @@ func (e *Engine) run(ctx context.Context, j *gonghai.Import) error {
 // Line maps one row's cells to an import line.
 func Line(m sheet.Mapping, cells []string, row int) gonghai.ImportLine {
 	v := m.Row(cells)
-	return gonghai.ImportLine{Row: row, Owner: v[sheet.FieldOwner], Fields: gonghai.CustomerFields{
+	return gonghai.ImportLine{Row: row, Owner: v[sheet.FieldOwner], Pool: v[sheet.FieldPool], Fields: gonghai.CustomerFields{
 		Name: v[sheet.FieldName], Company: v[sheet.FieldCompany], Category: v[sheet.FieldCategory],
 		Industry: v[sheet.FieldIndustry], Region: v[sheet.FieldRegion], ProductLine: v[sheet.FieldProductLine],
 		Source: v[sheet.FieldSource], Stage: v[sheet.FieldStage], Phone: v[sheet.FieldPhone], Email: v[sheet.FieldEmail],

@@ -166,3 +166,37 @@ func TestOwnerHoldingLimit(t *testing.T) {
 		}
 	})
 }
+
+// A row's pool and owner columns send it to that pool and owner, when the
+// importer may; a pool or login that is no such is refused on its row.
+func TestRowPoolAndOwner(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		name := "华南公海"
+		south, err := f.db.CreatePool(f.ctx, f.admin, gonghai.PoolInput{Name: &name, MemberUserIDs: &[]string{f.rep.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := csv("公司名称,公海,负责人",
+			"甲公司,华南公海,",       // 2: into 华南公海
+			"乙公司,,rep.li",     // 3: the rep's, in the import's pool
+			"丙公司,华南公海,rep.li", // 4: the rep's, in 华南公海
+			"丁公司,没有这个池,",      // 5: no such pool
+			"戊公司,,nobody")     // 6: no such user
+		j := f.run(data, gonghai.ImportOptions{})
+		if got, want := counts(j.Counts), "created=3 updated=0 skipped=0 conflicts=0 errors=2"; got != want {
+			t.Errorf("%s, want %s", got, want)
+		}
+		errs := f.verdicts(j.ID, true)
+		if errs[5].Field != "pool" || errs[6].Field != "owner" {
+			t.Errorf("error rows %+v, want 5 pool and 6 owner", errs)
+		}
+		page, err := f.db.Customers(f.ctx, f.admin, gonghai.ScopeFilter{PoolID: south.ID}, gonghai.Page{})
+		if err != nil || len(page.Customers) != 2 {
+			t.Fatalf("华南公海 has %d customers (%v), want 2", len(page.Customers), err)
+		}
+		mine, _, err := f.db.MyCustomers(f.ctx, f.rep, gonghai.CustomerFilter{}, gonghai.Page{})
+		if err != nil || len(mine) != 2 {
+			t.Errorf("the rep owns %d (%v), want 2", len(mine), err)
+		}
+	})
+}

@@ -249,3 +249,11 @@ func TestValidUTF8AcrossChunks(t *testing.T) {
 		t.Error("GB18030 bytes at a chunk boundary read as UTF-8")
 	}
 }
+
+func TestSizeText(t *testing.T) {
+	for n, want := range map[int64]string{50 << 20: "50 MB", 1536 << 10: "1.5 MB", 10 << 10: "10 KB", 10: "10 bytes"} {
+		if got := sizeText(n); got != want {
+			t.Errorf("sizeText(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

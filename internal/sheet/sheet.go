@@ -3,6 +3,7 @@ package sheet
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -83,7 +84,7 @@ type Reader struct {
 func Open(r io.ReaderAt, size int64, opt Options) (*Reader, error) {
 	lim := opt.Limits.withDefaults()
 	if size > lim.MaxBytes {
-		return nil, gonghai.Errorf(gonghai.ETooLarge, "the file is larger than %d MB", lim.MaxBytes>>20)
+		return nil, gonghai.Errorf(gonghai.ETooLarge, "the file is larger than %s", sizeText(lim.MaxBytes))
 	}
 	format, err := sniff(r, size)
 	if err != nil {
@@ -139,6 +140,17 @@ func (rd *Reader) start(newSource func() (source, error)) error {
 	}
 	_, err = rd.readHeader(rd.src)
 	return err
+}
+
+// sizeText says a size limit in the unit it was likely set in.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.4g MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.4g KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // sniff tells XLSX (a zip archive) from text by the first bytes, and
@@ -199,6 +211,9 @@ func (rd *Reader) next(src source) ([]string, int, error) {
 		if err != nil {
 			return nil, 0, err
 		}
+		// Cells beyond the header's last column have no field to go to:
+		// a row with nothing else is empty.
+		cells = cells[:min(len(cells), len(rd.header))]
 		cleanCells(cells)
 		if empty(cells) {
 			continue
@@ -257,7 +272,7 @@ func (r *Reader) Rows() int { return r.rows }
 
 // Next returns the next data row's cells, exactly len(Header()) of them
 // (trimmed; a cell beyond the header's last column has no field to go to
-// and is dropped), and its row number in the file, 1-based, counting the
+// and is dropped, and a row of nothing else skipped), and its row number in the file, 1-based, counting the
 // header as row 1: the number a user sees in Excel. Empty rows are
 // skipped. io.EOF at the end. More rows than Limits.MaxRows is an error
 // with code gonghai.ETooLarge (Open already refuses such a file).

@@ -18,7 +18,8 @@ type xlsxFile struct {
 // openXLSX checks the archive (guardZip), then opens it with excelize.
 // excelize reads the whole file into memory first: at most
 // Limits.MaxBytes, checked by Open.
-func openXLSX(r io.ReaderAt, size int64, sheet string) (*xlsxFile, error) {
+func openXLSX(r io.ReaderAt, size int64, sheet string) (x *xlsxFile, err error) {
+	defer unpanic(&err)
 	if err := guardZip(r, size); err != nil {
 		return nil, err
 	}
@@ -36,7 +37,7 @@ func openXLSX(r io.ReaderAt, size int64, sheet string) (*xlsxFile, error) {
 		}
 		return nil, xlsxError(err)
 	}
-	x := &xlsxFile{f: f}
+	x = &xlsxFile{f: f}
 	if x.sheet, err = pickSheet(f.GetSheetList(), sheet); err != nil {
 		f.Close()
 		return nil, err
@@ -74,7 +75,8 @@ func xlsxError(err error) error {
 	return gonghai.Errorf(gonghai.EInvalid, "not a readable XLSX file")
 }
 
-func (x *xlsxFile) rows() (source, error) {
+func (x *xlsxFile) rows() (_ source, err error) {
+	defer unpanic(&err)
 	rows, err := x.f.Rows(x.sheet)
 	if err != nil {
 		return nil, xlsxError(err)
@@ -92,7 +94,8 @@ type xlsxRows struct {
 	line int
 }
 
-func (s *xlsxRows) next() ([]string, int, error) {
+func (s *xlsxRows) next() (cells []string, line int, err error) {
+	defer unpanic(&err)
 	if !s.rows.Next() {
 		if err := s.rows.Error(); err != nil {
 			return nil, 0, xlsxError(err)
@@ -100,11 +103,18 @@ func (s *xlsxRows) next() ([]string, int, error) {
 		return nil, 0, io.EOF
 	}
 	s.line++
-	cells, err := s.rows.Columns()
-	if err != nil {
+	if cells, err = s.rows.Columns(); err != nil {
 		return nil, 0, xlsxError(err)
 	}
 	return cells, s.line, nil
 }
 
 func (s *xlsxRows) close() error { return s.rows.Close() }
+
+// unpanic turns a panic in excelize, which parses files from strangers,
+// into the answer to a broken file: one upload must not stop the server.
+func unpanic(err *error) {
+	if p := recover(); p != nil {
+		*err = gonghai.Errorf(gonghai.EInvalid, "not a readable XLSX file")
+	}
+}

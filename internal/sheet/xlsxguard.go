@@ -35,11 +35,14 @@ const (
 	centralDirLimit = 4 << 20
 	// partTagsLimit bounds the elements of an XML part held in memory and
 	// parsed into structures many times its size (a styles.xml of a
-	// million empty <xf/>). A real one has thousands.
-	partTagsLimit = 500_000
+	// million empty <xf/>). Excel itself stops at 64,000 cell formats;
+	// 250,000 elements of styles take about 110 MB to read.
+	partTagsLimit = 250_000
 	// sharedStringsLimit bounds the shared strings: excelize keeps an index
-	// entry for each even when it streams the table.
-	sharedStringsLimit = 2_000_000
+	// entry for each even when it streams the table (1.2 million take
+	// about 160 MB to read; 1.9 million took 236 MB). It is 12 distinct
+	// texts a row for 100,000 rows.
+	sharedStringsLimit = 1_200_000
 	// tokenLimit bounds the bytes between two tags (a cell's text, or one
 	// tag's attributes): excelize reads each into one string. Excel's
 	// longest cell is 32,767 characters.
@@ -121,19 +124,20 @@ func scanPart(f *zip.File, onTag func(local string) error) error {
 	defer rc.Close()
 	t := tagScanner{onTag: onTag}
 	buf := make([]byte, 64<<10)
+	var read uint64
 	for {
 		n, err := rc.Read(buf)
+		read += uint64(n)
 		if serr := t.scan(buf[:n]); serr != nil {
 			return serr
 		}
-		if err == io.EOF {
+		switch {
+		case err == io.EOF:
 			return nil
-		}
-		if err != nil {
-			var ge *gonghai.Error
-			if errors.As(err, &ge) {
-				return err
-			}
+		case errors.Is(err, zip.ErrFormat) && read >= f.UncompressedSize64:
+			// More data than the archive declares: a bomb that lies about its size.
+			return errTooLarge
+		case err != nil:
 			return gonghai.Errorf(gonghai.EInvalid, "not a readable XLSX file")
 		}
 	}

@@ -219,3 +219,30 @@ func (db *DB) floorSelect(ctx context.Context, from string, where []string, args
 	}
 	return ids, nil
 }
+
+// FloorInsert exists only as the import benchmark's floor: the bare write
+// of rows of customers (company, name, phone, email) into pool poolID,
+// bulkRows to an INSERT, batch rows to a transaction, on the same
+// database, durability and transaction helper as an import. No sealing,
+// no blind index, no duplicate look-up, no event, no deadline, no job:
+// comparing an import with this shows what those cost.
+func (db *DB) FloorInsert(ctx context.Context, poolID string, rows [][4]string) error {
+	const width = 8
+	now := micros(db.now())
+	for lo := 0; lo < len(rows); lo += bulkRows {
+		batch := rows[lo:min(lo+bulkRows, len(rows))]
+		args := make([]any, 0, width*len(batch))
+		for _, r := range batch {
+			args = append(args, newID(), r[0], r[1], r[2], r[3], poolID, now, now)
+		}
+		err := db.inTx(ctx, func(c conn) error {
+			_, err := c.exec(ctx, `INSERT INTO customers (id, company, name, phone, email, pool_id, created_at, updated_at) VALUES `+
+				valuesList(len(batch), width), args...)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("floor insert: %w", err)
+		}
+	}
+	return nil
+}

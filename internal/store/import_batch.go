@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gonghai/gonghai"
@@ -22,6 +23,7 @@ type importRow struct {
 	f       gonghai.CustomerFields
 	keys    []matchKey
 	ownerID string
+	poolID  string // "" when the row's pool column names none it may go to
 	v       gonghai.ImportRow
 	matched bool
 	// matchOwner owned the matched customer when the batch read it.
@@ -110,21 +112,30 @@ func (db *DB) importBatch(ctx context.Context, c conn, node string, j gonghai.Im
 		r.keys = rowKeys(c, r.f)
 		rows = append(rows, r)
 	}
-	owners, err := importOwners(ctx, c, s, actor, pools[j.Options.PoolID], rows, dry)
+	if err := importPools(ctx, c, actor, j, rows, pools, getPool); err != nil {
+		return counts, err
+	}
+	owners, err := importOwners(ctx, c, s, actor, pools, rows, dry)
 	if err != nil {
 		return counts, err
 	}
 	if dry {
-		for id, o := range owners {
-			o.holding.Overall += seen[plannedKey(id)]
-			o.holding.InPool += seen[plannedKey(id)]
+		// The earlier batches of a dry run wrote nothing: what they would
+		// give each owner is carried in seen.
+		counted := map[*int]bool{}
+		for key, o := range owners {
+			o.inPool += seen[plannedKey(key)]
+			if id, _, _ := strings.Cut(key, "\x00"); !counted[o.overall] {
+				counted[o.overall] = true
+				*o.overall += seen[plannedKey(id)]
+			}
 		}
 	}
 	found, err := lookUp(ctx, c, rows)
 	if err != nil {
 		return counts, err
 	}
-	b := importPlan{j: j, actor: actor, s: s, pool: pools[j.Options.PoolID], owners: owners, found: found, seen: seen, dry: dry}
+	b := importPlan{j: j, actor: actor, s: s, pools: pools, owners: owners, found: found, seen: seen, dry: dry}
 	for i := range rows {
 		b.decide(ctx, c, &rows[i])
 		counts.Add(rows[i].v.Verdict, rows[i].matched)
@@ -229,49 +240,40 @@ func lookUp(ctx context.Context, c conn, rows []importRow) (map[string]existing,
 	return found, nil
 }
 
-// importOwner is a user the batch's customers go to, with their holding as
-// the batch adds to it, or why they may not have them.
+// importOwner is a user the batch's customers of one pool go to, with
+// their holding as the batch adds to it, or why they may not have them.
 type importOwner struct {
 	user    gonghai.User
-	holding gonghai.Holding
+	pool    gonghai.Pool
+	overall *int // the user's holding in all pools, shared by their importOwners
+	inPool  int
 	err     error
 }
 
+// holding is o's holding as the limits count it.
+func (o *importOwner) holding() gonghai.Holding {
+	return gonghai.Holding{Overall: *o.overall, InPool: o.inPool}
+}
+
+// ownerKey names an owner in one pool.
+func ownerKey(ownerID, poolID string) string { return ownerID + "\x00" + poolID }
+
 // importOwners reads the owners of the batch's rows: the job's target
-// owner, or a row's own (its owner column, by login). Each is checked as
-// an assignment is (gonghai.CanOwn) and, in a real run, locked as a claim
-// locks its rep (lockHolder: their claim_seq), in login order, before
-// their holding is counted: the counts stay true until commit and no
-// concurrent claim or import takes them past their limits.
-func importOwners(ctx context.Context, c conn, s gonghai.Settings, actor gonghai.User, p gonghai.Pool, rows []importRow, dry bool) (map[string]*importOwner, error) {
-	logins := map[string]bool{}
+// owner, or a row's own (its owner column, by login), in the row's pool.
+// Each is checked as an assignment is (gonghai.CanOwn) and, in a real run,
+// locked as a claim locks its rep (lockHolder: their claim_seq), in id
+// order, before their holding is counted: the counts stay true until
+// commit and no concurrent claim or import takes them past their limits.
+func importOwners(ctx context.Context, c conn, s gonghai.Settings, actor gonghai.User, pools map[string]gonghai.Pool, rows []importRow, dry bool) (map[string]*importOwner, error) {
+	var logins []any
 	for _, r := range rows {
 		if r.line.Owner != "" {
-			logins[r.line.Owner] = true
+			logins = append(logins, r.line.Owner)
 		}
 	}
-	byLogin := map[string]string{}
-	if len(logins) > 0 {
-		list := slices.Sorted(maps.Keys(logins))
-		args := make([]any, len(list))
-		for i, l := range list {
-			args[i] = l
-		}
-		rs, err := c.query(ctx, `SELECT id, login FROM users WHERE login IN (`+placeholders(len(list))+`)`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rs.Next() {
-			var id, login string
-			if err := rs.Scan(&id, &login); err != nil {
-				rs.Close()
-				return nil, err
-			}
-			byLogin[login] = id
-		}
-		if err := errors.Join(rs.Err(), rs.Close()); err != nil {
-			return nil, err
-		}
+	byLogin, err := namedIDs(ctx, c, `SELECT login, id FROM users WHERE login IN `, logins)
+	if err != nil {
+		return nil, err
 	}
 	owners := map[string]*importOwner{}
 	for i := range rows {
@@ -282,39 +284,142 @@ func importOwners(ctx context.Context, c conn, s gonghai.Settings, actor gonghai
 				r.v.Verdict, r.v.Field, r.v.Reason = gonghai.VerdictError, "owner", "no user with this login"
 			}
 		}
-		if r.ownerID != "" && owners[r.ownerID] == nil {
-			owners[r.ownerID] = &importOwner{}
+		if r.ownerID != "" && r.poolID != "" && owners[ownerKey(r.ownerID, r.poolID)] == nil {
+			owners[ownerKey(r.ownerID, r.poolID)] = &importOwner{pool: pools[r.poolID]}
 		}
 	}
-	for _, id := range slices.Sorted(maps.Keys(owners)) {
-		o := owners[id]
-		u, err := getUser(ctx, c, id)
+	type holder struct {
+		user    gonghai.User
+		overall int
+		locked  bool
+		err     error
+	}
+	holders := map[string]*holder{}
+	for _, key := range slices.Sorted(maps.Keys(owners)) {
+		o := owners[key]
+		id, _, _ := strings.Cut(key, "\x00")
+		h := holders[id]
+		if h == nil {
+			u, err := getUser(ctx, c, id)
+			if err != nil {
+				return nil, err
+			}
+			h = &holder{user: u}
+			holders[id] = h
+		}
+		o.user, o.overall = h.user, &h.overall
+		rcv := gonghai.Receiver{User: h.user}
+		if rcv.Membership, err = membershipOf(ctx, c, o.pool.ID, h.user); err != nil {
+			return nil, err
+		}
+		if rcv.ActorMembership, err = membershipOf(ctx, c, o.pool.ID, actor); err != nil {
+			return nil, err
+		}
+		if o.err = gonghai.CanOwn(actor, o.pool, rcv, false, false, false); o.err != nil {
+			continue
+		}
+		if !h.locked {
+			// Once per user, before anything counts their customers.
+			h.locked = true
+			if !dry {
+				h.err = lockHolder(ctx, c, &h.user)
+			} else if !h.user.Active {
+				h.err = gonghai.Errorf(gonghai.EUserInactive, "the user is not active")
+			}
+			if h.err == nil {
+				hold, err := holding(ctx, c, s, id, o.pool.ID)
+				if err != nil {
+					return nil, err
+				}
+				h.overall = hold.Overall
+			}
+		}
+		if o.user, o.err = h.user, h.err; o.err != nil {
+			continue
+		}
+		hold, err := holding(ctx, c, s, id, o.pool.ID)
 		if err != nil {
 			return nil, err
 		}
-		o.user = u
-		rcv := gonghai.Receiver{User: u}
-		if rcv.Membership, err = membershipOf(ctx, c, p.ID, u); err != nil {
-			return nil, err
-		}
-		if rcv.ActorMembership, err = membershipOf(ctx, c, p.ID, actor); err != nil {
-			return nil, err
-		}
-		if o.err = gonghai.CanOwn(actor, p, rcv, false, false, false); o.err != nil || !u.Active {
-			if o.err == nil {
-				o.err = gonghai.Errorf(gonghai.EUserInactive, "the user is not active")
-			}
-			continue
-		}
-		if !dry {
-			if err := lockHolder(ctx, c, &o.user); err != nil {
-				o.err = err
-				continue
-			}
-		}
-		if o.holding, err = holding(ctx, c, s, id, p.ID); err != nil {
-			return nil, err
-		}
+		o.inPool = hold.InPool
 	}
 	return owners, nil
+}
+
+// namedIDs maps names to ids by q, which ends in "IN " and selects a name
+// and an id, for the distinct names given.
+func namedIDs(ctx context.Context, c conn, q string, names []any) (map[string]string, error) {
+	out := map[string]string{}
+	seen := map[any]bool{}
+	var args []any
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			args = append(args, n)
+		}
+	}
+	if len(args) == 0 {
+		return out, nil
+	}
+	rs, err := c.query(ctx, q+`(`+placeholders(len(args))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for rs.Next() {
+		var name, id string
+		if err := rs.Scan(&name, &id); err != nil {
+			rs.Close()
+			return nil, err
+		}
+		out[name] = id
+	}
+	return out, errors.Join(rs.Err(), rs.Close())
+}
+
+// importPools sets each row's pool: its pool column's, by name, or the
+// job's. A row's pool must be one the actor may import into
+// (gonghai.CanImport), else the row is refused. The pools are read into
+// pools, with get (locked, in a real run).
+func importPools(ctx context.Context, c conn, actor gonghai.User, j gonghai.Import, rows []importRow, pools map[string]gonghai.Pool,
+	get func(context.Context, conn, string) (gonghai.Pool, error)) error {
+	var names []any
+	for _, r := range rows {
+		if r.line.Pool != "" {
+			names = append(names, r.line.Pool)
+		}
+	}
+	byName, err := namedIDs(ctx, c, `SELECT name, id FROM pools WHERE NOT archive AND name IN `, names)
+	if err != nil {
+		return err
+	}
+	allowed := map[string]bool{j.Options.PoolID: true}
+	for _, id := range slices.Sorted(maps.Values(byName)) {
+		if _, ok := pools[id]; ok {
+			continue
+		}
+		p, err := get(ctx, c, id)
+		if err != nil {
+			return err
+		}
+		m, err := membershipOf(ctx, c, id, actor)
+		if err != nil {
+			return err
+		}
+		pools[id], allowed[id] = p, gonghai.CanImport(actor, p, m) == nil
+	}
+	for i := range rows {
+		r := &rows[i]
+		r.poolID = j.Options.PoolID
+		if r.line.Pool == "" || r.line.Pool == pools[j.Options.PoolID].Name {
+			continue
+		}
+		r.poolID = byName[r.line.Pool]
+		if !allowed[r.poolID] {
+			r.poolID = ""
+			if r.v.Verdict != gonghai.VerdictError {
+				r.v.Verdict, r.v.Field, r.v.Reason = gonghai.VerdictError, "pool", "no pool of this name that you may import into"
+			}
+		}
+	}
+	return nil
 }

@@ -19,8 +19,8 @@ type importPlan struct {
 	j      gonghai.Import
 	actor  gonghai.User
 	s      gonghai.Settings
-	pool   gonghai.Pool
-	owners map[string]*importOwner
+	pools  map[string]gonghai.Pool
+	owners map[string]*importOwner // by ownerKey
 	found  map[string]existing
 	seen   gonghai.ImportSeen
 	dry    bool
@@ -89,7 +89,7 @@ func (b *importPlan) decide(ctx context.Context, c conn, r *importRow) {
 // within its owner's holding limits; false when it may not be made.
 func (b *importPlan) create(r *importRow, duplicateOf string) bool {
 	if r.ownerID != "" {
-		o := b.owners[r.ownerID]
+		o := b.owners[ownerKey(r.ownerID, r.poolID)]
 		if o.err != nil {
 			field, problem := gonghai.FirstProblem(o.err)
 			if field == "" {
@@ -98,16 +98,15 @@ func (b *importPlan) create(r *importRow, duplicateOf string) bool {
 			r.v.Verdict, r.v.Field, r.v.Reason = gonghai.VerdictError, field, problem
 			return false
 		}
-		if err := gonghai.CheckHolding(b.s, b.pool, o.user, o.holding); err != nil {
+		if err := gonghai.CheckHolding(b.s, o.pool, o.user, o.holding()); err != nil {
 			r.v.Verdict, r.v.Field, r.v.Reason = gonghai.VerdictError, "owner", "over holding limit"
 			return false
 		}
-		o.holding.Overall++
-		o.holding.InPool++
+		*o.overall++
+		o.inPool++
 		if b.dry {
-			// The earlier batches of a dry run wrote nothing: what they
-			// would give the owner is carried in seen.
 			b.seen[plannedKey(r.ownerID)]++
+			b.seen[plannedKey(ownerKey(r.ownerID, r.poolID))]++
 		}
 	}
 	r.v.Verdict = gonghai.VerdictCreate
@@ -124,7 +123,7 @@ func (b *importPlan) create(r *importRow, duplicateOf string) bool {
 	f := r.f
 	row := customerRow{Customer: gonghai.Customer{ID: newID(), Name: f.Name, Company: f.Company, Category: f.Category,
 		Industry: f.Industry, Region: f.Region, ProductLine: f.ProductLine, Source: f.Source, Stage: f.Stage,
-		Phone: f.Phone, Email: f.Email, WeChat: f.WeChat, OwnerID: r.ownerID, PoolID: b.pool.ID},
+		Phone: f.Phone, Email: f.Email, WeChat: f.WeChat, OwnerID: r.ownerID, PoolID: r.poolID},
 		duplicateOf: duplicateOf, fileRow: r.line.Row}
 	r.v.MatchedID = duplicateOf
 	r.pending = len(b.creates)
@@ -154,7 +153,8 @@ func (b *importPlan) update(ctx context.Context, c conn, r *importRow, match exi
 		return
 	}
 	if pending < 0 {
-		poolAdmin := b.pool.ID == match.poolID && b.pool.IsAdmin(b.actor.ID)
+		p, ok := b.pools[match.poolID]
+		poolAdmin := ok && p.IsAdmin(b.actor.ID)
 		if err := gonghai.CanImportUpdate(b.actor, gonghai.Customer{OwnerID: match.ownerID}, poolAdmin); err != nil {
 			r.v.Verdict, r.v.Reason = gonghai.VerdictError, gonghai.ErrorMessage(err)
 			return

@@ -202,6 +202,7 @@ var authzRows = []authzRow{
 	{method: "GET", route: "/api/v1/imports/{id}/rows", obj: "imp", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 	{method: "POST", route: "/api/v1/imports/{id}/start", obj: "imp", fresh: true, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 	{method: "POST", route: "/api/v1/imports/{id}/cancel", obj: "imp", fresh: true, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	{method: "GET", route: "/api/v1/imports/{id}/errors", obj: "imp", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 }
 
 // authzKnownFailures are cells where the code disagrees with the rules

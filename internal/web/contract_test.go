@@ -79,6 +79,7 @@ var stableOperations = []string{
 	"GET /api/v1/imports/{id}/rows list-import-rows",
 	"POST /api/v1/imports/{id}/start start-import",
 	"POST /api/v1/imports/{id}/cancel cancel-import",
+	"GET /api/v1/imports/{id}/errors import-errors",
 }
 
 // openOperations need no user; every other operation takes a bearer token

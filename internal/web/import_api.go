@@ -278,3 +278,14 @@ func (s *Server) importTemplate(ctx context.Context, in *templateIn) (*fileOut, 
 	}
 	return &fileOut{ContentType: sheetTypes[in.Format], ContentDisposition: download(name), Body: b.Bytes()}, nil
 }
+
+// importErrors answers the error file: the refused rows as uploaded, with
+// an error column, in the upload's format.
+func (s *Server) importErrors(ctx context.Context, in *IDPath) (*fileOut, error) {
+	var b bytes.Buffer
+	f, err := importer.WriteErrors(ctx, s.store, actor(ctx), in.ID, &b)
+	if err != nil {
+		return nil, err
+	}
+	return &fileOut{ContentType: sheetTypes[string(f)], ContentDisposition: download("errors-" + in.ID + "." + string(f)), Body: b.Bytes()}, nil
+}

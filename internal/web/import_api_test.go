@@ -92,6 +92,17 @@ func TestImportAPI(t *testing.T) {
 		if status, v := o.upload("admin", "a.csv", []byte("\x00\x01\x02"), map[string]string{"pool_id": o.pool.ID}); status != 422 {
 			t.Errorf("not a spreadsheet: %d %v", status, v)
 		}
+		req, _ := http.NewRequest("GET", o.srv.URL+"/api/v1/imports/"+id+"/errors", nil)
+		req.Header.Set("Authorization", "Bearer "+o.tokens["admin"])
+		res, err := o.srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if want := "\uFEFF公司名称,联系人,手机,错误 / Error\n,,13900002222,name: a customer needs a name or a company\n"; res.StatusCode != 200 || string(body) != want {
+			t.Errorf("error file: %d %q, want %q", res.StatusCode, body, want)
+		}
 		for _, format := range []string{"xlsx", "csv"} {
 			req, _ := http.NewRequest("GET", o.srv.URL+"/api/v1/imports/template?format="+format, nil)
 			req.Header.Set("Authorization", "Bearer "+o.tokens["admin"])

@@ -80,6 +80,7 @@ func (s *Server) routes() {
 	register(s, op(http.MethodGet, "/api/v1/imports/{id}/rows", "list-import-rows", "The dry run's verdict of each row, in row order; or the run's refused rows"), s.listImportRows)
 	register(s, op(http.MethodPost, "/api/v1/imports/{id}/start", "start-import", "Run an import whose dry run is done"), s.startImport)
 	register(s, op(http.MethodPost, "/api/v1/imports/{id}/cancel", "cancel-import", "Stop an import between two batches: the rows written stay"), s.cancelImport)
+	register(s, fileResponse(op(http.MethodGet, "/api/v1/imports/{id}/errors", "import-errors", "The error file: the refused rows as uploaded with an error column, in the upload's format; kept 7 days"), "The error file"), s.importErrors)
 }
 
 func op(method, path, id, summary string) huma.Operation {
