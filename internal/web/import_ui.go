@@ -14,7 +14,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/gonghai/gonghai"
 )
@@ -304,13 +303,4 @@ func uploadBody(r *http.Request) io.Reader {
 		return b
 	}
 	return r.Body
-}
-
-// importFileName is the name a download of job's error file takes.
-func importFileName(name string) string {
-	base := name
-	if i := strings.LastIndexByte(base, '.'); i > 0 {
-		base = base[:i]
-	}
-	return base
 }

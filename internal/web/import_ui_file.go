@@ -81,9 +81,6 @@ func (s *Server) importTemplatePage(format sheet.Format) pageHandler {
 		if err != nil {
 			return err
 		}
-		w.Header().Set("Content-Type", out.ContentType)
-		w.Header().Set("Content-Disposition", out.ContentDisposition)
-		_, err = w.Write(out.Body)
-		return err
+		return sendFile(w, out)
 	}
 }

@@ -37,7 +37,7 @@ type jobData struct {
 	Job          importJob
 	Tense        string // ".will" for a dry run's counts, "" for a run's
 	Problems     []importProblem
-	ProblemTotal int
+	MoreProblems bool // the table lists the first problemsShown only
 	CanStart     bool
 	Problem      string
 }
@@ -95,7 +95,7 @@ func (s *Server) jobData(ctx context.Context, v *view, id string) (jobData, erro
 		d.importStep = stepOf("progress")
 	}
 	if d.Job.Counted {
-		d.Problems, d.ProblemTotal, err = s.importProblems(ctx, v, job)
+		d.Problems, d.MoreProblems, err = s.importProblems(ctx, v, job)
 		for _, p := range d.Problems {
 			if p.inFile {
 				d.Job.Counts.InFile++
@@ -107,34 +107,31 @@ func (s *Server) jobData(ctx context.Context, v *view, id string) (jobData, erro
 
 // importProblems lists the first rows of job that were, or would be, not
 // simply created: errors, duplicates skipped and conflicts; of a real run,
-// its error rows. total counts them all when known.
-func (s *Server) importProblems(ctx context.Context, v *view, job gonghai.Import) ([]importProblem, int, error) {
+// its error rows. more says there are more than it lists.
+func (s *Server) importProblems(ctx context.Context, v *view, job gonghai.Import) ([]importProblem, bool, error) {
 	run := job.Status != gonghai.ImportDryRunDone
 	verdicts := []gonghai.ImportVerdict{gonghai.VerdictError, gonghai.VerdictConflict, gonghai.VerdictSkip}
 	if run {
 		verdicts = verdicts[:1]
 	}
 	var rows []gonghai.ImportRow
+	var more bool
 	for _, verdict := range verdicts {
-		got, _, err := s.store.ImportRows(ctx, v.User, job.ID, verdict, run, gonghai.Page{Limit: problemsShown})
+		got, next, err := s.store.ImportRows(ctx, v.User, job.ID, verdict, run, gonghai.Page{Limit: problemsShown})
 		if err != nil {
-			return nil, 0, err
+			return nil, false, err
 		}
-		rows = append(rows, got...)
+		rows, more = append(rows, got...), more || next != ""
 	}
 	slices.SortFunc(rows, func(a, b gonghai.ImportRow) int { return cmp.Compare(a.Row, b.Row) })
-	total := len(rows)
-	if c := job.Counts; !run {
-		total = max(total, c.Errors+c.Skipped+c.Conflicts-c.Updated)
-	} else {
-		total = max(total, c.Errors)
+	if len(rows) > problemsShown {
+		rows, more = rows[:problemsShown], true
 	}
-	rows = rows[:min(len(rows), problemsShown)]
 	out := make([]importProblem, len(rows))
 	for i, row := range rows {
 		out[i] = problemOf(v, row)
 	}
-	return out, total, nil
+	return out, more, nil
 }
 
 // problemOf is one row's verdict in the viewer's language.

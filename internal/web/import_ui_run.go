@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/gonghai/gonghai"
 )
@@ -29,9 +28,4 @@ func (s *Server) runImport(ctx context.Context, id string) {
 			s.log.Error("import_run_failed", "import_id", id, "err", err.Error())
 		}
 	}()
-}
-
-// importErrorsDownload sends a job's error file. (Waits for import12.)
-func (s *Server) importErrorsDownload(w http.ResponseWriter, r *http.Request, v *view) error {
-	return gonghai.Errorf(gonghai.ENotFound, "no error file")
 }

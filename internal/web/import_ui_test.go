@@ -252,6 +252,7 @@ func TestImportWizard(t *testing.T) {
 		if !strings.Contains(r.Body, `href="/imports/`+id+`/errors"`) {
 			t.Error("the ended import offers no error file")
 		}
+		wantErrorFile(t, admin.get("/imports/"+id+"/errors"), "xlsx")
 		hx := map[string]string{"HX-Request": "true"}
 		if f := admin.do(http.MethodGet, "/imports/"+id+"/progress", nil, hx); f.Status != http.StatusOK ||
 			strings.Contains(f.Body, "<html") || !strings.Contains(f.Body, `id="import-progress"`) || strings.Contains(f.Body, "hx-trigger") {
@@ -283,6 +284,7 @@ func TestImportWizard(t *testing.T) {
 		if got := count(t, r.Body, "skip"); got != "5" {
 			t.Errorf("the CSV's dry run skips %s rows, want 5 (all but the error: imported already)", got)
 		}
+		wantErrorFile(t, admin.get("/imports/"+againID+"/errors"), "csv")
 		r = admin.upload("/imports/new", form, "名单2.csv", gb18030Of(t, importRows))
 		if !strings.Contains(r.Location(), "from=last") {
 			t.Errorf("the same header again leads to %q, want the remembered mapping", r.Location())
@@ -299,8 +301,10 @@ func TestImportWizard(t *testing.T) {
 				t.Errorf("a rep's %s: %d, want 403", path, r.Status)
 			}
 		}
-		if r := rep.get("/imports/" + id); r.Status != http.StatusNotFound {
-			t.Errorf("a rep opens the admin's import: %d, want 404", r.Status)
+		for _, path := range []string{"/imports/" + id, "/imports/" + id + "/errors", "/imports/" + id + "/mapping"} {
+			if r := rep.get(path); r.Status != http.StatusNotFound {
+				t.Errorf("a rep opens the admin's %s: %d, want 404", path, r.Status)
+			}
 		}
 		if r := rep.upload("/imports/new", form, "x.xlsx", xlsxOf(t, importRows)); r.Status != http.StatusForbidden && r.Status != http.StatusNotFound {
 			t.Errorf("a rep uploads: %d, want 403 or 404", r.Status)
@@ -325,4 +329,37 @@ func mappingForm(body string) url.Values {
 		}
 	}
 	return v
+}
+
+// wantErrorFile checks an error file: the header with a column for the
+// reason, then the one refused row (with its bad email) as it was, and
+// why, in the file's format (a GB18030 CSV stays GB18030).
+func wantErrorFile(t *testing.T, r pageResult, format string) {
+	t.Helper()
+	if r.Status != http.StatusOK || !strings.Contains(r.Header.Get("Content-Disposition"), "."+format) {
+		t.Fatalf("the error file: %d %q\n%.500s", r.Status, r.Header.Get("Content-Disposition"), r.Body)
+	}
+	var rows [][]string
+	if format == "xlsx" {
+		f, err := excelize.OpenReader(strings.NewReader(r.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if rows, err = f.GetRows(f.GetSheetList()[0]); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		text, err := simplifiedchinese.GB18030.NewDecoder().String(r.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+			rows = append(rows, strings.Split(strings.TrimRight(line, "\r"), ","))
+		}
+	}
+	if len(rows) != 2 || len(rows[0]) != 6 || rows[0][0] != "公司名称" || rows[1][0] != "合肥星火电子有限公司" ||
+		rows[1][3] != "不是邮箱" || !strings.Contains(rows[1][5], "email") {
+		t.Errorf("the %s error file holds %q", format, rows)
+	}
 }

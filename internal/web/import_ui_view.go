@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gonghai/gonghai"
+	"github.com/gonghai/gonghai/internal/sheet"
 )
 
 // importJob is one import as the pages show it.
@@ -68,7 +69,7 @@ func jobView(job gonghai.Import, names map[string]string, now time.Time) importJ
 	if j.Ended && job.Status == gonghai.ImportDone {
 		j.Done, j.Percent = job.Total, 100
 	}
-	j.ErrorFile = j.Ended && c.Errors > 0 && now.Before(job.Expires)
+	j.ErrorFile = (j.Ended || job.Status == gonghai.ImportDryRunDone) && c.Errors > 0 && now.Before(job.Expires)
 	j.ErrorUntil = job.Expires
 	if j.Ended && c.Created+c.Updated > 0 {
 		if job.Options.OwnerID != "" {
@@ -96,20 +97,25 @@ var verdictClass = map[gonghai.ImportVerdict]string{
 }
 
 // importFieldNames are the customer fields a column may map to, in the
-// order the mapping offers them.
-var importFieldNames = []string{"company", "name", "phone", "email", "wechat", "category", "industry", "region",
-	"product_line", "source", "stage", "owner", "note"}
+// template's order.
+var importFieldNames = func() []string {
+	var out []string
+	for _, f := range sheet.Fields() {
+		out = append(out, string(f))
+	}
+	return out
+}()
 
 // importField is one choice of the mapping's selects.
 type importField struct {
 	Name     string
-	Required bool // one of the required fields: company or name
+	Required bool // one of the fields a row needs one of: company or name
 }
 
 func importFields() []importField {
 	out := make([]importField, len(importFieldNames))
 	for i, f := range importFieldNames {
-		out[i] = importField{Name: f, Required: f == "company" || f == "name"}
+		out[i] = importField{Name: f, Required: f == string(sheet.FieldCompany) || f == string(sheet.FieldName)}
 	}
 	return out
 }
