@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gonghai/gonghai"
+	"github.com/gonghai/gonghai/internal/web"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -362,4 +363,87 @@ func wantErrorFile(t *testing.T, r pageResult, format string) {
 		rows[1][3] != "不是邮箱" || !strings.Contains(rows[1][5], "email") {
 		t.Errorf("the %s error file holds %q", format, rows)
 	}
+}
+
+// TestImportRefusals: what the wizard refuses, each time saying why
+// without repeating the file, and storing nothing: no file, a file over
+// the limit, a file that is no spreadsheet, a mapping with a field twice
+// or with neither company nor name. A job queued runs behind a progress
+// bar that polls, and is cancelled from it.
+func TestImportRefusals(t *testing.T) {
+	eachSignIn(t, func(t *testing.T, o *signIn) {
+		a := newAdminOrg(t, o)
+		admin := a.signedIn(t, "boss", "admin-pw")
+		form := map[string]string{"pool": a.pool.ID, "policy": "skip"}
+		jobs := func() int {
+			t.Helper()
+			js, _, err := o.db.Imports(o.ctx, o.admin, gonghai.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(js)
+		}
+
+		for name, c := range map[string]struct {
+			file []byte
+			want string
+		}{
+			"empty":   {nil, "请选择一个 .xlsx 或 .csv 文件"},
+			"garbage": {[]byte("PK\x03\x04<script>=cmd|' /C calc'!A0 秘密内容"), "无法读取这个文件"},
+			"large":   {bytes.Repeat([]byte("公司名称\n某公司\n"), 2000), "文件超过上限"},
+		} {
+			r := admin.upload("/imports/new", form, name+".xlsx", c.file)
+			if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, c.want) ||
+				strings.Contains(r.Body, "秘密内容") || strings.Contains(r.Body, "calc") {
+				t.Errorf("uploading the %s file: %d\n%.2000s", name, r.Status, r.Body)
+			}
+		}
+		if n := jobs(); n != 0 {
+			t.Fatalf("refused uploads stored %d jobs", n)
+		}
+
+		// No column maps to company or name: the mapping is asked for,
+		// and refused until one does.
+		r := admin.upload("/imports/new", form, "名单.xlsx", xlsxOf(t, [][]string{{"单位", "电话"}, {"某某公司", "13911110009"}}))
+		id := jobOf(t, r)
+		r = admin.post("/imports/"+id+"/mapping", url.Values{"col.1": {"phone"}})
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "公司名称”或“联系人") {
+			t.Errorf("a mapping without company or name: %d\n%.2000s", r.Status, r.Body)
+		}
+		r = admin.post("/imports/"+id+"/mapping", url.Values{"col.0": {"company"}, "col.1": {"company"}})
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "同一个字段只能对应一列：公司名称") {
+			t.Errorf("a field mapped twice: %d\n%.2000s", r.Status, r.Body)
+		}
+		r = admin.post("/imports/"+id+"/mapping", url.Values{"col.0": {"company"}, "col.1": {"phone"}})
+		again := jobOf(t, r)
+		if r := waitJob(t, admin, again, "dry_run_done"); count(t, r.Body, "create") != "1" {
+			t.Errorf("the dry run once mapped:\n%.3000s", r.Body)
+		}
+
+		// A queued job: the fragment polls every 2 seconds, with a
+		// cancel button; cancelled, it stops polling.
+		queued, err := o.db.CreateImport(o.ctx, o.admin, gonghai.NewImport{FileName: "q.csv", Data: []byte("公司名称\n甲公司\n乙公司\n"),
+			Format: "csv", Encoding: "utf-8", Header: []string{"公司名称"}, Total: 2,
+			Options: gonghai.ImportOptions{PoolID: a.pool.ID, Policy: gonghai.ImportSkip, Mapping: map[string]int{"company": 0}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hx := map[string]string{"HX-Request": "true"}
+		f := admin.do(http.MethodGet, "/imports/"+queued.ID+"/progress", nil, hx)
+		if f.Status != http.StatusOK || !strings.Contains(f.Body, `hx-trigger="every 2s"`) || !strings.Contains(f.Body, `id="cancel-import"`) ||
+			!strings.Contains(f.Body, `max="2" value="0"`) || !strings.Contains(f.Body, `href="/imports/`+queued.ID+`"`) {
+			t.Errorf("a queued job's progress: %d\n%.2000s", f.Status, f.Body)
+		}
+		if r := admin.get("/imports/" + queued.ID + "/progress"); r.Status != http.StatusSeeOther || r.Location() != "/imports/"+queued.ID {
+			t.Errorf("the progress without htmx: %d to %q, want the page", r.Status, r.Location())
+		}
+		r = admin.post("/imports/"+queued.ID+"/cancel", url.Values{})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("cancel: %d\n%.1500s", r.Status, r.Body)
+		}
+		r = admin.get(r.Location())
+		if !strings.Contains(r.Body, "导入已取消") || strings.Contains(r.Body, "hx-trigger") || strings.Contains(r.Body, `id="cancel-import"`) {
+			t.Errorf("the cancelled job:\n%.3000s", r.Body)
+		}
+	}, web.WithImportLimits(gonghai.ImportLimits{MaxRows: 1000, MaxBytes: 16 << 10}))
 }
