@@ -2,14 +2,19 @@ package browser_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/browsertest"
 	"github.com/gonghai/gonghai/internal/demo"
+	"github.com/gonghai/gonghai/internal/importer"
+	"github.com/gonghai/gonghai/internal/sheet"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -109,4 +114,68 @@ func (s *site) poolCount(t *testing.T) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestImportProgress: while a runner works through a job, its page shows
+// a bar that htmx moves forward every two seconds with no reload, and a
+// cancel button that stops the job, after which the page stops asking.
+func TestImportProgress(t *testing.T) {
+	eachFlow(t, func(t *testing.T, s *site, tab *browsertest.Tab, l lang) {
+		ctx := context.Background()
+		admin := s.user["admin"]
+		var csv strings.Builder
+		csv.WriteString("公司名称,联系人\n")
+		for i := range 40 {
+			fmt.Fprintf(&csv, "进度测试%02d科技有限公司,联系人%02d\n", i, i)
+		}
+		j, err := s.db.CreateImport(ctx, admin, gonghai.NewImport{FileName: "大名单.csv", Data: []byte(csv.String()), Format: "csv",
+			Encoding: "utf-8", Header: []string{"公司名称", "联系人"}, Total: 40,
+			Options: gonghai.ImportOptions{PoolID: s.pool.ID, Policy: gonghai.ImportSkip, Mapping: map[string]int{"company": 0, "name": 1}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A runner of the test's own takes the job and writes it a batch
+		// at a time, as serve's would.
+		const node = "test-runner"
+		if j, err = s.db.LeaseImport(ctx, node, j.ID, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		m := sheet.Mapping{sheet.FieldCompany: 0, sheet.FieldName: 1}
+		batch := func(from, to int) {
+			t.Helper()
+			var lines []gonghai.ImportLine
+			for i := from; i < to; i++ {
+				lines = append(lines, importer.Line(m, []string{fmt.Sprintf("进度测试%02d科技有限公司", i), fmt.Sprintf("联系人%02d", i)}, i+2))
+			}
+			n, err := s.db.ImportBatch(ctx, node, j, lines, gonghai.ImportSeen{}, time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			j.Done += len(lines)
+			j.Counts.Created += n.Created
+		}
+		batch(0, 10)
+
+		signIn(t, tab, s.URL, "admin")
+		open(t, tab, s.URL, "/imports/"+j.ID)
+		tab.WaitText("#im-bar-label", l.pick("已处理 10 / 40 行（25%）", "10 of 40 rows done (25%)"))
+		tab.WaitFor("#cancel-import")
+		tab.Axe()
+		tab.Screenshot("import-progress-" + l.name)
+
+		batch(10, 30)
+		tab.WaitText("#im-bar-label", l.pick("已处理 30 / 40 行（75%）", "30 of 40 rows done (75%)"))
+		if got := browsertest.Eval[float64](tab, `document.querySelector("#import-bar").value`); got != 30 {
+			t.Errorf("the bar's value is %v, want 30", got)
+		}
+
+		there(t, tab, "/imports/{id}", tab.ClickNavigate("#cancel-import"))
+		tab.WaitText(`[data-test="import-done"]`, l.pick("导入已取消", "Import cancelled"))
+		if n := tab.Count("[hx-trigger]"); n != 0 {
+			t.Errorf("the cancelled job's page still polls (%d triggers)", n)
+		}
+		if got, err := s.db.Import(ctx, admin, j.ID); err != nil || got.Status != gonghai.ImportCancelled || got.Done != 30 {
+			t.Errorf("after cancel the job is %s at %d (%v), want cancelled at 30", got.Status, got.Done, err)
+		}
+	})
 }
