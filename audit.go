@@ -19,6 +19,7 @@ const (
 	AuditTokenRevoked  = "token_revoked"   // API tokens ended: revoked, or their user deactivated or given a new password
 	AuditContactChange = "contact_change"  // a customer's contact cleared, or changed by someone other than its owner
 	AuditImport        = "import"          // an import run ended: its file name, hash and counts
+	AuditListExport    = "list_export"     // a list of customers exported to a file: its kind, filters and row count
 )
 
 // AuditEntry is one sensitive action: who did what to which object, from

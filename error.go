@@ -30,6 +30,7 @@ const (
 	ETooManyAttempts  = "too_many_attempts"     // too many failed logins: wait and retry
 	ECrossOrigin      = "cross_origin"          // a cookie-authenticated write from another site
 	ELookupQuota      = "lookup_quota_exceeded" // the day's look-ups by phone or email are used up
+	EExportQuota      = "export_quota_exceeded" // the day's exported rows are used up, or the export holds more
 )
 
 // Codes of answers about a request's form or the server's state rather

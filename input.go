@@ -233,4 +233,5 @@ type UserPatch struct {
 	// limit applies again.
 	ClearHoldingLimit bool
 	Active            *bool
+	ExportUnmasked    *bool
 }

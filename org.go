@@ -48,6 +48,9 @@ type User struct {
 	HoldingLimit *int   // personal limit; overrides the level's
 	Active       bool
 	Created      time.Time
+	// ExportUnmasked lets an admin export lists with contacts in full; only
+	// admins hold it, and only an admin grants it.
+	ExportUnmasked bool
 }
 
 // Manages reports whether manager u manages the department at path: it is
@@ -77,6 +80,9 @@ type Settings struct {
 	// RevealDailyQuota is how many customers' masked contacts one user may
 	// reveal per calendar day; 0 turns reveals off.
 	RevealDailyQuota int
+	// ExportDailyQuota is how many rows one user may export to files per
+	// calendar day; 0 turns list exports off.
+	ExportDailyQuota int
 }
 
 // Webhook body formats.
@@ -152,6 +158,9 @@ func (u User) Validate() error {
 	if u.HoldingLimit != nil && *u.HoldingLimit < 0 {
 		bad["holding_limit"] = "0 or more"
 	}
+	if u.ExportUnmasked && u.Role != RoleAdmin {
+		bad["export_unmasked"] = "only admins may export contacts unmasked"
+	}
 	if len(bad) > 0 {
 		return &Error{Code: EInvalid, Message: "invalid user", Fields: bad}
 	}
@@ -180,6 +189,11 @@ func (p UserPatch) Apply(u *User) {
 	}
 	if p.Active != nil {
 		u.Active = *p.Active
+	}
+	if p.ExportUnmasked != nil {
+		u.ExportUnmasked = *p.ExportUnmasked
+	} else if u.Role != RoleAdmin {
+		u.ExportUnmasked = false // a demoted admin loses it
 	}
 }
 

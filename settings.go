@@ -9,6 +9,14 @@ import (
 // DefaultRevealDailyQuota is a new organisation's reveals per user per day.
 const DefaultRevealDailyQuota = 20
 
+// DefaultExportDailyQuota is a new organisation's exported rows per user
+// per day.
+const DefaultExportDailyQuota = 2000
+
+// MaxExportDailyQuota bounds the export quota: an export is read whole
+// before its file is written, so that it is refused or counted first.
+const MaxExportDailyQuota = 50_000
+
 // SettingsPatch changes the organisation settings that are set and leaves
 // the rest as they are, so that a client that knows only some settings
 // never resets the others.
@@ -20,6 +28,7 @@ type SettingsPatch struct {
 	WebhookURL            *string
 	WebhookFormat         *string
 	RevealDailyQuota      *int
+	ExportDailyQuota      *int
 }
 
 // Apply returns s with the patch's fields set.
@@ -43,6 +52,9 @@ func (p SettingsPatch) Apply(s Settings) Settings {
 	}
 	if p.RevealDailyQuota != nil {
 		s.RevealDailyQuota = *p.RevealDailyQuota
+	}
+	if p.ExportDailyQuota != nil {
+		s.ExportDailyQuota = *p.ExportDailyQuota
 	}
 	return s
 }
@@ -78,6 +90,9 @@ func (s Settings) Validate() error {
 	}
 	if s.RevealDailyQuota < 0 || s.RevealDailyQuota > 100_000 {
 		bad["reveal_daily_quota"] = "0 to 100000"
+	}
+	if s.ExportDailyQuota < 0 || s.ExportDailyQuota > MaxExportDailyQuota {
+		bad["export_daily_quota"] = "0 to 50000"
 	}
 	if u, err := url.Parse(s.WebhookURL); s.WebhookURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
 		bad["webhook_url"] = "an http or https URL, or empty for none"

@@ -117,11 +117,12 @@ func Open(r io.ReaderAt, size int64, opt Options) (*Reader, error) {
 // start counts the data rows in one pass, with the same code as Next so the
 // count is exact, then opens the pass Next reads.
 func (rd *Reader) start(newSource func() (source, error)) error {
-	count, err := newSource()
+	first, err := newSource()
 	if err != nil {
 		return err
 	}
-	defer count.close()
+	defer first.close()
+	count := &pushback{source: first}
 	if _, err := rd.readHeader(count); err != nil {
 		return err
 	}
@@ -135,10 +136,13 @@ func (rd *Reader) start(newSource func() (source, error)) error {
 		}
 	}
 	rd.rows, rd.done, rd.begun = rd.done, 0, false
-	if rd.src, err = newSource(); err != nil {
+	again, err := newSource()
+	if err != nil {
 		return err
 	}
-	_, err = rd.readHeader(rd.src)
+	pb := &pushback{source: again}
+	rd.src = pb
+	_, err = rd.readHeader(pb)
 	return err
 }
 
@@ -175,14 +179,44 @@ func sniff(r io.ReaderAt, size int64) (Format, error) {
 
 // readHeader returns the first row that is not empty, trimmed, without
 // the empty cells at its end; every data row is cut or padded to its width.
-func (rd *Reader) readHeader(src source) ([]string, error) {
-	for {
-		cells, _, err := src.next()
-		if err == io.EOF {
-			return nil, gonghai.Errorf(gonghai.EInvalid, "the file is empty: it has no header row")
-		}
-		if err != nil {
+// A title above the header (one cell, above a row of several: the line an
+// export names its exporter on) is no header: an exported file imports
+// as it is.
+func (rd *Reader) readHeader(src *pushback) ([]string, error) {
+	cells, _, err := nonEmptyRow(src)
+	if err == io.EOF {
+		return nil, gonghai.Errorf(gonghai.EInvalid, "the file is empty: it has no header row")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if filled(cells) == 1 {
+		below, belowLine, err := nonEmptyRow(src)
+		switch {
+		case err == nil && filled(below) > 1:
+			cells = below
+		case err == nil:
+			src.push(below, belowLine)
+		case err != io.EOF:
 			return nil, err
+		}
+	}
+	for _, c := range cells {
+		if strings.ContainsRune(c, 0) {
+			return nil, gonghai.Errorf(gonghai.EInvalid, "not a CSV or XLSX file")
+		}
+	}
+	rd.header = cells
+	return cells, nil
+}
+
+// nonEmptyRow returns the next row with a cell, trimmed, without the empty
+// cells at its end.
+func nonEmptyRow(src source) ([]string, int, error) {
+	for {
+		cells, line, err := src.next()
+		if err != nil {
+			return nil, 0, err
 		}
 		if len(cells) > 0 {
 			cells[0] = strings.TrimPrefix(cells[0], "\uFEFF")
@@ -191,17 +225,39 @@ func (rd *Reader) readHeader(src source) ([]string, error) {
 		for len(cells) > 0 && cells[len(cells)-1] == "" {
 			cells = cells[:len(cells)-1]
 		}
-		if len(cells) == 0 {
-			continue
+		if len(cells) > 0 {
+			return cells, line, nil
 		}
-		for _, c := range cells {
-			if strings.ContainsRune(c, 0) {
-				return nil, gonghai.Errorf(gonghai.EInvalid, "not a CSV or XLSX file")
-			}
-		}
-		rd.header = cells
-		return cells, nil
 	}
+}
+
+// filled counts the cells that hold something.
+func filled(cells []string) int {
+	n := 0
+	for _, c := range cells {
+		if c != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// pushback is a source that can take back one row it gave.
+type pushback struct {
+	source
+	held []string
+	line int
+}
+
+func (p *pushback) push(cells []string, line int) { p.held, p.line = cells, line }
+
+func (p *pushback) next() ([]string, int, error) {
+	if p.held != nil {
+		cells := p.held
+		p.held = nil
+		return cells, p.line, nil
+	}
+	return p.source.next()
 }
 
 // next returns the next row that has a cell, fitted to the header's width.

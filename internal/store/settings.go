@@ -29,14 +29,14 @@ func getSettings(ctx context.Context, c conn) (gonghai.Settings, error) {
 
 // settingsColumns are the organisation's columns that settingsScan reads.
 const settingsColumns = `time_zone, exclude_won_from_holding, level_holding_limits, stages, webhook_url, webhook_format,
-	reveal_daily_quota`
+	reveal_daily_quota, export_daily_quota`
 
 // settingsScan reads settingsColumns into settings: dest gives the scan
 // destinations, finish decodes what is stored as JSON.
 type settingsScan struct{ limits, stages string }
 
 func (r *settingsScan) dest(s *gonghai.Settings) []any {
-	return []any{&s.TimeZone, &s.ExcludeWonFromHolding, &r.limits, &r.stages, &s.WebhookURL, &s.WebhookFormat, &s.RevealDailyQuota}
+	return []any{&s.TimeZone, &s.ExcludeWonFromHolding, &r.limits, &r.stages, &s.WebhookURL, &s.WebhookFormat, &s.RevealDailyQuota, &s.ExportDailyQuota}
 }
 
 func (r *settingsScan) finish(s *gonghai.Settings) error {
@@ -78,14 +78,17 @@ func (db *DB) UpdateSettings(ctx context.Context, actor gonghai.User, patch gong
 			return err
 		}
 		_, err = c.exec(ctx, `UPDATE organisation SET time_zone = ?, exclude_won_from_holding = ?, level_holding_limits = ?,
-			stages = ?, webhook_url = ?, webhook_format = ?, reveal_daily_quota = ? WHERE id = 1`,
-			s.TimeZone, s.ExcludeWonFromHolding, string(limits), string(stages), s.WebhookURL, s.WebhookFormat, s.RevealDailyQuota)
+			stages = ?, webhook_url = ?, webhook_format = ?, reveal_daily_quota = ?,
+			export_daily_quota = ? WHERE id = 1`,
+			s.TimeZone, s.ExcludeWonFromHolding, string(limits), string(stages), s.WebhookURL, s.WebhookFormat, s.RevealDailyQuota,
+			s.ExportDailyQuota)
 		if err != nil {
 			return err
 		}
 		e := auditBy(&actor, gonghai.AuditSettingChange, "settings", "1", db.now())
 		e.Detail = map[string]string{"time_zone": s.TimeZone, "reveal_daily_quota": fmt.Sprint(s.RevealDailyQuota),
-			"webhook": fmt.Sprint(s.WebhookURL != "")}
+			"export_daily_quota": fmt.Sprint(s.ExportDailyQuota),
+			"webhook":            fmt.Sprint(s.WebhookURL != "")}
 		if err := audit(ctx, c, e); err != nil || old.Location().String() == s.Location().String() {
 			return err
 		}

@@ -54,7 +54,7 @@ func (db *DB) CreateUser(ctx context.Context, actor *gonghai.User, in gonghai.Ne
 	return u, nil
 }
 
-const userColumns = `u.id, u.login, u.name, u.role, u.department_id, COALESCE(d.path, ''), u.level, u.holding_limit, u.active, u.created_at`
+const userColumns = `u.id, u.login, u.name, u.role, u.department_id, COALESCE(d.path, ''), u.level, u.holding_limit, u.active, u.created_at, u.export_unmasked`
 const userFrom = ` FROM users u LEFT JOIN departments d ON d.id = u.department_id `
 
 func scanUser(s scanner) (gonghai.User, error) {
@@ -62,7 +62,7 @@ func scanUser(s scanner) (gonghai.User, error) {
 	var dept sql.NullString
 	var limit sql.NullInt64
 	var created int64
-	err := s.Scan(&u.ID, &u.Login, &u.Name, &u.Role, &dept, &u.DeptPath, &u.Level, &limit, &u.Active, &created)
+	err := s.Scan(&u.ID, &u.Login, &u.Name, &u.Role, &dept, &u.DeptPath, &u.Level, &limit, &u.Active, &created, &u.ExportUnmasked)
 	u.DepartmentID, u.Created = dept.String, fromMicros(created)
 	if limit.Valid {
 		n := int(limit.Int64)
@@ -227,8 +227,9 @@ func (db *DB) UpdateUser(ctx context.Context, actor gonghai.User, id string, p g
 		if err != nil {
 			return err
 		}
-		_, err = c.exec(ctx, `UPDATE users SET name = ?, role = ?, department_id = ?, level = ?, holding_limit = ?, active = ? WHERE id = ?`,
-			u.Name, string(u.Role), nullString(u.DepartmentID), u.Level, u.HoldingLimit, u.Active, id)
+		_, err = c.exec(ctx, `UPDATE users SET name = ?, role = ?, department_id = ?, level = ?, holding_limit = ?, active = ?,
+			export_unmasked = ? WHERE id = ?`,
+			u.Name, string(u.Role), nullString(u.DepartmentID), u.Level, u.HoldingLimit, u.Active, u.ExportUnmasked, id)
 		if err != nil {
 			return err
 		}
@@ -288,6 +289,11 @@ func userChanges(before *gonghai.User, after gonghai.User) map[string]string {
 	}
 	if before.Name != after.Name {
 		out["name"] = "changed"
+	}
+	// A new user never holds the export permission: only its grant and
+	// withdrawal are news.
+	if before.ExportUnmasked != after.ExportUnmasked {
+		out["export_unmasked"] = strconv.FormatBool(before.ExportUnmasked) + "->" + strconv.FormatBool(after.ExportUnmasked)
 	}
 	return out
 }

@@ -21,7 +21,7 @@ const auditPageSize = 50
 var auditActions = []string{gonghai.AuditLogin, gonghai.AuditLoginFailed, gonghai.AuditLogout, gonghai.AuditPasswordSet,
 	gonghai.AuditReveal, gonghai.AuditExport, gonghai.AuditErase, gonghai.AuditPoolChange, gonghai.AuditUserChange,
 	gonghai.AuditSettingChange, gonghai.AuditKeyRotation, gonghai.AuditTokenCreated, gonghai.AuditTokenRevoked,
-	gonghai.AuditContactChange}
+	gonghai.AuditContactChange, gonghai.AuditListExport}
 
 // auditPage is the log's data.
 type auditPage struct {

@@ -354,6 +354,13 @@ func parseUserPatch(v url.Values) (gonghai.UserPatch, error) {
 		r := gonghai.Role(role)
 		p.Role = &r
 	}
+	// The form shows the export permission to admins only (marked by
+	// export_unmasked_shown, as an unticked box sends nothing); one made
+	// something else loses it with the role (UserPatch.Apply).
+	if v.Has("export_unmasked_shown") {
+		unmasked := v.Get("export_unmasked") == "on" && (p.Role == nil || *p.Role == gonghai.RoleAdmin)
+		p.ExportUnmasked = &unmasked
+	}
 	return p, bad.err("invalid user")
 }
 
@@ -369,6 +376,7 @@ type settingsForm struct {
 	WebhookURL            string
 	WebhookFormat         string
 	RevealDailyQuota      string
+	ExportDailyQuota      string
 	Errors                map[string]string
 }
 
@@ -380,7 +388,7 @@ const blankLevelRows = 3
 func settingsFormOf(s gonghai.Settings) settingsForm {
 	f := settingsForm{TimeZone: s.TimeZone, ExcludeWonFromHolding: s.ExcludeWonFromHolding,
 		Stages: strings.Join(s.Stages, "\n"), WebhookURL: s.WebhookURL, WebhookFormat: s.WebhookFormat,
-		RevealDailyQuota: strconv.Itoa(s.RevealDailyQuota)}
+		RevealDailyQuota: strconv.Itoa(s.RevealDailyQuota), ExportDailyQuota: strconv.Itoa(s.ExportDailyQuota)}
 	for _, level := range slices.Sorted(maps.Keys(s.LevelHoldingLimits)) {
 		f.Levels = append(f.Levels, levelRow{level, strconv.Itoa(s.LevelHoldingLimits[level])})
 	}
@@ -401,7 +409,7 @@ func parseSettingsForm(v url.Values) (settingsForm, gonghai.SettingsPatch, error
 	bad := fieldErrors{}
 	f := settingsForm{TimeZone: strings.TrimSpace(v.Get("time_zone")), ExcludeWonFromHolding: v.Get("exclude_won_from_holding") != "",
 		Stages: v.Get("stages"), WebhookURL: strings.TrimSpace(v.Get("webhook_url")), WebhookFormat: v.Get("webhook_format"),
-		RevealDailyQuota: v.Get("reveal_daily_quota")}
+		RevealDailyQuota: v.Get("reveal_daily_quota"), ExportDailyQuota: v.Get("export_daily_quota")}
 	levels, limits := v["level"], v["level_limit"]
 	byLevel := map[string]int{}
 	for i := range max(len(levels), len(limits)) {
@@ -426,6 +434,10 @@ func parseSettingsForm(v url.Values) (settingsForm, gonghai.SettingsPatch, error
 	quota := bad.number("reveal_daily_quota", f.RevealDailyQuota, 0)
 	p := gonghai.SettingsPatch{TimeZone: &f.TimeZone, LevelHoldingLimits: &byLevel, ExcludeWonFromHolding: &f.ExcludeWonFromHolding,
 		Stages: &stages, WebhookURL: &f.WebhookURL, WebhookFormat: &f.WebhookFormat, RevealDailyQuota: &quota}
+	if v.Has("export_daily_quota") {
+		exports := bad.number("export_daily_quota", f.ExportDailyQuota, 0)
+		p.ExportDailyQuota = &exports
+	}
 	return f.withBlankLevels(), p, bad.err("invalid settings")
 }
 

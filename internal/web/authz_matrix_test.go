@@ -174,6 +174,9 @@ var authzRows = []authzRow{
 	{method: "PATCH", route: "/api/v1/pools/{id}", obj: "H", body: `{"daily_claim_limit":0}`, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/pools/{id}/customers", obj: "P", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/pools/{id}/customers", obj: "H", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	// An export reads its pool as the listing does.
+	{method: "GET", route: "/api/v1/pools/{id}/customers/export", obj: "P", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
+	{method: "GET", route: "/api/v1/pools/{id}/customers/export", obj: "H", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 	// A batch of one: its single result stands for the cell (200 only if claimed).
 	{method: "POST", route: "/api/v1/pools/{id}/claim", obj: "P", fresh: true, body: `{"customer_ids":["{cid}"]}`, want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
 	{method: "POST", route: "/api/v1/pools/{id}/claim", obj: "H", fresh: true, body: `{"customer_ids":["{cid}"]}`, want: authzWant{nf, nf, nf, nf, nf, assignOnly, ok}},

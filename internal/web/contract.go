@@ -31,6 +31,7 @@ var operationCodes = map[string][]string{
 
 	"get-me":                {},
 	"list-my-customers":     {},
+	"export-my-customers":   {gonghai.EForbidden, gonghai.EExportQuota},
 	"list-my-notifications": {},
 	"read-my-notifications": {},
 
@@ -57,10 +58,12 @@ var operationCodes = map[string][]string{
 	"update-pool":              {gonghai.ENotFound, gonghai.EForbidden, gonghai.EConflict},
 	"list-pool-customers":      {gonghai.ENotFound, gonghai.ELookupQuota},
 	"claim-batch":              {gonghai.ENotFound},
+	"export-pool-customers":    {gonghai.ENotFound, gonghai.EForbidden, gonghai.ELookupQuota, gonghai.EExportQuota},
 	"recycle-preview":          {gonghai.ENotFound, gonghai.EForbidden},
 	"recycle-preview-proposed": {gonghai.ENotFound, gonghai.EForbidden},
 
-	"list-customers": {gonghai.ENotFound, gonghai.ELookupQuota},
+	"list-customers":   {gonghai.ENotFound, gonghai.ELookupQuota},
+	"export-customers": {gonghai.ENotFound, gonghai.EForbidden, gonghai.ELookupQuota, gonghai.EExportQuota},
 	"create-customer": {gonghai.EForbidden, gonghai.EUserInactive, gonghai.EHoldingLimit,
 		gonghai.EDuplicate, gonghai.ELookupQuota, gonghai.EConflict},
 	"get-customer":    {gonghai.ENotFound},

@@ -80,6 +80,9 @@ var stableOperations = []string{
 	"POST /api/v1/imports/{id}/start start-import",
 	"POST /api/v1/imports/{id}/cancel cancel-import",
 	"GET /api/v1/imports/{id}/errors import-errors",
+	"GET /api/v1/me/customers/export export-my-customers",
+	"GET /api/v1/pools/{id}/customers/export export-pool-customers",
+	"GET /api/v1/customers/export export-customers",
 }
 
 // openOperations need no user; every other operation takes a bearer token

@@ -56,6 +56,12 @@ func (s *Server) updateCustomer(ctx context.Context, in *customerPatchIn) (*body
 
 type myCustomersIn struct {
 	PageParams
+	MyFilterParams
+}
+
+// MyFilterParams narrow one's private pool: the filters of a pool's
+// listing, in an order. The listing and its export read them alike.
+type MyFilterParams struct {
 	CustomerFilterParams
 	Sort string `query:"sort" enum:"created,recycle_at" default:"created" doc:"created: newest first; recycle_at: the nearest recycle deadline first, customers no rule takes back last"`
 }
@@ -65,8 +71,7 @@ func (s *Server) listMyCustomers(ctx context.Context, in *myCustomersIn) (*count
 	if err != nil {
 		return nil, err
 	}
-	f := in.filter()
-	f.Sort = in.Sort
+	f := in.mine()
 	cs, next, err := s.store.MyCustomers(ctx, actor(ctx), f, pg)
 	if err != nil {
 		return nil, err
@@ -81,4 +86,11 @@ func (s *Server) listMyCustomers(ctx context.Context, in *myCustomersIn) (*count
 
 func (s *Server) customerHistory(ctx context.Context, in *IDPath) (*list[eventJSON], error) {
 	return replyAll(eventOut)(s.store.History(ctx, actor(ctx), in.ID))
+}
+
+// mine is the store's filter of p.
+func (p MyFilterParams) mine() gonghai.CustomerFilter {
+	f := p.filter()
+	f.Sort = p.Sort
+	return f
 }

@@ -6,10 +6,16 @@ import (
 	"github.com/gonghai/gonghai"
 )
 
-// customersIn narrows the customers a user may list: the filters of a
-// pool's listing, and whose, which pool's and how soon due.
+// customersIn is a page of the customers a user may list.
 type customersIn struct {
 	PageParams
+	ScopeParams
+}
+
+// ScopeParams narrow the customers a user may list: the filters of a
+// pool's listing, and whose, which pool's and how soon due. The listing
+// and its export read them alike.
+type ScopeParams struct {
 	CustomerFilterParams
 	Sort    string `query:"sort" enum:"created,recycle_at" default:"created" doc:"created: newest first; recycle_at: the nearest recycle deadline first, customers no rule takes back last"`
 	OwnerID string `query:"owner_id" maxLength:"64" doc:"Only this user's customers: a user you see (else invalid, as an unknown id)"`
@@ -36,9 +42,7 @@ func (s *Server) listCustomers(ctx context.Context, in *customersIn) (*customerP
 	if err != nil {
 		return nil, err
 	}
-	f := gonghai.ScopeFilter{CustomerFilter: in.filter(), OwnerID: in.OwnerID, PoolID: in.PoolID, Unowned: in.Unowned, DueDays: in.DueDays}
-	f.Sort = in.Sort
-	page, err := s.store.Customers(ctx, actor(ctx), f, pg)
+	page, err := s.store.Customers(ctx, actor(ctx), in.scope(), pg)
 	if err != nil {
 		return nil, err
 	}
@@ -47,4 +51,11 @@ func (s *Server) listCustomers(ctx context.Context, in *customersIn) (*customerP
 	out.Body.NextCursor = encodeCursor(page.Next)
 	out.Body.Total, out.Body.TotalMore = page.Total, page.More
 	return out, nil
+}
+
+// scope is the store's filter of p.
+func (p ScopeParams) scope() gonghai.ScopeFilter {
+	f := gonghai.ScopeFilter{CustomerFilter: p.filter(), OwnerID: p.OwnerID, PoolID: p.PoolID, Unowned: p.Unowned, DueDays: p.DueDays}
+	f.Sort = p.Sort
+	return f
 }

@@ -26,11 +26,14 @@ type userJSON struct {
 	HoldingLimit *int      `json:"holding_limit"`
 	Active       bool      `json:"active"`
 	CreatedAt    time.Time `json:"created_at"`
+	// ExportUnmasked is a permission of its own: see export-customers.
+	ExportUnmasked bool `json:"export_unmasked" doc:"May export lists with contacts in full (admins only)"`
 }
 
 func userOut(u gonghai.User) userJSON {
 	return userJSON{ID: u.ID, Login: u.Login, Name: u.Name, Role: string(u.Role), DepartmentID: optional(u.DepartmentID),
-		Level: u.Level, HoldingLimit: u.HoldingLimit, Active: u.Active, CreatedAt: u.Created}
+		Level: u.Level, HoldingLimit: u.HoldingLimit, Active: u.Active, CreatedAt: u.Created,
+		ExportUnmasked: u.ExportUnmasked}
 }
 
 type departmentJSON struct {

@@ -60,6 +60,8 @@ type userPatchIn struct {
 		Level        *string     `json:"level,omitempty" maxLength:"32"`
 		HoldingLimit nullableInt `json:"holding_limit,omitempty" doc:"Personal limit; null: the level's limit applies again"`
 		Active       *bool       `json:"active,omitempty" doc:"false ends the user's sessions and tokens for good"`
+		// A separate permission, granted by an admin to an admin only.
+		ExportUnmasked *bool `json:"export_unmasked,omitempty" doc:"May export lists with contacts in full; admins only (invalid for others)"`
 	}
 }
 
@@ -72,5 +74,5 @@ func (s *Server) updateUser(ctx context.Context, in *userPatchIn) (*body[userJSO
 	}
 	return reply(userOut)(s.store.UpdateUser(ctx, actor(ctx), in.ID, gonghai.UserPatch{Name: b.Name, Role: role,
 		DepartmentID: b.DepartmentID, Level: b.Level, HoldingLimit: b.HoldingLimit.v, ClearHoldingLimit: b.HoldingLimit.null(),
-		Active: b.Active}))
+		Active: b.Active, ExportUnmasked: b.ExportUnmasked}))
 }

@@ -33,6 +33,7 @@ var statuses = map[string]int{
 	gonghai.EDuplicate:        http.StatusConflict,
 	gonghai.ERevealQuota:      http.StatusTooManyRequests,
 	gonghai.ELookupQuota:      http.StatusTooManyRequests,
+	gonghai.EExportQuota:      http.StatusTooManyRequests,
 	gonghai.ETooManyAttempts:  http.StatusTooManyRequests,
 	gonghai.ECrossOrigin:      http.StatusForbidden,
 	gonghai.EMethodNotAllowed: http.StatusMethodNotAllowed,

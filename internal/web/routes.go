@@ -18,6 +18,7 @@ func (s *Server) routes() {
 	register(s, op(http.MethodGet, "/api/v1/me", "get-me", "The authenticated user"), s.getMe)
 	register(s, op(http.MethodGet, "/api/v1/me/customers", "list-my-customers", "My private pool (私海), filtered; newest or most urgent first"), s.listMyCustomers)
 	register(s, op(http.MethodGet, "/api/v1/me/notifications", "list-my-notifications", "Reminders and recycle notices, newest first"), s.listNotifications)
+	register(s, exported(op(http.MethodGet, "/api/v1/me/customers/export", "export-my-customers", "My private pool as an XLSX or CSV file, with the list's filters; counted against the daily export quota")), s.exportMyCustomers)
 	register(s, op(http.MethodPost, "/api/v1/me/notifications/read", "read-my-notifications", "Mark notifications read"), s.readNotifications)
 
 	register(s, created(op(http.MethodPost, "/api/v1/tokens", "create-token", "Make an API token for yourself; needs a signed-in session")), s.createToken)
@@ -41,11 +42,13 @@ func (s *Server) routes() {
 	register(s, op(http.MethodGet, "/api/v1/pools/{id}", "get-pool", "One pool"), s.getPool)
 	register(s, op(http.MethodPatch, "/api/v1/pools/{id}", "update-pool", "Change a pool (admin; pool admins: claim rules)"), s.updatePool)
 	register(s, op(http.MethodGet, "/api/v1/pools/{id}/customers", "list-pool-customers", "Unowned customers of a pool, newest first"), s.listPoolCustomers)
+	register(s, exported(op(http.MethodGet, "/api/v1/pools/{id}/customers/export", "export-pool-customers", "A pool's listing as an XLSX or CSV file, with the listing's filters and masking; counted against the daily export quota")), s.exportPoolCustomers)
 	register(s, op(http.MethodPost, "/api/v1/pools/{id}/claim", "claim-batch", "Claim up to 50 customers; one result per id"), s.claimBatch)
 	register(s, op(http.MethodGet, "/api/v1/pools/{id}/recycle-preview", "recycle-preview", "Who would be recycled each day under the pool's rules; changes nothing"), s.recyclePreview)
 	register(s, op(http.MethodPost, "/api/v1/pools/{id}/recycle-preview", "recycle-preview-proposed", "Who would be recycled each day under proposed rules; changes nothing"), s.proposedRecyclePreview)
 
 	register(s, op(http.MethodGet, "/api/v1/customers", "list-customers", "Customers you may list: admins all, managers their subtree's, reps their own; filtered, newest or most urgent first, with a total"), s.listCustomers)
+	register(s, exported(op(http.MethodGet, "/api/v1/customers/export", "export-customers", "The customers you may list (list-customers, search included) as an XLSX or CSV file, with the same filters and masking; counted against the daily export quota")), s.exportCustomers)
 	register(s, created(op(http.MethodPost, "/api/v1/customers", "create-customer", "Create a customer in a pool or for an owner")), s.createCustomer)
 	register(s, op(http.MethodGet, "/api/v1/customers/{id}", "get-customer", "One customer"), s.getCustomer)
 	register(s, op(http.MethodPatch, "/api/v1/customers/{id}", "update-customer", "Change a customer's fields"), s.updateCustomer)

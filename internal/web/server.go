@@ -76,6 +76,9 @@ type Store interface {
 	UnreadNotifications(ctx context.Context, viewer gonghai.User) (int, error)
 	MarkNotificationsRead(ctx context.Context, viewer gonghai.User, upTo string) (int, error)
 
+	ExportQuota(ctx context.Context, actor gonghai.User) (remaining, quota int, err error)
+	RecordExport(ctx context.Context, actor gonghai.User, e gonghai.ListExport, ids []string) (map[string]gonghai.Contacts, error)
+
 	authStore
 	customerPageStore
 	adminStore

@@ -14,6 +14,7 @@ type settingsJSON struct {
 	WebhookURL            string         `json:"webhook_url" doc:"Receives reminders and recycle notices; empty for none. Shown to admins only"`
 	WebhookFormat         string         `json:"webhook_format" enum:"json,robot_text" doc:"json, or robot_text for DingTalk and WeCom group robots"`
 	RevealDailyQuota      int            `json:"reveal_daily_quota" doc:"Reveals of masked contacts per user per day; 0 turns reveals off"`
+	ExportDailyQuota      int            `json:"export_daily_quota" doc:"Rows each user may export to files per day; 0 turns list exports off"`
 }
 
 func (s *Server) getSettings(ctx context.Context, _ *struct{}) (*body[settingsJSON], error) {
@@ -29,7 +30,8 @@ func (s *Server) settingsOut(ctx context.Context) func(gonghai.Settings) setting
 		st = st.For(viewer)
 		return settingsJSON{TimeZone: st.TimeZone, LevelHoldingLimits: nonNilMap(st.LevelHoldingLimits),
 			ExcludeWonFromHolding: st.ExcludeWonFromHolding, Stages: nonNil(st.Stages), WebhookURL: st.WebhookURL,
-			WebhookFormat: st.WebhookFormat, RevealDailyQuota: st.RevealDailyQuota}
+			WebhookFormat: st.WebhookFormat, RevealDailyQuota: st.RevealDailyQuota,
+			ExportDailyQuota: st.ExportDailyQuota}
 	}
 }
 
@@ -51,6 +53,7 @@ type settingsPatchIn struct {
 		WebhookURL            *string         `json:"webhook_url,omitempty" maxLength:"2000" doc:"Empty string: no webhook"`
 		WebhookFormat         *string         `json:"webhook_format,omitempty" enum:"json,robot_text"`
 		RevealDailyQuota      *int            `json:"reveal_daily_quota,omitempty" minimum:"0" maximum:"100000"`
+		ExportDailyQuota      *int            `json:"export_daily_quota,omitempty" minimum:"0" maximum:"50000"`
 	}
 }
 
@@ -58,5 +61,6 @@ func (s *Server) updateSettings(ctx context.Context, in *settingsPatchIn) (*body
 	b := in.Body
 	return reply(s.settingsOut(ctx))(s.store.UpdateSettings(ctx, actor(ctx), gonghai.SettingsPatch{TimeZone: b.TimeZone,
 		LevelHoldingLimits: b.LevelHoldingLimits, ExcludeWonFromHolding: b.ExcludeWonFromHolding, Stages: b.Stages,
-		WebhookURL: b.WebhookURL, WebhookFormat: b.WebhookFormat, RevealDailyQuota: b.RevealDailyQuota}))
+		WebhookURL: b.WebhookURL, WebhookFormat: b.WebhookFormat, RevealDailyQuota: b.RevealDailyQuota,
+		ExportDailyQuota: b.ExportDailyQuota}))
 }

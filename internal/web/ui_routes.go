@@ -73,6 +73,10 @@ func (s *Server) pages(mux router) {
 	s.page(mux, "GET /admin/settings", s.adminSettingsPage)
 	s.page(mux, "POST /admin/settings", s.settingsPost)
 	s.page(mux, "GET /admin/audit", s.adminAuditPage)
+
+	s.page(mux, "GET /pool/export", s.poolExportPage)
+	s.page(mux, "GET /mine/export", s.mineExportPage)
+	s.page(mux, "GET /team/export", s.teamExportPage)
 }
 
 // staticHandler serves the embedded scripts and styles. Their URLs carry
