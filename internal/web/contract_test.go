@@ -84,6 +84,16 @@ var stableOperations = []string{
 	"GET /api/v1/pools/{id}/customers/export export-pool-customers",
 	"GET /api/v1/customers/export export-customers",
 	"GET /api/v1/customers/matches customer-matches",
+	"POST /api/v1/customers/{id}/invalid mark-invalid",
+	"POST /api/v1/customers/{id}/flags flag-invalid",
+	"GET /api/v1/customers/{id}/flags list-flags",
+	"POST /api/v1/customers/{id}/restore restore-customer",
+	"GET /api/v1/archive list-archive",
+	"GET /api/v1/archive/settings get-archive-settings",
+	"PUT /api/v1/archive/settings set-archive-settings",
+	"GET /api/v1/pools/{id}/hygiene get-pool-hygiene",
+	"PUT /api/v1/pools/{id}/hygiene set-pool-hygiene",
+	"POST /api/v1/pools/{id}/hygiene-preview preview-pool-hygiene",
 }
 
 // openOperations need no user; every other operation takes a bearer token
