@@ -229,6 +229,7 @@ var operationTags = []*huma.Tag{
 	{Name: "opportunities", Description: "Opportunities of customers"},
 	{Name: "audit", Description: "The audit log of sensitive actions"},
 	{Name: "imports", Description: "Spreadsheet imports: upload, dry run, progress, cancel, error file, template"},
+	{Name: "archive", Description: "Customers marked invalid, waiting in the archive to be restored or purged"},
 	{Name: "conflicts", Description: "Conflicts (撞单): duplicates met by creates and imports, and their arbitration"},
 }
 

@@ -58,6 +58,7 @@ func TestPageMaskingScan(t *testing.T) {
 			"customers": {o.inPool, o.ownedByA, o.hiddenC},
 			"pools":     {o.pool.ID, o.hidden.ID, o.northPool.ID},
 			"users":     {o.a.ID, o.east.ID},
+			"imports":   {scanImport(t, o)},
 		}
 		var paths []string
 		for _, pattern := range web.PagePatterns() {
@@ -177,3 +178,16 @@ var (
 	nonDigit   = regexp.MustCompile(`[^0-9]`)
 	handle     = regexp.MustCompile(`[A-Za-z][A-Za-z0-9_-]{5,}$`)
 )
+
+// scanImport is an import of the admin's whose file holds no contact, for
+// the scan's import pages: an import shows its uploader their own file.
+func scanImport(t *testing.T, o *org) string {
+	t.Helper()
+	j, err := o.db.CreateImport(context.Background(), o.admin, gonghai.NewImport{FileName: "名单.csv",
+		Data: []byte("公司名称\n扫描测试有限公司\n"), Format: "csv", Encoding: "utf-8", Header: []string{"公司名称"}, Total: 1,
+		Options: gonghai.ImportOptions{PoolID: o.pool.ID, Policy: gonghai.ImportSkip, Mapping: map[string]int{"company": 0}, DryRun: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j.ID
+}

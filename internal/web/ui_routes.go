@@ -3,6 +3,8 @@ package web
 import (
 	"io/fs"
 	"net/http"
+
+	"github.com/gonghai/gonghai/internal/sheet"
 )
 
 // pages registers every page of the web UI on mux, one line each. The
@@ -45,6 +47,18 @@ func (s *Server) pages(mux router) {
 	s.page(mux, "GET /team", s.teamPage)
 	s.page(mux, "POST /team/give", s.teamGiveForm)
 	s.page(mux, "POST /team/handover", s.teamHandOverForm)
+	s.page(mux, "GET /imports", s.importsPage)
+	s.page(mux, "GET /imports/template.xlsx", s.importTemplatePage(sheet.FormatXLSX))
+	s.page(mux, "GET /imports/template.csv", s.importTemplatePage(sheet.FormatCSV))
+	s.page(mux, "GET /imports/new", s.newImportPage)
+	s.uploadPage(mux, "POST /imports/new", s.uploadImportForm)
+	s.page(mux, "GET /imports/{id}", s.importPage)
+	s.page(mux, "GET /imports/{id}/progress", s.importProgressFragment)
+	s.page(mux, "GET /imports/{id}/mapping", s.importMappingPage)
+	s.page(mux, "POST /imports/{id}/mapping", s.importMappingForm)
+	s.page(mux, "POST /imports/{id}/start", s.startImportForm)
+	s.page(mux, "POST /imports/{id}/cancel", s.cancelImportForm)
+	s.page(mux, "GET /imports/{id}/errors", s.importErrorsDownload)
 	s.page(mux, "GET /admin/pools", s.adminPoolsPage)
 	s.page(mux, "GET /admin/pools/new", s.newPoolPage)
 	s.page(mux, "POST /admin/pools/new", s.createPoolPost)
