@@ -34,7 +34,7 @@ func TestDuplicateBeside(t *testing.T) {
 				t.Fatal(err)
 			}
 			create := func(company, phone string) gonghai.Customer {
-				c, err := db.CreateCustomer(ctx, admin, gonghai.NewCustomer{PoolID: p.ID,
+				c, err := db.CreateCustomer(ctx, admin, gonghai.NewCustomer{AllowSimilar: true, PoolID: p.ID,
 					CustomerFields: gonghai.CustomerFields{Company: company, Phone: phone}})
 				if err != nil {
 					t.Fatal(err)

@@ -32,7 +32,7 @@ func newConflictWorld(f *fixture) *conflictWorld {
 // owned creates a customer with company and phone owned by u.
 func (w *conflictWorld) owned(u gonghai.User, company, phone string) gonghai.Customer {
 	w.t.Helper()
-	c, err := w.db.CreateCustomer(w.ctx, w.admin, gonghai.NewCustomer{PoolID: w.pool.ID, OwnerID: u.ID,
+	c, err := w.db.CreateCustomer(w.ctx, w.admin, gonghai.NewCustomer{AllowSimilar: true, PoolID: w.pool.ID, OwnerID: u.ID,
 		CustomerFields: gonghai.CustomerFields{Company: company, Phone: phone}})
 	if err != nil {
 		w.t.Fatal(err)
@@ -170,9 +170,9 @@ func TestConflictRates(t *testing.T) {
 		for range 2 {
 			w.conflict(w.repA, matched, "")
 		}
-		for i := range 4 {
+		for _, company := range []string{"东方红机械有限公司", "西湖茶业有限公司", "南山电子有限公司", "北岭矿业有限公司"} {
 			if _, err := f.db.CreateCustomer(f.ctx, w.repA, gonghai.NewCustomer{PoolID: w.pool.ID, OwnerID: w.repA.ID,
-				CustomerFields: gonghai.CustomerFields{Company: "公司" + string(rune('甲'+i))}}); err != nil {
+				CustomerFields: gonghai.CustomerFields{Company: company}}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -16,13 +16,13 @@ import (
 func TestMerge(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
 		w := newConflictWorld(f)
-		s, err := f.db.CreateCustomer(f.ctx, f.admin, gonghai.NewCustomer{PoolID: w.pool.ID, OwnerID: w.repA.ID,
+		s, err := f.db.CreateCustomer(f.ctx, f.admin, gonghai.NewCustomer{AllowSimilar: true, PoolID: w.pool.ID, OwnerID: w.repA.ID,
 			CustomerFields: gonghai.CustomerFields{Company: "星辰科技", Phone: "13800000001", Industry: "软件"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := f.db.CreateCustomer(f.ctx, f.admin, gonghai.NewCustomer{PoolID: w.pool.ID, OwnerID: w.repB.ID,
-			CustomerFields: gonghai.CustomerFields{Company: "北京星辰科技有限公司", Name: "张伟", Phone: "13900000002",
+		m, err := f.db.CreateCustomer(f.ctx, f.admin, gonghai.NewCustomer{AllowSimilar: true, PoolID: w.pool.ID, OwnerID: w.repB.ID,
+			CustomerFields: gonghai.CustomerFields{Company: "北京月光软件有限公司", Name: "张伟", Phone: "13900000002",
 				Email: "zw@xingchen.cn", Industry: "制造"}})
 		if err != nil {
 			t.Fatal(err)
@@ -98,14 +98,14 @@ func TestMerge(t *testing.T) {
 				t.Errorf("search %s: %+v, %v", q, pg.Customers, err)
 			}
 		}
-		_, err = f.db.CreateCustomer(f.ctx, f.admin, gonghai.NewCustomer{PoolID: w.pool.ID,
+		_, err = f.db.CreateCustomer(f.ctx, f.admin, gonghai.NewCustomer{AllowSimilar: true, PoolID: w.pool.ID,
 			CustomerFields: gonghai.CustomerFields{Company: "另一家", Phone: "13900000002"}})
 		var e *gonghai.Error
 		if gonghai.ErrorCode(err) != gonghai.EDuplicate || !errors.As(err, &e) || e.Match.CustomerID != s.ID {
 			t.Errorf("the merged phone is the survivor's: %v", err)
 		}
 		// The survivor's old phone was not chosen: it is free again.
-		if _, err := f.db.CreateCustomer(f.ctx, f.admin, gonghai.NewCustomer{PoolID: w.pool.ID,
+		if _, err := f.db.CreateCustomer(f.ctx, f.admin, gonghai.NewCustomer{AllowSimilar: true, PoolID: w.pool.ID,
 			CustomerFields: gonghai.CustomerFields{Company: "第三家", Phone: "13800000001"}}); err != nil {
 			t.Errorf("the survivor's old phone: %v", err)
 		}
@@ -125,7 +125,7 @@ func TestMergeTakesOwner(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
 		w := newConflictWorld(f)
 		s := f.newCustomer(f.admin, w.pool.ID, gonghai.CustomerFields{Company: "星辰科技"})
-		m := w.owned(w.repB, "北京星辰科技有限公司", "13900000002")
+		m := w.owned(w.repB, "南京远航物流有限公司", "13900000002")
 		f.clock.Set(dayAt(2, 10))
 		got, err := f.db.Merge(f.ctx, f.admin, gonghai.Merge{SurvivorID: s.ID, MergedID: m.ID})
 		if err != nil {
@@ -148,10 +148,10 @@ func TestResolveByMerge(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
 		w := newConflictWorld(f)
 		matched := w.owned(w.repB, "北京星辰科技有限公司", "13800000001")
-		created := w.owned(w.repA, "北京星辰科技", "13900000002")
+		created := w.owned(w.repA, "杭州海潮贸易有限公司", "13900000002")
 		k := w.conflict(w.repA, matched, created.ID)
 		twin := w.conflict(w.repB, matched, created.ID)
-		third := w.owned(w.repA, "星辰", "13700000003")
+		third := w.owned(w.repA, "深圳山谷电子有限公司", "13700000003")
 		other := w.conflict(w.repA, created, third.ID)
 		_, err := f.db.ResolveConflict(f.ctx, w.boss, k.ID, gonghai.Resolution{Action: gonghai.ActionMerge, SurvivorID: third.ID})
 		wantCode(t, err, gonghai.EInvalid)
