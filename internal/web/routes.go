@@ -90,6 +90,10 @@ func (s *Server) routes() {
 	upload := created(op(http.MethodPost, "/api/v1/imports", "create-import", "Upload a spreadsheet to import into a pool: a dry run answers every row's verdict; otherwise the job is queued (admin, pool admin)"))
 	upload.MaxBodyBytes = s.maxUploadBytes()
 	register(s, upload, s.createImport)
+	// huma files the upload's file type as a component that no schema
+	// names (the multipart body declares the file inline): the document
+	// keeps no unused component.
+	delete(s.api.OpenAPI().Components.Schemas.Map(), "FormFile")
 	register(s, op(http.MethodGet, "/api/v1/imports", "list-imports", "My imports, newest first"), s.listImports)
 	register(s, fileResponse(op(http.MethodGet, "/api/v1/imports/template", "import-template", "The import template: XLSX with a notes row and drop-downs, or CSV"), "The template"), s.importTemplate)
 	register(s, op(http.MethodGet, "/api/v1/imports/{id}", "get-import", "An import's progress (done of total rows) and counts"), s.getImport)
