@@ -205,7 +205,7 @@ func (o *nodeOrg) owned(t *testing.T, db *store.DB, p gonghai.Pool, n int, label
 	var ids []string
 	for i := range n {
 		c, err := db.CreateCustomer(context.Background(), o.admin, gonghai.NewCustomer{PoolID: p.ID, OwnerID: o.reps[i%len(o.reps)].ID,
-			CustomerFields: gonghai.CustomerFields{Company: fmt.Sprintf("%s客户%d", label, i)}})
+			CustomerFields: gonghai.CustomerFields{Company: fmt.Sprintf("%s客户%d", label, i)}, AllowSimilar: true})
 		if err != nil {
 			t.Fatal(err)
 		}

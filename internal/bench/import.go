@@ -188,12 +188,7 @@ func (env Env) importOnce(ctx context.Context, bin, dir, file string, n int) (ti
 	}
 	db.Close()
 	cmd := exec.CommandContext(ctx, bin, "import", "--db", "sqlite:"+path, "--pool", "导入公海", file)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "GONGHAI_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, "GONGHAI_KEYS="+list)
+	cmd.Env = childEnv("GONGHAI_KEYS=" + list)
 	start := time.Now()
 	out, err := cmd.Output()
 	took := time.Since(start)

@@ -127,6 +127,18 @@ type served struct {
 	log  *bytes.Buffer
 }
 
+// childEnv is the environment a bench's child process of the binary
+// starts with: the caller's, less gonghai's settings, plus extra.
+func childEnv(extra ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GONGHAI_") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, extra...)
+}
+
 // serve starts bin serve on the SQLite database at path, on a free port,
 // with nothing of the caller's GONGHAI_* environment: its field keys are
 // the key file beside the database, as serve finds them by default.
@@ -136,11 +148,7 @@ func serve(ctx context.Context, bin, path string, progress io.Writer) (*served, 
 		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0", "--db", "sqlite:"+abs)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "GONGHAI_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
+	cmd.Env = childEnv()
 	s := &served{cmd: cmd, done: make(chan error, 1), log: &bytes.Buffer{}}
 	cmd.Stderr = &lockedWriter{w: s.log}
 	out, err := cmd.StdoutPipe()

@@ -168,8 +168,9 @@ func (b *recycleTable) grow(ctx context.Context, to int, progress func(rows int)
 
 // recycleCompany names seeded row i. The number is in base 36: seven
 // digits in a row would read as a phone number, which a company name may
-// not hold.
-func recycleCompany(i int) string { return "压测客户" + strconv.FormatInt(int64(i), 36) }
+// not hold. 号 ends it, so that no number reads as a legal form ending a
+// name (co, ag, bv …), which the company's normal form drops.
+func recycleCompany(i int) string { return "压测客户" + strconv.FormatInt(int64(i), 36) + "号" }
 
 // isDue reports whether row i of 1 … span is one of the due rows: exactly
 // due of them, evenly spread.

@@ -266,7 +266,7 @@ func (s *storm) addCustomers(ctx context.Context, t *team, n int) ([]string, err
 	for i := range in {
 		s.made++
 		in[i] = gonghai.NewCustomer{PoolID: t.poolID, CustomerFields: gonghai.CustomerFields{
-			Company: fmt.Sprintf("压测客户%d", i+1), Phone: fmt.Sprintf("138%08d", s.made)}}
+			Company: fmt.Sprintf("压测客户%d", s.made), Phone: fmt.Sprintf("138%08d", s.made)}}
 	}
 	if _, err := s.db.ImportCustomers(ctx, s.admin, in); err != nil {
 		return nil, err

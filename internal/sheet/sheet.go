@@ -179,9 +179,9 @@ func sniff(r io.ReaderAt, size int64) (Format, error) {
 
 // readHeader returns the first row that is not empty, trimmed, without
 // the empty cells at its end; every data row is cut or padded to its width.
-// A title above the header (one cell, above a row of several: the line an
-// export names its exporter on) is no header: an exported file imports
-// as it is.
+// A title above the header (one cell that names no field, above a row of
+// several that name some: the line an export names its exporter on) is no
+// header: an exported file imports as it is.
 func (rd *Reader) readHeader(src *pushback) ([]string, error) {
 	cells, _, err := nonEmptyRow(src)
 	if err == io.EOF {
@@ -190,10 +190,10 @@ func (rd *Reader) readHeader(src *pushback) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if filled(cells) == 1 {
+	if filled(cells) == 1 && len(AutoMap(cells)) == 0 {
 		below, belowLine, err := nonEmptyRow(src)
 		switch {
-		case err == nil && filled(below) > 1:
+		case err == nil && filled(below) > 1 && len(AutoMap(below)) > 0:
 			cells = below
 		case err == nil:
 			src.push(below, belowLine)
