@@ -20,7 +20,7 @@ func TestManagerMergesConflict(t *testing.T) {
 		admin, rep02 := s.user["admin"], s.user["rep02"]
 		matched := s.ownedBy01[0]
 		created, err := s.db.CreateCustomer(ctx, admin, gonghai.NewCustomer{PoolID: s.pool.ID, OwnerID: rep02.ID,
-			CustomerFields: gonghai.CustomerFields{Company: matched.Company + "（上海）", Name: "赵磊", Phone: "13600001234"}})
+			CustomerFields: gonghai.CustomerFields{Company: "新" + matched.Company, Name: "赵磊", Phone: "13600001234"}, AllowSimilar: true})
 		if err != nil {
 			t.Fatal(err)
 		}
