@@ -313,9 +313,7 @@ func (db *DB) UpdateCustomer(ctx context.Context, actor gonghai.User, id string,
 				return err
 			}
 		}
-		cols, args := c.sealed(r.ID, personalOfFields(&f))
-		set := setList(append(cols, "company", "company_key", "category", "industry", "region", "product_line", "source", "stage"))
-		args = append(args, f.Company, companyKey(f.Company), f.Category, f.Industry, f.Region, f.ProductLine, f.Source, f.Stage)
+		set, args := c.fieldsSet(r.ID, &f)
 		if s.Advances(r.Stage, f.Stage) {
 			set, args = set+`, last_stage_at = ?`, append(args, micros(now))
 		}
@@ -369,6 +367,15 @@ func touch(ctx context.Context, c conn, r *customerRow, p gonghai.Pool, loc *tim
 	}
 	*r = nr
 	return reschedule(ctx, c, r, p.Recycle, loc)
+}
+
+// fieldsSet returns the SET list and its values that write f to customer
+// id: the personal fields sealed with their blind indexes, the others, and
+// the company's key.
+func (c conn) fieldsSet(id string, f *gonghai.CustomerFields) (string, []any) {
+	cols, args := c.sealed(id, personalOfFields(f))
+	set := setList(append(cols, "company", "company_key", "category", "industry", "region", "product_line", "source", "stage"))
+	return set, append(args, f.Company, companyKey(f.Company), f.Category, f.Industry, f.Region, f.ProductLine, f.Source, f.Stage)
 }
 
 func fieldsOf(c gonghai.Customer) gonghai.CustomerFields {

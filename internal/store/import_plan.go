@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gonghai/gonghai"
-	"github.com/gonghai/gonghai/internal/dedup"
 )
 
 // An import batch's decisions, row by row (importPlan.decide), and its
@@ -250,12 +249,7 @@ func (b *importPlan) write(ctx context.Context, c conn, rows []importRow, pools 
 			pools[u.r.PoolID] = p
 		}
 		f := u.f
-		cols, args := c.sealed(u.r.ID, personalOfFields(&f))
-		set := setList(append(cols, "company", "category", "industry", "region", "product_line", "source", "stage"))
-		args = append(args, f.Company, f.Category, f.Industry, f.Region, f.ProductLine, f.Source, f.Stage)
-		if key := dedup.Company(f.Company); key != dedup.Company(u.before.Company) {
-			set, args = set+`, company_key = ?`, append(args, nullString(key))
-		}
+		set, args := c.fieldsSet(u.r.ID, &f)
 		if err := touch(ctx, c, &u.r, p, loc, now, set, args...); err != nil {
 			return err
 		}
