@@ -51,6 +51,14 @@ type Customer struct {
 	DaysLeft int
 	// Plan is the owner's next follow-up plan, nil when none is set.
 	Plan *FollowUpPlan
+
+	// Lifecycle is lead until the record is converted (ConvertedAt).
+	Lifecycle   Lifecycle
+	Size        string // one of Sizes, or ""
+	FirstTouch  *Touch // nil for a record that came in through no channel
+	LatestTouch *Touch
+	ConvertedAt *time.Time
+	Score       *Score // nil until scored
 }
 
 // Facts returns what the recycle rules read of an owned customer.

@@ -51,6 +51,11 @@ type User struct {
 	// ExportUnmasked lets an admin export lists with contacts in full; only
 	// admins hold it, and only an admin grants it.
 	ExportUnmasked bool
+	// AwayUntil, AssignPaused and DailyAssignCap (0: none) keep a rep out of
+	// automatic assignment for a while; they keep their turn.
+	AwayUntil      *time.Time
+	AssignPaused   bool
+	DailyAssignCap int
 }
 
 // Manages reports whether manager u manages the department at path: it is

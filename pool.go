@@ -34,8 +34,11 @@ type Pool struct {
 	// Archive marks the archive pool, where invalid customers wait: no one
 	// claims from it.
 	Archive bool
-	Created time.Time
-	Updated time.Time
+	// Assignment is how the pool hands out its new customers; the zero
+	// value (or StrategyClaim) leaves them to be claimed.
+	Assignment Assignment
+	Created    time.Time
+	Updated    time.Time
 }
 
 // IsAdmin reports whether user id administers the pool.

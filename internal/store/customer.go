@@ -17,7 +17,9 @@ import (
 const customerFields = `id, name, company, category, industry, region, product_line, source, stage,
 	won, phone, email, wechat, pii_key, owner_id, pool_id, owned_since, claimable_at, created_at, updated_at,
 	locked, won_at, last_followup_at, last_stage_at, last_order_at, last_opportunity_at, open_opportunities,
-	recycle_at, recycle_rule, warn_at`
+	recycle_at, recycle_rule, warn_at,
+	lifecycle, size, channel_id, campaign, utm_source, utm_medium, utm_campaign, first_touch_at,
+	latest_channel_id, latest_campaign, latest_touch_at, converted_at, score, score_factors`
 
 // customerColumns read a customer with the owner's department path, which
 // decides who may reveal the contact fields, the pool's contact mask and
@@ -57,11 +59,15 @@ func scanCustomer(s scanner) (customerRow, error) {
 	var rule, piiKey sql.NullString
 	var created, updated int64
 	var plan planRow
+	var lead leadColumns
 	err := s.Scan(&c.ID, &c.Name, &c.Company, &c.Category, &c.Industry, &c.Region, &c.ProductLine, &c.Source, &c.Stage,
 		&c.Won, &c.Phone, &c.Email, &c.WeChat, &piiKey, &owner, &c.PoolID, &ownedSince, &claimable, &created, &updated,
 		&c.Locked, &wonAt, &followUp, &stage, &order, &opportunity, &c.OpenOpportunities, &recycleAt, &rule, &warnAt,
+		&c.Lifecycle, &c.Size, &lead.channel, &lead.campaign, &lead.utmSource, &lead.utmMedium, &lead.utmCampaign, &lead.firstAt,
+		&lead.latestChannel, &lead.latestCampaign, &lead.latestAt, &lead.convertedAt, &lead.score, &lead.factors,
 		&r.ownerDeptPath, &r.mask, &plan.day, &plan.note, &plan.owner, &plan.setBy, &plan.setAt, &plan.remindAt)
 	c.Plan = plan.plan()
+	lead.set(c)
 	r.piiKey = piiKey.String
 	c.OwnerID, c.OwnedSince, c.ClaimableAt = owner.String, nullMicros(ownedSince), nullMicros(claimable)
 	c.Created, c.Updated = fromMicros(created), fromMicros(updated)

@@ -187,18 +187,21 @@ func (db *DB) UpdatePool(ctx context.Context, actor gonghai.User, id string, in 
 }
 
 const poolColumns = `id, name, hidden, daily_claim_limit, reclaim_cooldown_days, release_wait_hours, holding_limit, return_pool_id,
-	recycle_rules, contact_mask, archive, created_at, updated_at`
+	recycle_rules, contact_mask, archive, created_at, updated_at, assignment`
 
 func scanPool(s scanner) (gonghai.Pool, error) {
 	var p gonghai.Pool
 	var ret sql.NullString
-	var rules string
+	var rules, assignment string
 	var created, updated int64
 	err := s.Scan(&p.ID, &p.Name, &p.Hidden, &p.DailyClaimLimit, &p.ReclaimCooldownDays, &p.ReleaseWaitHours,
-		&p.HoldingLimit, &ret, &rules, &p.ContactMask, &p.Archive, &created, &updated)
+		&p.HoldingLimit, &ret, &rules, &p.ContactMask, &p.Archive, &created, &updated, &assignment)
 	p.ReturnPoolID, p.Created, p.Updated = ret.String, fromMicros(created), fromMicros(updated)
 	if err == nil {
 		err = json.Unmarshal([]byte(rules), &p.Recycle)
+	}
+	if err == nil && assignment != "" {
+		err = json.Unmarshal([]byte(assignment), &p.Assignment)
 	}
 	return p, err
 }

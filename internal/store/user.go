@@ -54,7 +54,8 @@ func (db *DB) CreateUser(ctx context.Context, actor *gonghai.User, in gonghai.Ne
 	return u, nil
 }
 
-const userColumns = `u.id, u.login, u.name, u.role, u.department_id, COALESCE(d.path, ''), u.level, u.holding_limit, u.active, u.created_at, u.export_unmasked`
+const userColumns = `u.id, u.login, u.name, u.role, u.department_id, COALESCE(d.path, ''), u.level, u.holding_limit, u.active, u.created_at, u.export_unmasked,
+	u.away_until, u.assign_paused, u.daily_assign_cap`
 const userFrom = ` FROM users u LEFT JOIN departments d ON d.id = u.department_id `
 
 func scanUser(s scanner) (gonghai.User, error) {
@@ -62,8 +63,10 @@ func scanUser(s scanner) (gonghai.User, error) {
 	var dept sql.NullString
 	var limit sql.NullInt64
 	var created int64
-	err := s.Scan(&u.ID, &u.Login, &u.Name, &u.Role, &dept, &u.DeptPath, &u.Level, &limit, &u.Active, &created, &u.ExportUnmasked)
-	u.DepartmentID, u.Created = dept.String, fromMicros(created)
+	var away sql.NullInt64
+	err := s.Scan(&u.ID, &u.Login, &u.Name, &u.Role, &dept, &u.DeptPath, &u.Level, &limit, &u.Active, &created, &u.ExportUnmasked,
+		&away, &u.AssignPaused, &u.DailyAssignCap)
+	u.DepartmentID, u.Created, u.AwayUntil = dept.String, fromMicros(created), nullMicros(away)
 	if limit.Valid {
 		n := int(limit.Int64)
 		u.HoldingLimit = &n

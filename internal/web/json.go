@@ -27,13 +27,16 @@ type userJSON struct {
 	Active       bool      `json:"active"`
 	CreatedAt    time.Time `json:"created_at"`
 	// ExportUnmasked is a permission of its own: see export-customers.
-	ExportUnmasked bool `json:"export_unmasked" doc:"May export lists with contacts in full (admins only)"`
+	ExportUnmasked bool       `json:"export_unmasked" doc:"May export lists with contacts in full (admins only)"`
+	AwayUntil      *time.Time `json:"away_until" doc:"Away until then: automatic assignment skips them, and they keep their turn"`
+	AssignPaused   bool       `json:"assign_paused" doc:"Automatic assignment skips them until unpaused"`
+	DailyAssignCap int        `json:"daily_assign_cap" doc:"Most automatic assignments a day; 0 = no cap"`
 }
 
 func userOut(u gonghai.User) userJSON {
 	return userJSON{ID: u.ID, Login: u.Login, Name: u.Name, Role: string(u.Role), DepartmentID: optional(u.DepartmentID),
 		Level: u.Level, HoldingLimit: u.HoldingLimit, Active: u.Active, CreatedAt: u.Created,
-		ExportUnmasked: u.ExportUnmasked}
+		ExportUnmasked: u.ExportUnmasked, AwayUntil: u.AwayUntil, AssignPaused: u.AssignPaused, DailyAssignCap: u.DailyAssignCap}
 }
 
 type departmentJSON struct {
@@ -61,6 +64,7 @@ type poolJSON struct {
 	ReturnPoolID        *string          `json:"return_pool_id" doc:"Where released and recycled customers go; null = this pool"`
 	Recycle             RecycleRulesJSON `json:"recycle" doc:"Recycle rules: how neglected customers come back"`
 	ContactMask         string           `json:"contact_mask" enum:"masked,hidden" doc:"What non-owners see of contact fields: masked (138****8000) or hidden (empty)"`
+	Assignment          AssignmentJSON   `json:"assignment" doc:"How the pool hands out its new customers"`
 	CreatedAt           time.Time        `json:"created_at"`
 	UpdatedAt           time.Time        `json:"updated_at"`
 }
@@ -117,7 +121,7 @@ func poolOut(p gonghai.Pool) poolJSON {
 		MemberDepartmentIDs: nonNil(p.MemberDepartmentIDs), AdminUserIDs: nonNil(p.AdminUserIDs),
 		DailyClaimLimit: p.DailyClaimLimit, ReclaimCooldownDays: p.ReclaimCooldownDays, ReleaseWaitHours: p.ReleaseWaitHours,
 		HoldingLimit: p.HoldingLimit, ReturnPoolID: optional(p.ReturnPoolID), Recycle: recycleRulesOut(p.Recycle),
-		ContactMask: p.ContactMask, CreatedAt: p.Created, UpdatedAt: p.Updated}
+		ContactMask: p.ContactMask, Assignment: assignmentOut(p.Assignment), CreatedAt: p.Created, UpdatedAt: p.Updated}
 }
 
 type customerJSON struct {
@@ -150,6 +154,13 @@ type customerJSON struct {
 	OpenOpportunities int            `json:"open_opportunities"`
 	Recycle           *countdownJSON `json:"recycle" doc:"When a rule takes the customer back; null when none applies"`
 	Plan              *planJSON      `json:"plan" doc:"The owner's next follow-up plan (下次跟进); null when none is set"`
+
+	Lifecycle   string     `json:"lifecycle" enum:"lead,customer" doc:"lead (线索) until converted (一转三)"`
+	Size        string     `json:"size" enum:",small,medium,large,key" doc:"Customer size; empty when unknown"`
+	FirstTouch  *touchJSON `json:"first_touch" doc:"How it first came in; never changes. null when entered by hand"`
+	LatestTouch *touchJSON `json:"latest_touch" doc:"The latest time it came in through a channel"`
+	ConvertedAt *time.Time `json:"converted_at" doc:"When the lead was converted"`
+	Score       *scoreJSON `json:"score" doc:"Conversion score and its top factors; null until scored"`
 }
 
 type countdownJSON struct {
@@ -185,7 +196,12 @@ func customerOut(c gonghai.Customer) customerJSON {
 		Email: c.Email, WeChat: c.WeChat, OwnerID: optional(c.OwnerID), PoolID: c.PoolID, OwnedSince: c.OwnedSince, ClaimableAt: c.ClaimableAt,
 		CreatedAt: c.Created, UpdatedAt: c.Updated, Locked: c.Locked, WonAt: c.WonAt, LastFollowUpAt: c.LastFollowUp,
 		LastStageChangeAt: c.LastStageChange, LastOrderAt: c.LastOrder, LastOpportunityAt: c.LastOpportunity,
-		OpenOpportunities: c.OpenOpportunities, Plan: planOut(c.Plan)}
+		OpenOpportunities: c.OpenOpportunities, Plan: planOut(c.Plan),
+		Lifecycle: string(c.Lifecycle), Size: c.Size, FirstTouch: touchOut(c.FirstTouch), LatestTouch: touchOut(c.LatestTouch),
+		ConvertedAt: c.ConvertedAt, Score: scoreOut(c.Score)}
+	if j.Lifecycle == "" {
+		j.Lifecycle = string(gonghai.LifecycleCustomer)
+	}
 	if c.Recycle != nil {
 		j.Recycle = &countdownJSON{Deadline: c.Recycle.At, Rule: string(c.Recycle.Rule), RuleLabel: c.Recycle.Rule.Label(),
 			DaysLeft: c.DaysLeft, NextReminderAt: c.Reminder}

@@ -1,0 +1,77 @@
+package gonghai
+
+import "time"
+
+// Lifecycle says whether a customer record is still a lead (线索) or has
+// been converted into a customer (一转三). A lead lives in a pool, is
+// claimed, assigned, recycled and masked by the same rules as a customer.
+type Lifecycle string
+
+// The lifecycles of a customer record.
+const (
+	LifecycleLead     Lifecycle = "lead"
+	LifecycleCustomer Lifecycle = "customer"
+)
+
+// Sizes are the customer sizes routing rules can match; "" is unknown.
+var Sizes = []string{"small", "medium", "large", "key"}
+
+// Touch is one time a record came in through a channel: its first touch
+// never changes, its latest is the last time it came in again.
+type Touch struct {
+	ChannelID string
+	Campaign  string
+	// UTM fields are set on the first touch only.
+	UTMSource   string
+	UTMMedium   string
+	UTMCampaign string
+	At          time.Time
+}
+
+// Contact is one person at a customer, with their own contact details,
+// sealed and blind-indexed like the customer's and all in the duplicate
+// check. The customer's own fields (Name, Phone, Email, WeChat) are its
+// primary contact, listed first.
+type Contact struct {
+	ID         string
+	CustomerID string
+	Primary    bool
+	Name       string
+	Title      string // 职位
+	Phone      string
+	Email      string
+	WeChat     string
+	Created    time.Time
+	Updated    time.Time
+}
+
+// Channel is a way leads come in (website form, fair, campaign): an intake
+// endpoint /api/v1/intake/{Key} creating leads in PoolID, handed out by
+// Assignment (or the pool's when Assignment.Strategy is ""), at most
+// DailyCap a day (0: no cap).
+type Channel struct {
+	ID         string
+	Name       string
+	Key        string
+	PoolID     string
+	Assignment Assignment
+	DailyCap   int
+	Active     bool
+	Created    time.Time
+	Updated    time.Time
+}
+
+// Score is a record's conversion score 0-100 and the factors that weigh
+// most in it, most first.
+type Score struct {
+	Value   int
+	Factors []ScoreFactor
+}
+
+// ScoreFactor is one reason for a score: a feature (e.g. "channel") with
+// its value and its weight in points, positive or negative.
+type ScoreFactor struct {
+	Feature string  `json:"feature"`
+	Value   string  `json:"value"`
+	Points  float64 `json:"points"`
+}
