@@ -123,6 +123,9 @@ func (m Money) String() string { return fmt.Sprintf("%d.%02d", int64(m)/100, int
 const (
 	NotifyRecycleWarning = "recycle_warning"
 	NotifyRecycled       = "recycled"
+	// NotifyIntakeAgain tells an owner their customer came in again
+	// through a channel (intake).
+	NotifyIntakeAgain = "intake_again"
 )
 
 // Notification tells a user about one of their customers.
@@ -148,6 +151,8 @@ func NotificationText(kind string, customerName string, rule RuleKind, daysLeft 
 		return planText(customerName, deadline, loc)
 	case NotifyRecycled:
 		return fmt.Sprintf("【公海回收】客户「%s」已按规则「%s」回收到公海。", customerName, rule.Label())
+	case NotifyIntakeAgain:
+		return fmt.Sprintf("【再次咨询】客户「%s」又通过渠道提交了信息，请及时跟进。", customerName)
 	}
 	return fmt.Sprintf("【回收提醒】客户「%s」还剩 %d 天将按规则「%s」回收到公海（%s 起），请及时跟进。",
 		customerName, daysLeft, rule.Label(), deadline.In(loc).Format("2006-01-02 15:04"))

@@ -27,6 +27,8 @@ const (
 	AuditHygieneChange = "hygiene_change"  // a pool's hygiene rules or the archive's wait changed
 	AuditMerge         = "merge"           // two customers merged into one; detail: merged id, sides chosen
 	AuditConflict      = "arbitrate"       // a conflict (撞单) resolved; detail: action, matched customer
+	AuditChannel       = "channel_change"  // a channel created or changed, or its key replaced
+	AuditQuarantine    = "quarantine"      // a held intake submission released into a lead, or dropped
 )
 
 // AuditEntry is one sensitive action: who did what to which object, from

@@ -17,6 +17,9 @@ const (
 	EventMerged      EventKind = "merged"
 	EventInvalidated EventKind = "invalidated" // marked invalid: moved to the archive pool
 	EventRestored    EventKind = "restored"    // back from the archive to the pool it came from
+	// EventTouched marks a record that came in again through a channel
+	// (intake): owner and pool are unchanged, Reason names the channel.
+	EventTouched EventKind = "touched"
 )
 
 // Event is one change of a customer's owner or pool. Events are written in

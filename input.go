@@ -76,6 +76,9 @@ type NewCustomer struct {
 	// existing ones' (each recorded as a conflict): the creator has seen
 	// them and goes on. Without it such a create is refused (ESimilar).
 	AllowSimilar bool
+	// Reason is said on its created event (an intake's channel and
+	// message); "" for a create by hand.
+	Reason string
 }
 
 // CustomerPatch changes the fields that are set.

@@ -59,6 +59,12 @@ type Channel struct {
 	Active     bool
 	Created    time.Time
 	Updated    time.Time
+	// RedirectURL is where a form post is sent after it is taken ("": a
+	// thank-you page). PerMinute and AddressPerHour are the intake rate
+	// limits, held in the database (0: none).
+	RedirectURL    string
+	PerMinute      int
+	AddressPerHour int
 }
 
 // Score is a record's conversion score 0-100 and the factors that weigh

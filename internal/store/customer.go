@@ -257,7 +257,7 @@ func insertCustomer(ctx context.Context, c conn, actorID string, in gonghai.NewC
 		return r, mapErr(err)
 	}
 	err = insertEvent(ctx, c, gonghai.Event{CustomerID: r.ID, Seq: 1, Kind: gonghai.EventCreated,
-		ToOwnerID: r.OwnerID, ToPoolID: r.PoolID, ActorID: actorID, At: now})
+		ToOwnerID: r.OwnerID, ToPoolID: r.PoolID, ActorID: actorID, Reason: in.Reason, At: now})
 	if err != nil {
 		return r, err
 	}
