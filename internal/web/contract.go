@@ -127,6 +127,18 @@ var operationCodes = map[string][]string{
 		gonghai.EUserInactive, gonghai.EHoldingLimit, gonghai.EReleaseWait},
 	"merge-customer":          {gonghai.EForbidden, gonghai.ENotFound, gonghai.EConflict},
 	"customer-merged-history": {gonghai.ENotFound},
+	// Channels and intake: a submission's key not found (or inactive),
+	// its limits, its body (read raw: too large, not JSON or a form).
+	"create-channel":     {gonghai.EForbidden},
+	"list-channels":      {gonghai.EForbidden},
+	"get-channel":        {gonghai.EForbidden, gonghai.ENotFound},
+	"update-channel":     {gonghai.EForbidden, gonghai.ENotFound},
+	"rotate-channel-key": {gonghai.EForbidden, gonghai.ENotFound},
+	"intake": {gonghai.ENotFound, gonghai.ERateLimited, gonghai.EConflict, gonghai.ETooLarge, gonghai.EUnsupportedMedia,
+		gonghai.ERequestTimeout},
+	"list-quarantine":     {gonghai.EForbidden},
+	"release-quarantined": {gonghai.EForbidden, gonghai.ENotFound, gonghai.EConflict, gonghai.EDuplicate},
+	"drop-quarantined":    {gonghai.EForbidden, gonghai.ENotFound, gonghai.EConflict},
 }
 
 // mergedPath is where a customer id is read: every operation under it can
@@ -201,9 +213,9 @@ func (s *Server) document(op *huma.Operation, hasBody bool) {
 			Content:     map[string]*huma.MediaType{"application/problem+json": {Schema: &huma.Schema{Ref: problemSchema}}},
 			Extensions:  map[string]any{codesExtension: codes},
 		}
-		if status == http.StatusTooManyRequests && slices.Contains(codes, gonghai.ETooManyAttempts) {
+		if status == http.StatusTooManyRequests && (slices.Contains(codes, gonghai.ETooManyAttempts) || slices.Contains(codes, gonghai.ERateLimited)) {
 			r.Headers = map[string]*huma.Param{"Retry-After": {
-				Description: "Seconds to wait before signing in again (too_many_attempts)",
+				Description: "Seconds to wait before signing in again (too_many_attempts) or submitting again (rate_limited)",
 				Schema:      &huma.Schema{Type: huma.TypeInteger, Minimum: ptrTo(1.0)},
 			}}
 		}
@@ -231,6 +243,9 @@ var operationTags = []*huma.Tag{
 	{Name: "imports", Description: "Spreadsheet imports: upload, dry run, progress, cancel, error file, template"},
 	{Name: "archive", Description: "Customers marked invalid, waiting in the archive to be restored or purged"},
 	{Name: "conflicts", Description: "Conflicts (撞单): duplicates met by creates and imports, and their arbitration"},
+	{Name: "channels", Description: "Channels (渠道) leads come in through: their keys, pools, strategies, caps and limits"},
+	{Name: "intake", Description: "Lead intake: a channel's website form or program posts here, with no session"},
+	{Name: "quarantine", Description: "Intake submissions held as spam, for an admin to release or drop"},
 }
 
 // tagOf files an operation by its path: /api/v1/pools/{id} under pools,

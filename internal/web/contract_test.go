@@ -100,11 +100,20 @@ var stableOperations = []string{
 	"POST /api/v1/conflicts/{id}/resolve resolve-conflict",
 	"POST /api/v1/customers/{id}/merge merge-customer",
 	"GET /api/v1/customers/{id}/merged-history customer-merged-history",
+	"POST /api/v1/channels create-channel",
+	"GET /api/v1/channels list-channels",
+	"GET /api/v1/channels/{id} get-channel",
+	"PATCH /api/v1/channels/{id} update-channel",
+	"POST /api/v1/channels/{id}/rotate-key rotate-channel-key",
+	"POST /api/v1/intake/{key} intake",
+	"GET /api/v1/quarantine list-quarantine",
+	"POST /api/v1/quarantine/{id}/release release-quarantined",
+	"POST /api/v1/quarantine/{id}/drop drop-quarantined",
 }
 
 // openOperations need no user; every other operation takes a bearer token
 // or the session cookie.
-var openOperations = []string{"health", "get-openapi", "login"}
+var openOperations = []string{"health", "get-openapi", "login", "intake"}
 
 // served fetches the document a test server serves, as raw JSON.
 func served(t *testing.T, base string) []byte {

@@ -40,6 +40,7 @@ var statuses = map[string]int{
 	gonghai.ELookupQuota:      http.StatusTooManyRequests,
 	gonghai.EExportQuota:      http.StatusTooManyRequests,
 	gonghai.ETooManyAttempts:  http.StatusTooManyRequests,
+	gonghai.ERateLimited:      http.StatusTooManyRequests,
 	gonghai.ECrossOrigin:      http.StatusForbidden,
 	gonghai.EMethodNotAllowed: http.StatusMethodNotAllowed,
 	gonghai.ERequestTimeout:   http.StatusRequestTimeout,

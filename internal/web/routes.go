@@ -105,6 +105,20 @@ func (s *Server) routes() {
 	register(s, op(http.MethodGet, "/api/v1/conflicts/rates", "conflict-rates", "New customers and conflicts per department and month: the conflict rate"), s.conflictRates)
 	register(s, op(http.MethodGet, "/api/v1/conflicts/{id}", "get-conflict", "One conflict with both customers, masked as usual"), s.getConflict)
 	register(s, op(http.MethodPost, "/api/v1/conflicts/{id}/resolve", "resolve-conflict", "Resolve an open conflict: keep, give, merge or dismiss"), s.resolveConflict)
+	// Channels (渠道) and intake: channel_api.go, intake_api.go.
+	register(s, created(op(http.MethodPost, "/api/v1/channels", "create-channel", "Create a channel with a fresh key (admin)")), s.createChannel)
+	register(s, op(http.MethodGet, "/api/v1/channels", "list-channels", "Every channel by name (admin)"), s.listChannels)
+	register(s, op(http.MethodGet, "/api/v1/channels/{id}", "get-channel", "One channel (admin)"), s.getChannel)
+	register(s, op(http.MethodPatch, "/api/v1/channels/{id}", "update-channel", "Change a channel (admin)"), s.updateChannel)
+	register(s, op(http.MethodPost, "/api/v1/channels/{id}/rotate-key", "rotate-channel-key", "Give a channel a new key: the old one is answered not found from now on (admin)"), s.rotateChannelKey)
+	intake := accepted(op(http.MethodPost, "/api/v1/intake/{key}", "intake", "Submit a lead to a channel, with no session: JSON, or a website's plain HTML form; rate limited per channel and per address"))
+	intake.MaxBodyBytes = 64 << 10
+	intake.SkipValidateBody = true // read raw, JSON or a form: intake_api.go checks it
+	register(s, intake, s.intake)
+	s.documentIntake()
+	register(s, op(http.MethodGet, "/api/v1/quarantine", "list-quarantine", "Intake submissions held as spam, newest first (admin)"), s.listQuarantine)
+	register(s, op(http.MethodPost, "/api/v1/quarantine/{id}/release", "release-quarantined", "Make a lead of a held submission, as its channel would have (admin)"), s.releaseQuarantined)
+	register(s, op(http.MethodPost, "/api/v1/quarantine/{id}/drop", "drop-quarantined", "Drop a held submission: nothing of it stays (admin)"), s.dropQuarantined)
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/merge", "merge-customer", "Merge this customer into another, fields chosen per field (admin)"), s.mergeCustomer)
 	register(s, op(http.MethodGet, "/api/v1/customers/{id}/merged-history", "customer-merged-history", "Ownership events of the customers merged into this one"), s.mergedHistory)
 }
@@ -115,6 +129,11 @@ func op(method, path, id, summary string) huma.Operation {
 
 func noContent(o huma.Operation) huma.Operation {
 	o.DefaultStatus = http.StatusNoContent
+	return o
+}
+
+func accepted(o huma.Operation) huma.Operation {
+	o.DefaultStatus = http.StatusAccepted
 	return o
 }
 

@@ -88,6 +88,7 @@ type Store interface {
 	hygieneStore
 	importStore
 	conflictStore
+	channelStore
 }
 
 // Server holds what the handlers share.
@@ -234,7 +235,7 @@ func actor(ctx context.Context) gonghai.User {
 }
 
 // openOperations need no authentication although they are under /api/v1.
-var openOperations = map[string]bool{"login": true}
+var openOperations = map[string]bool{"login": true, "intake": true}
 
 // register adds an operation whose errors all pass through s.problem. The
 // operation's security in the OpenAPI document is what authenticate
