@@ -207,14 +207,6 @@ func ValidateChannel(ch Channel) error {
 	return nil
 }
 
-func strategyNames() []string {
-	out := make([]string, len(Strategies))
-	for i, s := range Strategies {
-		out[i] = string(s)
-	}
-	return out
-}
-
 // Over says whether the n-th lead of a day is past the channel's daily
 // cap: it is kept, but waits unassigned (reason daily_cap).
 func (ch Channel) Over(n int) bool { return ch.DailyCap > 0 && n > ch.DailyCap }

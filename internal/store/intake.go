@@ -58,7 +58,7 @@ func (db *DB) Intake(ctx context.Context, key string, in gonghai.IntakeInput, ad
 		return res, fmt.Errorf("intake: %w", err)
 	}
 	if queued {
-		db.route(ctx, res.ID)
+		db.routeLead(ctx, res.ID)
 	}
 	return res, nil
 }
@@ -158,12 +158,27 @@ func countChannelDay(ctx context.Context, c conn, channelID, day, what string) (
 	return n, nil
 }
 
-// route hands lead id out by its channel's or pool's strategy, after the
-// creating transaction committed. A failure leaves it in the unassigned
-// queue, which the sweep retries: the lead is kept either way.
-func (db *DB) route(ctx context.Context, id string) {
-	_ = ctx
-	_ = id
+// routeLead hands lead id out by its channel's or pool's strategy, after
+// the creating transaction committed. A failure leaves it in the
+// unassigned queue, which the sweep retries: the lead is kept either way,
+// and the submission is answered as taken.
+func (db *DB) routeLead(ctx context.Context, id string) {
+	_, _ = db.Route(context.WithoutCancel(ctx), id)
+}
+
+// heldByCap says whether queued customer id waits for its channel's daily
+// cap: queued past the cap (reason daily_cap) on the day that is still
+// today in the organisation's zone. From the next day on the sweep's
+// retry hands it out.
+func heldByCap(ctx context.Context, c conn, id, reason string, loc *time.Location, now time.Time) (bool, error) {
+	if reason != gonghai.SkipDailyCap {
+		return false, nil
+	}
+	var since int64
+	if err := c.queryRow(ctx, `SELECT since FROM unassigned WHERE customer_id = ?`, id).Scan(&since); err != nil {
+		return false, err
+	}
+	return gonghai.StartOfDay(fromMicros(since), loc).Equal(gonghai.StartOfDay(now, loc)), nil
 }
 
 // rateLimited is the rate_limited error with how long to wait.

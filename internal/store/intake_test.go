@@ -247,24 +247,43 @@ func TestIntakeRateLimits(t *testing.T) {
 	})
 }
 
-// TestIntakeDailyCap: a channel that hands out by round robin queues its
-// leads for Route; past its daily cap a lead is still made but waits in
-// the queue with reason daily_cap.
+// TestIntakeDailyCap: a channel that hands out by round robin gives its
+// new lead to a rep at once (Route after commit); past its daily cap a
+// lead is still made but waits in the queue with reason daily_cap, which
+// the sweep's retry leaves be until the next day.
 func TestIntakeDailyCap(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
-		p := f.pool("线索池", gonghai.PoolInput{})
+		rep := f.user("rep", gonghai.RoleRep, "", nil)
+		p := f.pool("线索池", gonghai.PoolInput{MemberUserIDs: &[]string{rep.ID}})
 		ch := f.channel("官网表单", p, gonghai.ChannelInput{DailyCap: ptr(1),
 			Assignment: &gonghai.Assignment{Strategy: gonghai.StrategyRoundRobin}})
 		first := f.intake(ch, gonghai.IntakeInput{Name: "一", Phone: "13600000001"}, "a")
 		second := f.intake(ch, gonghai.IntakeInput{Name: "二", Phone: "13600000002"}, "b")
+		if c := f.customer(first.ID); c.OwnerID != rep.ID {
+			t.Fatalf("within the cap: %+v", c)
+		}
+		if _, ok := store.QueueReason(f.db, first.ID); ok {
+			t.Fatal("an assigned lead waits in the queue")
+		}
 		if reason, _ := store.QueueReason(f.db, second.ID); reason != gonghai.SkipDailyCap {
 			t.Fatalf("over the cap: %q", reason)
 		}
-		if reason, ok := store.QueueReason(f.db, first.ID); ok && reason == gonghai.SkipDailyCap {
-			t.Fatalf("within the cap: %q", reason)
+		if n, err := f.db.RouteQueued(f.ctx); err != nil || n != 0 {
+			t.Fatalf("the same day: %d %v", n, err)
 		}
-		if c := f.customer(second.ID); c.Lifecycle != gonghai.LifecycleLead {
-			t.Fatalf("kept: %+v", c)
+		if c := f.customer(second.ID); c.Lifecycle != gonghai.LifecycleLead || c.OwnerID != "" {
+			t.Fatalf("kept, unassigned: %+v", c)
+		}
+		f.clock.Advance(24 * time.Hour)
+		if n, err := f.db.RouteQueued(f.ctx); err != nil || n != 1 {
+			t.Fatalf("the next day: %d %v", n, err)
+		}
+		if c := f.customer(second.ID); c.OwnerID != rep.ID {
+			t.Fatalf("handed out: %+v", c)
+		}
+		h := f.history(second.ID)
+		if n := len(h); n != 2 || h[1].Kind != gonghai.EventAssigned {
+			t.Fatalf("history: %+v", h)
 		}
 	})
 }

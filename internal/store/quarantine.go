@@ -101,7 +101,7 @@ func (db *DB) ReleaseQuarantined(ctx context.Context, actor gonghai.User, id str
 		return gonghai.Quarantined{}, fmt.Errorf("release held submission %s: %w", id, err)
 	}
 	if queued {
-		db.route(ctx, lead)
+		db.routeLead(ctx, lead)
 	}
 	return db.quarantined(ctx, id)
 }

@@ -65,6 +65,10 @@ func (db *DB) route(ctx context.Context, c conn, id string) (gonghai.Decision, e
 	if err != nil || !ok {
 		return gone, err
 	}
+	if held, err := heldByCap(ctx, c, id, q.reason, db.location(), now); err != nil || held {
+		// Past its channel's daily cap: it waits for tomorrow (intake.go).
+		return gonghai.Decision{Reason: gonghai.SkipDailyCap, At: now}, err
+	}
 	r, err := getCustomer(ctx, c, id)
 	if err != nil {
 		return gone, err

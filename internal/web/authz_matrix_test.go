@@ -234,6 +234,12 @@ var authzRows = []authzRow{
 	{method: "GET", route: "/api/v1/customers/{id}/merged-history", obj: "X", want: authzWant{ok, nf, nf, ok, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/customers/{id}/merged-history", obj: "Y", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/customers/{id}/merged-history", obj: "Z", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	// Channels and the quarantine of their submissions are an admin's.
+	{method: "GET", route: "/api/v1/channels/{id}", obj: "CH", want: authzWant{fb, fb, fb, fb, fb, fb, ok}},
+	{method: "PATCH", route: "/api/v1/channels/{id}", obj: "CH", fresh: true, body: `{"daily_cap":5}`, want: authzWant{fb, fb, fb, fb, fb, fb, ok}},
+	{method: "POST", route: "/api/v1/channels/{id}/rotate-key", obj: "CH", fresh: true, want: authzWant{fb, fb, fb, fb, fb, fb, ok}},
+	{method: "POST", route: "/api/v1/quarantine/{id}/release", obj: "Q", fresh: true, want: authzWant{fb, fb, fb, fb, fb, fb, ok}},
+	{method: "POST", route: "/api/v1/quarantine/{id}/drop", obj: "Q", fresh: true, want: authzWant{fb, fb, fb, fb, fb, fb, ok}},
 }
 
 // authzKnownFailures are cells where the code disagrees with the rules

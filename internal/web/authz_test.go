@@ -130,6 +130,19 @@ func (o *authzOrg) object(obj string, fresh bool) (id, cid string) {
 		return k.ID, ""
 	case "M": // a customer of rep.a, and another of his to merge it into
 		return o.customer(o.pool, o.a.ID), o.customer(o.pool, o.a.ID)
+	case "CH", "Q": // a channel into P; a submission to one, held as spam
+		ch, err := o.db.CreateChannel(o.ctx, o.admin, gonghai.ChannelInput{Name: ptr(fmt.Sprint("渠道", cellCount.Add(1))), PoolID: &o.pool.ID})
+		if err != nil || obj == "CH" {
+			return ch.ID, ""
+		}
+		if _, err := o.db.Intake(o.ctx, ch.Key, gonghai.IntakeInput{Name: "bot", Email: "bot@example.com", Honeypot: "x"}, "192.0.2.1"); err != nil {
+			o.t.Fatal(err)
+		}
+		held, err := o.db.Quarantine(o.ctx, o.admin, gonghai.QuarantineHeld, 1)
+		if err != nil || len(held) != 1 {
+			o.t.Fatal(err)
+		}
+		return held[0].ID, ""
 	case "owner":
 		return o.a.ID, ""
 	case "north":

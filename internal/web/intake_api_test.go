@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -122,7 +123,10 @@ func TestIntakeAPI(t *testing.T) {
 		if res.StatusCode != 429 || res.Header.Get("Retry-After") == "" || !strings.Contains(raw, "rate_limited") {
 			t.Fatalf("limit: %d %v %s", res.StatusCode, res.Header, raw)
 		}
-		for _, sc := range []struct{ path, ct, body string; status int }{
+		for _, sc := range []struct {
+			path, ct, body string
+			status         int
+		}{
 			{"/api/v1/intake/nope", "application/json", `{"name":"丁","phone":"13600000004"}`, 404},
 			{path, "text/plain", `hello`, 415},
 		} {
@@ -143,11 +147,21 @@ func TestIntakeAPI(t *testing.T) {
 	})
 }
 
-// TestIntakeStorm: 500 simultaneous intakes over HTTP make 500 leads, one
-// per contact, and a contact sent 20 times at once makes one record.
+// TestIntakeStorm: 500 simultaneous intakes over HTTP, handed out by
+// round robin to two reps of holding limit 200, make 500 leads, one per
+// contact (a contact sent 20 times at once makes one record), each
+// assigned at most once, no rep past the limit, and the rest waiting in
+// the unassigned queue.
 func TestIntakeStorm(t *testing.T) {
 	forEachDB(t, func(t *testing.T, o *org) {
-		ch := o.channel("官网表单", `,"per_minute":0,"address_per_hour":0`)
+		ctx := context.Background()
+		const limit = 200
+		for _, u := range []gonghai.User{o.a, o.b} {
+			if _, err := o.db.UpdateUser(ctx, o.admin, u.ID, gonghai.UserPatch{HoldingLimit: ptr(limit)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ch := o.channel("官网表单", `,"per_minute":0,"address_per_hour":0,"assignment":{"strategy":"round_robin","user_ids":["`+o.a.ID+`","`+o.b.ID+`"]}`)
 		path := "/api/v1/intake/" + ch["key"].(string)
 		const n, same = 500, 20
 		var wg sync.WaitGroup
@@ -182,9 +196,36 @@ func TestIntakeStorm(t *testing.T) {
 		if failed > 0 || len(ids) != n+1 || joined != same-1 {
 			t.Fatalf("%d records, %d joined, %d failed", len(ids), joined, failed)
 		}
-		status, body, _ := o.call("admin", "GET", "/api/v1/pools/"+o.pool.ID+"/customers?limit=1", "")
-		if status != 200 || body["total"] != float64(n+1+1) { // and the pool's own customer
-			t.Fatalf("pool: %d %v", status, body["total"])
+		owners := map[string]int{}
+		for id := range ids {
+			c, err := o.db.Customer(ctx, o.admin, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := o.db.History(ctx, o.admin, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			assigned := 0
+			for _, e := range h {
+				if e.Kind == gonghai.EventAssigned {
+					assigned++
+				}
+			}
+			if c.OwnerID != "" {
+				owners[c.OwnerID]++
+			}
+			if (c.OwnerID == "") != (assigned == 0) || assigned > 1 {
+				t.Errorf("lead %s: owner %q after %d assignments", id, c.OwnerID, assigned)
+			}
+		}
+		// rep.a owned one customer before.
+		if owners[o.a.ID] != limit-1 || owners[o.b.ID] != limit {
+			t.Errorf("owners: %v", owners)
+		}
+		queued, _, err := o.db.Unassigned(ctx, o.admin, gonghai.Page{Limit: 500})
+		if err != nil || len(queued) != n+1-(2*limit-1) {
+			t.Fatalf("queued: %d %v", len(queued), err)
 		}
 	})
 }
