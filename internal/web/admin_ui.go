@@ -115,7 +115,8 @@ type adminTab struct {
 func (v *view) AdminTabs() []adminTab {
 	tabs := []adminTab{{"/admin/pools", v.T("nav.admin_pools"), false}, {"/admin/users", v.T("nav.admin_users"), false},
 		{"/admin/departments", v.T("nav.admin_departments"), false}, {"/admin/settings", v.T("nav.admin_settings"), false},
-		{"/admin/audit", v.T("nav.admin_audit"), false}, {"/admin/archive", v.T("nav.admin_archive"), false}}
+		{"/admin/audit", v.T("nav.admin_audit"), false}, {"/admin/archive", v.T("nav.admin_archive"), false},
+		{"/admin/channels", v.T("nav.admin_channels"), false}}
 	for i := range tabs {
 		tabs[i].Current = v.Path == tabs[i].Href || strings.HasPrefix(v.Path, tabs[i].Href+"/") || strings.HasPrefix(v.Path, tabs[i].Href+"?")
 	}

@@ -73,6 +73,7 @@ type channelsPage struct {
 	Pools      []gonghai.Pool
 	Strategies []string
 	Snippet    string
+	Path       string // where programs post
 	Problem    string
 	Held       int
 }
@@ -172,14 +173,14 @@ func (s *Server) channelPage(w http.ResponseWriter, r *http.Request, v *view) er
 }
 
 func (s *Server) showChannel(w http.ResponseWriter, r *http.Request, v *view, status int, ch gonghai.Channel, f channelForm, refused error) error {
-	page := channelsPage{Channel: ch, Form: f, Strategies: channelStrategies, Snippet: formSnippet(r, ch)}
+	page := channelsPage{Channel: ch, Form: f, Strategies: channelStrategies, Snippet: formSnippet(r, ch), Path: intakePath(ch.Key)}
 	var err error
 	if page.Pools, err = s.leadPools(r, v); err != nil {
 		return err
 	}
 	page.Form.Errors, page.Problem = formErrors(v, refused)
 	v.Nav = "admin"
-	return s.render(w, v, status, "admin_channel", page)
+	return s.render(w, v, status, "admin_channels", page)
 }
 
 // updateChannelPost saves a channel's editor.

@@ -90,6 +90,16 @@ func (s *Server) pages(mux router) {
 	s.page(mux, "POST /admin/hygiene/days", s.archiveDaysForm)
 	s.page(mux, "POST /admin/hygiene/{id}", s.hygieneRulesForm)
 
+	// Channels (渠道) and the intake quarantine: channel_ui.go.
+	s.page(mux, "GET /admin/channels", s.adminChannelsPage)
+	s.page(mux, "POST /admin/channels", s.createChannelPost)
+	s.page(mux, "GET /admin/channels/{id}", s.channelPage)
+	s.page(mux, "POST /admin/channels/{id}", s.updateChannelPost)
+	s.page(mux, "POST /admin/channels/{id}/rotate-key", s.rotateChannelPost)
+	s.page(mux, "GET /admin/quarantine", s.quarantinePage)
+	s.page(mux, "POST /admin/quarantine/{id}/release", s.releaseQuarantinedPost)
+	s.page(mux, "POST /admin/quarantine/{id}/drop", s.dropQuarantinedPost)
+
 	s.page(mux, "GET /conflicts", s.conflictsPage)
 	s.page(mux, "GET /conflicts/{id}", s.conflictPage)
 	s.page(mux, "POST /conflicts/{id}/resolve", s.resolveForm)
