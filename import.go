@@ -79,6 +79,10 @@ type ImportOptions struct {
 	// utf-16le, utf-16be or gb18030; "" detects it.
 	Encoding string
 	DryRun   bool
+	// ChannelID tags the created customers as leads of that channel (bulk
+	// intake): lifecycle lead, first and latest touch the channel at the
+	// time of the import. "" imports customers.
+	ChannelID string
 }
 
 // ImportCounts are what an import did, or its dry run would do, row by row.

@@ -28,6 +28,7 @@ func (e *environment) importCommand(ctx context.Context, args []string) error {
 	owner := fs.String("owner", "", "the login of the rep who owns the imported customers, within their holding limits")
 	policy := fs.String("on-duplicate", "skip", "what a row that matches an existing customer does: skip, update (fill empty fields) or conflict (create beside it)")
 	dry := fs.Bool("dry-run", false, "check every row and print what the import would do; write no customer")
+	channel := fs.String("channel", "", "a channel's key: the created customers are its leads (bulk intake)")
 	encoding := fs.String("encoding", "", "a CSV's encoding: utf-8, utf-16le, utf-16be or gb18030 (default: detected)")
 	as := fs.String("as", "", "the login of the admin the import is made as (default: the first admin made)")
 	lease := fs.Duration("lease", 30*time.Second, "how long a killed run holds the job before a new run may resume it")
@@ -59,6 +60,13 @@ func (e *environment) importCommand(ctx context.Context, args []string) error {
 	o := gonghai.ImportOptions{Policy: gonghai.ImportPolicy(*policy), Encoding: *encoding, DryRun: *dry}
 	if o.PoolID, err = poolID(ctx, db, *pool); err != nil {
 		return err
+	}
+	if *channel != "" {
+		ch, err := db.ChannelByKey(ctx, *channel)
+		if err != nil {
+			return describe(err)
+		}
+		o.ChannelID = ch.ID
 	}
 	if *owner != "" {
 		u, err := db.UserByLogin(ctx, *owner)

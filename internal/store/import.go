@@ -31,6 +31,7 @@ type importOptions struct {
 	Policy   string         `json:"policy"`
 	Mapping  map[string]int `json:"mapping"`
 	Encoding string         `json:"encoding,omitempty"`
+	Channel  string         `json:"channel_id,omitempty"`
 }
 
 func scanImport(s scanner) (gonghai.Import, error) {
@@ -50,7 +51,7 @@ func scanImport(s scanner) (gonghai.Import, error) {
 		return j, fmt.Errorf("import options: %w", err)
 	}
 	j.Options = gonghai.ImportOptions{PoolID: o.PoolID, OwnerID: o.OwnerID, Policy: gonghai.ImportPolicy(o.Policy),
-		Mapping: o.Mapping, Encoding: o.Encoding, DryRun: j.Status == gonghai.ImportDryRun || j.Status == gonghai.ImportDryRunDone}
+		Mapping: o.Mapping, Encoding: o.Encoding, ChannelID: o.Channel, DryRun: j.Status == gonghai.ImportDryRun || j.Status == gonghai.ImportDryRunDone}
 	if err := json.Unmarshal([]byte(header), &j.Header); err != nil {
 		return j, fmt.Errorf("import header: %w", err)
 	}
@@ -92,10 +93,16 @@ func (db *DB) CreateImport(ctx context.Context, actor gonghai.User, in gonghai.N
 		out.Status = gonghai.ImportDryRun
 	}
 	header, _ := json.Marshal(in.Header)
-	options, _ := json.Marshal(importOptions{PoolID: o.PoolID, OwnerID: o.OwnerID, Policy: string(o.Policy), Mapping: o.Mapping, Encoding: o.Encoding})
+	options, _ := json.Marshal(importOptions{PoolID: o.PoolID, OwnerID: o.OwnerID, Policy: string(o.Policy), Mapping: o.Mapping,
+		Encoding: o.Encoding, Channel: o.ChannelID})
 	err := db.inTx(ctx, func(c conn) error {
 		if err := mayImport(ctx, db, c, actor, o); err != nil {
 			return err
+		}
+		if o.ChannelID != "" {
+			if _, err := getChannel(ctx, c, o.ChannelID, false); err != nil {
+				return invalidRef(err, "channel")
+			}
 		}
 		_, err := c.exec(ctx, `INSERT INTO imports (id, actor_id, file_name, file_hash, file_size, format, encoding, header, options,
 			status, total, created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -237,6 +237,9 @@ func (b *importPlan) write(ctx context.Context, c conn, rows []importRow, pools 
 		if err := insertBulk(ctx, c, b.actor.ID, b.creates, pools, loc); err != nil {
 			return err
 		}
+		if err := tagLeads(ctx, c, b.j.Options.ChannelID, b.creates, now); err != nil {
+			return err
+		}
 	}
 	for _, id := range slices.Sorted(maps.Keys(b.updates)) {
 		u := b.updates[id]

@@ -151,7 +151,7 @@ func (db *DB) UnfinishedImport(ctx context.Context, actor gonghai.User, hash str
 	}
 	for _, j := range jobs {
 		if j.Options.PoolID == o.PoolID && j.Options.OwnerID == o.OwnerID && j.Options.Policy == o.Policy &&
-			j.Options.Encoding == o.Encoding && maps.Equal(j.Options.Mapping, o.Mapping) {
+			j.Options.Encoding == o.Encoding && j.Options.ChannelID == o.ChannelID && maps.Equal(j.Options.Mapping, o.Mapping) {
 			return j, nil
 		}
 	}

@@ -145,6 +145,31 @@ func joinIntake(ctx context.Context, c conn, s gonghai.Settings, ch gonghai.Chan
 	return notify(ctx, c, s, gonghai.Notification{UserID: owner.String, Kind: gonghai.NotifyIntakeAgain, CustomerID: id, Created: now})
 }
 
+// tagLeads makes the customers just created by a bulk intake (an import
+// with a channel) leads of channel id, first touched now.
+func tagLeads(ctx context.Context, c conn, id string, rows []customerRow, now time.Time) error {
+	if id == "" {
+		return nil
+	}
+	args := []any{id, micros(now), id, micros(now)}
+	for _, r := range rows {
+		args = append(args, r.ID)
+	}
+	_, err := c.exec(ctx, `UPDATE customers SET lifecycle = 'lead', channel_id = ?, first_touch_at = ?, latest_channel_id = ?,
+		latest_touch_at = ? WHERE id IN (`+placeholders(len(rows))+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("tag leads: %w", err)
+	}
+	return nil
+}
+
+// ChannelByKey returns the active channel whose key is key, for a bulk
+// intake that names it (admins and pool admins import: the import checks
+// who may).
+func (db *DB) ChannelByKey(ctx context.Context, key string) (gonghai.Channel, error) {
+	return channelByKey(ctx, db.reader(), key)
+}
+
 // countChannelDay adds one to a channel's day in column what (leads,
 // joined or held) and returns the new count.
 func countChannelDay(ctx context.Context, c conn, channelID, day, what string) (int, error) {

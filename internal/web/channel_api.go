@@ -18,6 +18,7 @@ type channelStore interface {
 	Channels(ctx context.Context, viewer gonghai.User) ([]gonghai.Channel, error)
 	ChannelToday(ctx context.Context, viewer gonghai.User) (map[string]store.ChannelDay, error)
 	Intake(ctx context.Context, key string, in gonghai.IntakeInput, address string) (gonghai.IntakeResult, error)
+	ChannelByKey(ctx context.Context, key string) (gonghai.Channel, error)
 	Quarantine(ctx context.Context, viewer gonghai.User, state string, limit int) ([]gonghai.Quarantined, error)
 	ReleaseQuarantined(ctx context.Context, actor gonghai.User, id string) (gonghai.Quarantined, error)
 	DropQuarantined(ctx context.Context, actor gonghai.User, id string) (gonghai.Quarantined, error)
@@ -142,4 +143,13 @@ func (s *Server) releaseQuarantined(ctx context.Context, in *IDPath) (*body[quar
 
 func (s *Server) dropQuarantined(ctx context.Context, in *IDPath) (*body[quarantinedJSON], error) {
 	return reply(quarantinedOut)(s.store.DropQuarantined(ctx, actor(ctx), in.ID))
+}
+
+// invalidChannel turns a channel key that names no active channel, given
+// as an option, into the option's refusal.
+func invalidChannel(err error) error {
+	if gonghai.ErrorCode(err) == gonghai.ENotFound {
+		return gonghai.Invalid("channel_key", "no active channel has this key")
+	}
+	return err
 }

@@ -127,6 +127,7 @@ type importForm struct {
 	OnDuplicate string        `form:"on_duplicate" required:"false" enum:"skip,update,conflict" default:"skip" doc:"What a row that matches an existing customer does"`
 	Encoding    string        `form:"encoding" required:"false" enum:",utf-8,utf-16le,utf-16be,gb18030" doc:"A CSV's encoding; empty detects it"`
 	Mapping     string        `form:"mapping" required:"false" maxLength:"2000" doc:"JSON object: customer field → column of the header, from 0; empty maps as you last did for this header, else by the header's texts"`
+	ChannelKey  string        `form:"channel_key" required:"false" maxLength:"64" doc:"A channel's key: the created customers are its leads, first touched by it (bulk intake)"`
 	DryRun      bool          `form:"dry_run" required:"false" doc:"Check every row and answer the verdicts; write no customer. Start it later with POST /api/v1/imports/{id}/start"`
 }
 
@@ -140,6 +141,13 @@ func (s *Server) createImport(ctx context.Context, in *importUpload) (*body[impo
 		Encoding: form.Encoding, DryRun: form.DryRun}
 	if o.Policy == "" {
 		o.Policy = gonghai.ImportSkip
+	}
+	if form.ChannelKey != "" {
+		ch, err := s.store.ChannelByKey(ctx, form.ChannelKey)
+		if err != nil {
+			return nil, invalidChannel(err)
+		}
+		o.ChannelID = ch.ID
 	}
 	if form.Mapping != "" {
 		if err := json.Unmarshal([]byte(form.Mapping), &o.Mapping); err != nil {
