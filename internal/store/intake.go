@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -233,7 +234,9 @@ func (db *DB) intakeLimited(ctx context.Context, ch gonghai.Channel, address str
 			window time.Duration
 		}{
 			{"channel " + ch.ID, ch.PerMinute, time.Minute},
-			{"address " + ch.ID + " " + c.keys.MatchKey("name", "address "+address), ch.AddressPerHour, time.Hour},
+			// A keyed blind index of the address, in hex so that no separator
+			// the normal form drops makes two addresses one.
+			{"address " + ch.ID + " " + c.keys.MatchKey("name", "address "+hex.EncodeToString([]byte(address))), ch.AddressPerHour, time.Hour},
 		} {
 			if l.limit == 0 {
 				continue
