@@ -362,3 +362,48 @@ func contactMatchOf(ctx context.Context, c conn, keys map[string]string, cols []
 	}
 	return id, cols[0], nil
 }
+
+// lockRowKeys takes the locks of an import batch's contact keys
+// (lockContactKeys), before its look-up.
+func lockRowKeys(ctx context.Context, c conn, rows []importRow) error {
+	var keys []string
+	for _, r := range rows {
+		for _, k := range r.keys {
+			if k.field != "company" {
+				keys = append(keys, k.key)
+			}
+		}
+	}
+	return lockContactKeys(ctx, c, keys...)
+}
+
+// bulkContactsFree locks the contact keys of rows (lockContactKeys) and
+// refuses, as the unique indexes refuse a customer's, a row whose phone,
+// email or WeChat id is a further contact's.
+func bulkContactsFree(ctx context.Context, c conn, rows []customerRow) error {
+	byCol := map[string][]any{}
+	var all []string
+	for i := range rows {
+		for col, v := range map[string]string{"phone": rows[i].Phone, "email": rows[i].Email, "wechat": rows[i].WeChat} {
+			if k := c.keys.MatchKey(col, v); k != "" {
+				byCol[col], all = append(byCol[col], k), append(all, k)
+			}
+		}
+	}
+	if err := lockContactKeys(ctx, c, all...); err != nil {
+		return err
+	}
+	for _, col := range duplicateColumns[:3] {
+		keys := byCol[col]
+		for lo := 0; lo < len(keys); lo += bulkRows {
+			id, err := contactsHolding(ctx, c, col, keys[lo:min(lo+bulkRows, len(keys))])
+			if err != nil {
+				return err
+			}
+			if id != "" {
+				return gonghai.Errorf(gonghai.EConflict, "a %s of the load is a contact's of customer %s already", col, id)
+			}
+		}
+	}
+	return nil
+}
