@@ -96,7 +96,7 @@ var operationCodes = map[string][]string{
 	"create-contact": {gonghai.ENotFound, gonghai.EForbidden, gonghai.EDuplicate, gonghai.ELookupQuota, gonghai.EConflict},
 	"update-contact": {gonghai.ENotFound, gonghai.EForbidden, gonghai.EDuplicate, gonghai.ELookupQuota, gonghai.EConflict},
 	"delete-contact": {gonghai.ENotFound, gonghai.EForbidden},
-	"erase-customer":     {gonghai.ENotFound, gonghai.EForbidden},
+	"erase-customer": {gonghai.ENotFound, gonghai.EForbidden},
 
 	// The next follow-up plan: for an owned customer only (not_owner).
 	"set-follow-up-plan":   {gonghai.ENotFound, gonghai.EForbidden, gonghai.ENotOwner, gonghai.EConflict},
