@@ -196,11 +196,16 @@ func addContact(ctx context.Context, c conn, actor gonghai.User, id string, f go
 	if err := duplicateOf(ctx, c, actor, contactFields(f), ""); err != nil {
 		return f, err
 	}
+	return insertContact(ctx, c, id, f, last+1, now)
+}
+
+// insertContact writes contact f of customer id at position, sealed.
+func insertContact(ctx context.Context, c conn, id string, f gonghai.Contact, position int, now time.Time) (gonghai.Contact, error) {
 	k := f
 	k.ID, k.CustomerID, k.Primary, k.Created, k.Updated = newID(), id, false, now, now
 	cols, args := c.sealedIn("contacts", k.ID, personalOfContact(&k))
 	cols = append(cols, "id", "customer_id", "position", "title", "created_at", "updated_at")
-	args = append(args, k.ID, id, last+1, k.Title, micros(now), micros(now))
+	args = append(args, k.ID, id, position, k.Title, micros(now), micros(now))
 	_, err := c.exec(ctx, `INSERT INTO contacts (`+strings.Join(cols, ", ")+`) VALUES (?`+strings.Repeat(", ?", len(cols)-1)+`)`, args...)
 	return k, mapErr(err)
 }

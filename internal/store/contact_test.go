@@ -197,3 +197,45 @@ func TestConcurrentContactAndCustomer(t *testing.T) {
 		t.Logf("of %d races: %v", rounds, wins)
 	})
 }
+
+// TestContactsMergeAndErase: a merge gives the survivor the merged
+// customer's contacts, which match the survivor's id from then on; an
+// erase removes a customer's contacts, whose phones are free again.
+func TestContactsMergeAndErase(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		cf := newContactFixture(t, f)
+		other, err := f.db.CreateCustomer(f.ctx, f.admin, gonghai.NewCustomer{PoolID: cf.p.ID, AllowSimilar: true,
+			CustomerFields: gonghai.CustomerFields{Company: "星辰科技北京分公司"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mine, err := f.db.AddContact(f.ctx, f.admin, cf.cust.ID, gonghai.Contact{Name: "王强", WeChat: "wq88"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		moved, err := f.db.AddContact(f.ctx, f.admin, other.ID, gonghai.Contact{Name: "赵敏", Phone: "13655556666"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.db.Merge(f.ctx, f.admin, gonghai.Merge{SurvivorID: cf.cust.ID, MergedID: other.ID}); err != nil {
+			t.Fatal(err)
+		}
+		list, err := f.db.Contacts(f.ctx, cf.owner, cf.cust.ID)
+		if err != nil || len(list) != 3 || list[1].ID != mine.ID || list[2].ID != moved.ID || list[2].Phone != "13655556666" {
+			t.Fatalf("survivor's contacts %+v %v", list, err)
+		}
+		_, err = f.db.CreateCustomer(f.ctx, f.admin, gonghai.NewCustomer{PoolID: cf.p.ID,
+			CustomerFields: gonghai.CustomerFields{Company: "另一家", Phone: "13655556666"}})
+		wantDuplicate(t, err, "phone", cf.cust.ID)
+		if _, err := f.db.EraseCustomer(f.ctx, f.admin, cf.cust.ID); err != nil {
+			t.Fatal(err)
+		}
+		if list, _ := f.db.Contacts(f.ctx, f.admin, cf.cust.ID); len(list) != 1 || list[0].Phone != "" {
+			t.Fatalf("erased customer's contacts %+v", list)
+		}
+		if _, err := f.db.CreateCustomer(f.ctx, f.admin, gonghai.NewCustomer{PoolID: cf.p.ID,
+			CustomerFields: gonghai.CustomerFields{Company: "另一家", Phone: "13655556666", WeChat: "wq88"}}); err != nil {
+			t.Fatalf("an erased contact's phone: %v", err)
+		}
+	})
+}
