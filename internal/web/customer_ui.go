@@ -25,14 +25,14 @@ type customerPageStore interface {
 // the viewer, what the root's decisions allow them to do with it, and its
 // history, follow-ups, opportunities and orders.
 type customerData struct {
-	C         gonghai.Customer
-	Revealed  *gonghai.Contacts // contacts in full, right after a reveal
+	C        gonghai.Customer
+	Revealed *gonghai.Contacts // contacts in full, right after a reveal
 	// People are the further contacts as the viewer may see them (contact_ui.go);
 	// PeopleFull when in full.
 	People     []gonghai.Contact
 	PeopleFull bool
-	PoolName  string
-	OwnerName string
+	PoolName   string
+	OwnerName  string
 
 	// What the viewer may do, as the decisions answer.
 	MayWork, MayPlan, MayRelease, MayReveal, MayLock, MayClaim bool
