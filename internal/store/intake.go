@@ -80,7 +80,14 @@ func (db *DB) intakeTx(ctx context.Context, c conn, ch gonghai.Channel, in gongh
 	}
 	day := now.In(s.Location()).Format(time.DateOnly)
 	f := in.Fields()
-	id, _, err := matchOf(ctx, c, c.matchKeys(f), duplicateColumns, "")
+	keys := c.matchKeys(f)
+	// The contact keys' locks are held from the look-up to the write, as
+	// every writer of a contact holds them (contact.go): a contact added
+	// meanwhile to another customer cannot slip past.
+	if err := lockContactKeys(ctx, c, keys["phone"], keys["email"], keys["wechat"]); err != nil {
+		return res, false, err
+	}
+	id, _, err := matchOf(ctx, c, keys, duplicateColumns, "")
 	if err != nil {
 		return res, false, err
 	}

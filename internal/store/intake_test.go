@@ -156,8 +156,15 @@ func TestIntakeJoins(t *testing.T) {
 		if c.FirstTouch.ChannelID != ch.ID || c.LatestTouch.ChannelID != fair.ID || !c.LatestTouch.At.After(c.FirstTouch.At) {
 			t.Fatalf("touches: %+v %+v", c.FirstTouch, c.LatestTouch)
 		}
+		// A further contact's phone joins its customer too.
+		if _, err := f.db.AddContact(f.ctx, f.admin, owned.ID, gonghai.Contact{Name: "采购", Phone: "13800000077"}); err != nil {
+			t.Fatal(err)
+		}
+		if res := f.intake(ch, gonghai.IntakeInput{Name: "采购", Phone: "138 0000 0077"}, "d"); !res.Joined || res.ID != owned.ID {
+			t.Fatalf("join by a further contact: %+v", res)
+		}
 		today, _ := f.db.ChannelToday(f.ctx, f.admin)
-		if today[ch.ID].Leads != 1 || today[ch.ID].Joined != 1 || today[fair.ID].Joined != 1 {
+		if today[ch.ID].Leads != 1 || today[ch.ID].Joined != 2 || today[fair.ID].Joined != 1 {
 			t.Fatalf("today: %+v", today)
 		}
 	})

@@ -109,6 +109,10 @@ var stableOperations = []string{
 	"GET /api/v1/quarantine list-quarantine",
 	"POST /api/v1/quarantine/{id}/release release-quarantined",
 	"POST /api/v1/quarantine/{id}/drop drop-quarantined",
+	"GET /api/v1/customers/{id}/contacts list-contacts",
+	"POST /api/v1/customers/{id}/contacts create-contact",
+	"PATCH /api/v1/customers/{id}/contacts/{contact_id} update-contact",
+	"DELETE /api/v1/customers/{id}/contacts/{contact_id} delete-contact",
 }
 
 // openOperations need no user; every other operation takes a bearer token

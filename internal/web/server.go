@@ -89,6 +89,7 @@ type Store interface {
 	importStore
 	conflictStore
 	channelStore
+	contactStore
 }
 
 // Server holds what the handlers share.
