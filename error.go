@@ -36,6 +36,7 @@ const (
 	EAlreadyFlagged   = "already_flagged"       // a person flags a customer invalid once
 	ESimilar          = "similar"               // a new company is like existing ones: confirm to go on
 	EMerged           = "merged"                // a customer merged into another: MergedInto names it
+	EClaimOutOfOrder  = "claim_out_of_order"    // the pool is claimed in order: claim the next one
 )
 
 // Codes of answers about a request's form or the server's state rather
