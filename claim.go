@@ -26,7 +26,7 @@ type ClaimFacts struct {
 	// Ahead is whether a customer the claimer may claim comes before this
 	// one in the pool's claim order (read only when the pool has one).
 	Ahead bool
-	Now      time.Time
+	Now   time.Time
 }
 
 // CanClaim decides whether actor may claim a customer now, and if not
