@@ -26,7 +26,7 @@ type Env struct {
 }
 
 // Names are the benches, as `gonghai bench <name>` calls them.
-var Names = []string{"claim-storm", "recycle", "list", "search", "memory", "page", "import"}
+var Names = []string{"claim-storm", "recycle", "list", "search", "memory", "page", "import", "score"}
 
 // Run runs bench name with its flags args.
 func (env Env) Run(ctx context.Context, name string, args []string) error {
@@ -45,6 +45,8 @@ func (env Env) Run(ctx context.Context, name string, args []string) error {
 		return env.memory(ctx, args)
 	case "import":
 		return env.importBench(ctx, args)
+	case "score":
+		return env.scoreBench(ctx, args)
 	}
 	return fmt.Errorf("bench: no bench %q: want %s", name, strings.Join(Names, ", "))
 }
