@@ -286,6 +286,7 @@ func (db *DB) claimVerdicts(ctx context.Context, c conn, viewer gonghai.User, id
 		return nil, fmt.Errorf("claim checks: %w", err)
 	}
 	pools := map[string]gonghai.ClaimFacts{}
+	inPool := map[string][]int{} // the rows of each pool, by index
 	for i, id := range ids {
 		r, ok := byID[id]
 		if !ok {
@@ -305,6 +306,20 @@ func (db *DB) claimVerdicts(ctx context.Context, c conn, viewer gonghai.User, id
 		}
 		f.Customer, f.OwnerDeptPath, f.LastLeft = r.Customer, r.OwnerDeptPath, left[id]
 		out[i] = gonghai.CanClaim(viewer, f)
+		inPool[r.Customer.PoolID] = append(inPool[r.Customer.PoolID], i)
+	}
+	// In an ordered pool, only the next one may be claimed.
+	for poolID, rows := range inPool {
+		sub, verdicts := make([]string, len(rows)), make([]error, len(rows))
+		for k, i := range rows {
+			sub[k], verdicts[k] = ids[i], out[i]
+		}
+		if err := outOfOrder(ctx, c, pools[poolID], sub, verdicts); err != nil {
+			return nil, fmt.Errorf("claim checks: %w", err)
+		}
+		for k, i := range rows {
+			out[i] = verdicts[k]
+		}
 	}
 	return out, nil
 }

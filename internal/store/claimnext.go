@@ -75,9 +75,34 @@ func (db *DB) nextCandidates(ctx context.Context, actor gonghai.User, poolID str
 	if err := claimCounts(ctx, c, &f); err != nil {
 		return nil, err
 	}
+	return inOrder(ctx, c, f, n)
+}
+
+// inOrder reads the first n customers of f's pool that f's claimer may
+// claim now, in the pool's claim order.
+func inOrder(ctx context.Context, c conn, f gonghai.ClaimFacts, n int) ([]string, error) {
 	where, args := claimableBy(f)
 	q := `SELECT c.id FROM customers c WHERE ` + where + ` ORDER BY ` + claimOrderBy(f.Pool) + ` LIMIT ?`
 	return queryStrings(ctx, c, q, append(args, n)...)
+}
+
+// outOfOrder refuses, in verdicts out of ids decided on facts f, every
+// claim the pool's order refuses: all but that of the next customer,
+// when f's pool is ordered and its claimer held to it.
+func outOfOrder(ctx context.Context, c conn, f gonghai.ClaimFacts, ids []string, out []error) error {
+	if gonghai.ClaimInOrder(f.Claimer, f.Pool, true) == nil {
+		return nil
+	}
+	next, err := inOrder(ctx, c, f, 1)
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if out[i] == nil && (len(next) == 0 || id != next[0]) {
+			out[i] = gonghai.ClaimInOrder(f.Claimer, f.Pool, true)
+		}
+	}
+	return nil
 }
 
 // claimKey is the expression the claim order of pool p sorts by, and

@@ -42,6 +42,19 @@ func TestClaimNextAPI(t *testing.T) {
 		if fs, _ := sc["factors"].([]any); len(fs) != 1 || fs[0].(map[string]any)["feature"] != "category" {
 			t.Fatalf("factors: %v", sc)
 		}
+		// Each row says before the click that only the next one may be claimed.
+		if first["claimable"] != true {
+			t.Errorf("the next one is not claimable: %v", first)
+		}
+		for _, it := range body["items"].([]any) {
+			row := it.(map[string]any)
+			if row["id"] == ids["A"] {
+				continue
+			}
+			if ref, _ := row["claim_refusal"].(map[string]any); row["claimable"] != false || ref["code"] != "claim_out_of_order" {
+				t.Errorf("a row after the next one: %v", row)
+			}
+		}
 		status, body, _ = o.call("rep.b", "POST", "/api/v1/customers/"+ids["C"]+"/claim", `{}`)
 		if status != 409 || body["code"] != "claim_out_of_order" {
 			t.Fatalf("claim out of order: %d %v", status, body)
