@@ -21,7 +21,12 @@ type ClaimFacts struct {
 	ClaimedToday int
 	// LastLeft is when the customer last left the claimer; nil if never.
 	LastLeft *time.Time
-	Now      time.Time
+	// HoldingA counts the A-category customers the claimer holds.
+	HoldingA int
+	// Ahead is whether a customer the claimer may claim comes before this
+	// one in the pool's claim order (read only when the pool has one).
+	Ahead bool
+	Now   time.Time
 }
 
 // CanClaim decides whether actor may claim a customer now, and if not
@@ -81,6 +86,9 @@ func ClaimRules(f ClaimFacts) error {
 	if err := CheckHolding(f.Settings, p, f.Claimer, f.Holding); err != nil {
 		return err
 	}
+	if err := CheckCategoryA(f.Settings, f.Claimer, f.Customer.Category, f.HoldingA); err != nil {
+		return err
+	}
 	if p.DailyClaimLimit > 0 && f.ClaimedToday >= p.DailyClaimLimit {
 		return ClaimRefusal{Count: f.ClaimedToday, Limit: p.DailyClaimLimit}.Error(EDailyClaimLimit,
 			"you have claimed %d customers from pool %s today, the most allowed", f.ClaimedToday, p.Name)
@@ -94,7 +102,7 @@ func ClaimRules(f ClaimFacts) error {
 	if c := f.Customer; c.ClaimableAt != nil && c.ClaimableAt.After(f.Now) {
 		return ReleaseWait(c)
 	}
-	return nil
+	return ClaimInOrder(f.Claimer, p, f.Ahead)
 }
 
 // ReleaseWait is the refusal of a claim while customer c's release wait
@@ -111,6 +119,9 @@ func ReleaseWait(c Customer) error {
 type ClaimRefusal struct {
 	Count, Limit int
 	Until        time.Time
+	// Rule names the limit when it is not the one the code says:
+	// RuleCategoryA for the A-category limit of the claimer's level.
+	Rule string
 }
 
 // Error returns the refusal with code and a formatted message, carrying r.

@@ -8,7 +8,8 @@ import (
 // A listing of customers pages by keyset: each page starts after the key of
 // the previous page's last row. The newest order's key is the customer's
 // id; the urgent order's is its deadline in unix microseconds and its id,
-// "micros:id", since many customers share a deadline or have none.
+// "micros:id", since many customers share a deadline or have none; the
+// score order's is its score (-1 unscored) and its id, "score:id".
 
 // NoDeadline is the deadline the urgent order gives a customer no rule
 // takes back: the latest there is, so that those customers come last.
@@ -35,7 +36,7 @@ func ParsePageKey(sort, after string) (PageKey, error) {
 			return PageKey{}, badKey
 		}
 		return PageKey{After: after != "", ID: after}, nil
-	case SortUrgent:
+	case SortUrgent, SortScore:
 		if after == "" {
 			return PageKey{}, nil
 		}
@@ -46,7 +47,16 @@ func ParsePageKey(sort, after string) (PageKey, error) {
 		}
 		return PageKey{After: true, Due: n, ID: id}, nil
 	}
-	return PageKey{}, Invalid("sort", "created or recycle_at")
+	return PageKey{}, Invalid("sort", "created, recycle_at or score")
+}
+
+// ScoreValue returns c's score as the score order sorts it: -1 when
+// unscored, so that unscored customers come last.
+func (c Customer) ScoreValue() int {
+	if c.Score == nil {
+		return -1
+	}
+	return c.Score.Value
 }
 
 // Due returns when c falls due in the urgent order: its recycle deadline
@@ -61,8 +71,11 @@ func (c Customer) Due() int64 {
 // PageKeyOf returns the key of c in order sort (one ParsePageKey accepts):
 // a page that ends with c continues after it.
 func PageKeyOf(sort string, c Customer) string {
-	if sort == SortUrgent {
+	switch sort {
+	case SortUrgent:
 		return strconv.FormatInt(c.Due(), 10) + ":" + c.ID
+	case SortScore:
+		return strconv.FormatInt(int64(c.ScoreValue()), 10) + ":" + c.ID
 	}
 	return c.ID
 }

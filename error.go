@@ -37,6 +37,7 @@ const (
 	ESimilar          = "similar"               // a new company is like existing ones: confirm to go on
 	EMerged           = "merged"                // a customer merged into another: MergedInto names it
 	ERateLimited      = "rate_limited"          // intake: too many submissions to a channel or from an address; Retry-After says when
+	EClaimOutOfOrder  = "claim_out_of_order"    // the pool is claimed in order: claim the next one
 )
 
 // Codes of answers about a request's form or the server's state rather

@@ -21,6 +21,7 @@ type PoolInput struct {
 	ReturnPoolID        *string
 	Recycle             *RecycleRules
 	ContactMask         *string
+	ClaimOrder          *string // a claim rule: pool admins may change it
 }
 
 // OnlyRules reports whether in changes claim and recycle rules alone: what
@@ -63,6 +64,9 @@ func (in PoolInput) Apply(p *Pool) {
 	}
 	if in.ContactMask != nil {
 		p.ContactMask = *in.ContactMask
+	}
+	if in.ClaimOrder != nil {
+		p.ClaimOrder = *in.ClaimOrder
 	}
 }
 
@@ -117,7 +121,8 @@ func (f CustomerFields) Cleaned() CustomerFields {
 // or any place below it ("广东省" matches "广东省/深圳市/南山区").
 type CustomerFilter struct {
 	Q, Category, Industry, Region, ProductLine, Source string
-	// Sort orders a private pool: SortNewest (the default) or SortUrgent.
+	// Sort orders a private pool: SortNewest (the default) or SortUrgent;
+	// a pool: SortNewest or SortScore.
 	Sort string
 }
 
@@ -125,6 +130,7 @@ type CustomerFilter struct {
 const (
 	SortNewest = "created"    // newest first
 	SortUrgent = "recycle_at" // the nearest recycle deadline first; customers no rule takes back last
+	SortScore  = "score"      // a pool's best-scored first; unscored last
 )
 
 // Validate refuses a filter that holds what no field holds (TextProblem):

@@ -71,6 +71,10 @@ type Settings struct {
 	// LevelHoldingLimits is the most customers a rep of each level may own
 	// overall; a level not listed has no overall limit.
 	LevelHoldingLimits map[string]int
+	// LevelALimits is the most A-category customers a rep of each level
+	// may hold, so that the best customers are spread over the team; a
+	// level not listed has no such limit.
+	LevelALimits map[string]int
 	// ExcludeWonFromHolding leaves won customers out of holding counts, so
 	// that closing deals does not stop a rep from claiming new ones.
 	ExcludeWonFromHolding bool

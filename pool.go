@@ -37,6 +37,10 @@ type Pool struct {
 	// Assignment is how the pool hands out its new customers; the zero
 	// value (or StrategyClaim) leaves them to be claimed.
 	Assignment Assignment
+	// ClaimOrder is ClaimAny, or ClaimByScore / ClaimByAge: members then
+	// claim the next customer in that order only (anti cherry-picking).
+	// "" is ClaimAny.
+	ClaimOrder string
 	Created    time.Time
 	Updated    time.Time
 }
@@ -98,6 +102,9 @@ func (p Pool) Validate() error {
 		if n < 0 || n > 1_000_000 {
 			bad[field] = "0 to 1000000"
 		}
+	}
+	if !ValidClaimOrder(p.ClaimOrder) {
+		bad["claim_order"] = "any, score or age"
 	}
 	if err := p.Recycle.Validate(); err != nil {
 		for f, msg := range err.(*Error).Fields {

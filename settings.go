@@ -23,6 +23,7 @@ const MaxExportDailyQuota = 50_000
 type SettingsPatch struct {
 	TimeZone              *string
 	LevelHoldingLimits    *map[string]int // replaces the whole map
+	LevelALimits          *map[string]int // replaces the whole map
 	ExcludeWonFromHolding *bool
 	Stages                *[]string
 	WebhookURL            *string
@@ -43,6 +44,9 @@ func (p SettingsPatch) Apply(s Settings) Settings {
 	set(&s.WebhookFormat, p.WebhookFormat)
 	if p.LevelHoldingLimits != nil {
 		s.LevelHoldingLimits = *p.LevelHoldingLimits
+	}
+	if p.LevelALimits != nil {
+		s.LevelALimits = *p.LevelALimits
 	}
 	if p.ExcludeWonFromHolding != nil {
 		s.ExcludeWonFromHolding = *p.ExcludeWonFromHolding
@@ -66,11 +70,13 @@ func (s Settings) Validate() error {
 	if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "" {
 		bad["time_zone"] = "an IANA time zone, e.g. Asia/Shanghai"
 	}
-	for level, n := range s.LevelHoldingLimits {
-		if n < 0 || level == "" || utf8.RuneCountInString(level) > 32 {
-			bad["level_holding_limits"] = "levels named in 1 to 32 characters, each with a limit of 0 or more"
-		} else if p := TextProblem(level, false); p != "" {
-			bad["level_holding_limits"] = p
+	for field, limits := range map[string]map[string]int{"level_holding_limits": s.LevelHoldingLimits, "level_a_limits": s.LevelALimits} {
+		for level, n := range limits {
+			if n < 0 || level == "" || utf8.RuneCountInString(level) > 32 {
+				bad[field] = "levels named in 1 to 32 characters, each with a limit of 0 or more"
+			} else if p := TextProblem(level, false); p != "" {
+				bad[field] = p
+			}
 		}
 	}
 	seen := map[string]bool{}

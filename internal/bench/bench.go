@@ -26,7 +26,7 @@ type Env struct {
 }
 
 // Names are the benches, as `gonghai bench <name>` calls them.
-var Names = []string{"claim-storm", "recycle", "list", "search", "memory", "page", "import", "intake"}
+var Names = []string{"claim-storm", "recycle", "list", "search", "memory", "page", "import", "intake", "score"}
 
 // Run runs bench name with its flags args.
 func (env Env) Run(ctx context.Context, name string, args []string) error {
@@ -47,6 +47,8 @@ func (env Env) Run(ctx context.Context, name string, args []string) error {
 		return env.importBench(ctx, args)
 	case "intake":
 		return env.intake(ctx, args)
+	case "score":
+		return env.scoreBench(ctx, args)
 	}
 	return fmt.Errorf("bench: no bench %q: want %s", name, strings.Join(Names, ", "))
 }

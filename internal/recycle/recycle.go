@@ -63,6 +63,13 @@ type QueueStore interface {
 	RouteQueued(ctx context.Context) (int, error)
 }
 
+// ScoreStore is what the sweep needs of the database for scoring: once a
+// day (across nodes) the model is retrained and every lead and pool
+// customer rescored; on every sweep the records created since are scored.
+type ScoreStore interface {
+	ScoreSweep(ctx context.Context) (trained bool, scored int, err error)
+}
+
 // Sweeper sweeps one store.
 type Sweeper struct {
 	Store Store
@@ -71,8 +78,11 @@ type Sweeper struct {
 	// Hygiene, when set, also applies the pools' hygiene rules and purges
 	// the archive's customers whose wait has ended.
 	Hygiene HygieneStore
-	Client  *http.Client // for the webhook; nil means a client with a 10 s timeout
-	Log     *slog.Logger
+	// Scores, when set, also retrains the conversion score daily and
+	// scores new records (docs/scoring.md).
+	Scores ScoreStore
+	Client *http.Client // for the webhook; nil means a client with a 10 s timeout
+	Log    *slog.Logger
 	// Batch is how many due rows one read takes, and the store acts on
 	// in one call; 0 means 500.
 	Batch int
@@ -80,20 +90,23 @@ type Sweeper struct {
 
 // Report counts what one sweep did.
 type Report struct {
-	Recycled int // customers taken back to a pool
-	Skipped  int // due when read, but followed up, moved or taken by another sweeper first
-	Reminded int // reminders sent
-	Planned  int // follow-up plan reminders sent (下次跟进)
-	Archived int // customers marked invalid by their pool's hygiene rules
-	Purged   int // archived customers purged: their wait ended
-	Webhooks int // notifications the webhook accepted
-	Failed   int // notifications the webhook refused or did not answer
-	Routed   int // waiting customers the unassigned queue's retry assigned
+	Recycled int  // customers taken back to a pool
+	Skipped  int  // due when read, but followed up, moved or taken by another sweeper first
+	Reminded int  // reminders sent
+	Planned  int  // follow-up plan reminders sent (下次跟进)
+	Archived int  // customers marked invalid by their pool's hygiene rules
+	Purged   int  // archived customers purged: their wait ended
+	Trained  bool // the day's score model was trained, and every record rescored
+	Scored   int  // records whose score was written
+	Webhooks int  // notifications the webhook accepted
+	Failed   int  // notifications the webhook refused or did not answer
+	Routed   int  // waiting customers the unassigned queue's retry assigned
 }
 
 // Once runs one sweep: recycles every customer due now, sends the reminders
-// and the follow-up plans' reminders that are due, applies hygiene, retries
-// the unassigned queue, and offers waiting notifications to the webhook. Plans go after the recycles, so that a
+// and the follow-up plans' reminders that are due, applies hygiene, scores
+// (retraining once a day), retries the unassigned queue, and offers waiting
+// notifications to the webhook. Plans go after the recycles, so that a
 // customer recycled in this sweep reminds its old owner of nothing.
 func (s *Sweeper) Once(ctx context.Context) (Report, error) {
 	var rep Report
@@ -110,6 +123,11 @@ func (s *Sweeper) Once(ctx context.Context) (Report, error) {
 	}
 	if rep.Archived, rep.Purged, err = s.hygiene(ctx); err != nil {
 		return rep, err
+	}
+	if s.Scores != nil {
+		if rep.Trained, rep.Scored, err = s.Scores.ScoreSweep(ctx); err != nil {
+			return rep, err
+		}
 	}
 	if s.Queue != nil {
 		// After the recycles, which may have made room under a limit.
@@ -329,7 +347,8 @@ func (s *Sweeper) Run(ctx context.Context, interval time.Duration) {
 			s.logger().Error("recycle sweep failed", "err", err)
 		case rep != Report{}:
 			s.logger().Info("recycle sweep", "recycled", rep.Recycled, "skipped", rep.Skipped, "reminded", rep.Reminded, "planned", rep.Planned,
-				"archived", rep.Archived, "purged", rep.Purged, "webhooks", rep.Webhooks, "webhook_failures", rep.Failed)
+				"archived", rep.Archived, "purged", rep.Purged, "score_trained", rep.Trained, "scored", rep.Scored,
+				"webhooks", rep.Webhooks, "webhook_failures", rep.Failed)
 		}
 		select {
 		case <-ctx.Done():

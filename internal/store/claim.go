@@ -35,7 +35,7 @@ func (db *DB) Claim(ctx context.Context, actor gonghai.User, id, poolID string) 
 	}
 	var r customerRow
 	err = db.inGroupTx(ctx, func(ctx context.Context, c conn) error {
-		r, err = db.claim(ctx, c, actor, id, poolID, inPool)
+		r, err = db.claim(ctx, c, actor, id, poolID, inPool, false)
 		return err
 	})
 	if err != nil {
@@ -84,8 +84,9 @@ type claimLoss struct {
 // shared lock (PostgreSQL), the customer's row, the pool with the
 // organisation's settings and the claimer's membership, the claimer's row,
 // and the counts the limits take. inPool is the pool the pre-read found
-// the customer in.
-func (db *DB) claim(ctx context.Context, c conn, actor gonghai.User, id, poolID, inPool string) (customerRow, error) {
+// the customer in. next says the customer was chosen as the next one in
+// the pool's claim order (claim-next), which is then not asked again.
+func (db *DB) claim(ctx context.Context, c conn, actor gonghai.User, id, poolID, inPool string, next bool) (customerRow, error) {
 	now := db.now()
 	if err := shareRules(ctx, c, inPool); err != nil {
 		return customerRow{}, err
@@ -113,6 +114,11 @@ func (db *DB) claim(ctx context.Context, c conn, actor gonghai.User, id, poolID,
 	}
 	if err := claimCounts(ctx, c, &f); err != nil {
 		return r, err
+	}
+	if !next && gonghai.ClaimInOrder(f.Claimer, f.Pool, true) != nil {
+		if f.Ahead, err = aheadOf(ctx, c, f); err != nil {
+			return r, err
+		}
 	}
 	if err := gonghai.ClaimRules(f); err != nil {
 		return r, err
@@ -181,8 +187,8 @@ func prefixed(table, columns string) string {
 }
 
 // claimCounts reads, in one query, what the claim rules count for f's
-// claimer: their holding overall and in the pool, their claims from the
-// pool today, and when the customer last left them. The caller holds the
+// claimer: their holding overall, in the pool and of category A, their
+// claims from the pool today, and when the customer last left them. The caller holds the
 // claimer's lock (lockHolder), so the counts stay true until commit.
 func claimCounts(ctx context.Context, c conn, f *gonghai.ClaimFacts) error {
 	notWon := ``
@@ -195,9 +201,10 @@ func claimCounts(ctx context.Context, c conn, f *gonghai.ClaimFacts) error {
 		(SELECT COUNT(*) FROM customers WHERE owner_id = ?`+notWon+`),
 		(SELECT COUNT(*) FROM customers WHERE owner_id = ? AND pool_id = ?`+notWon+`),
 		(SELECT COUNT(*) FROM ownership_events WHERE kind = 'claimed' AND to_owner_id = ? AND to_pool_id = ? AND at >= ?),
-		(SELECT MAX(at) FROM ownership_events WHERE customer_id = ? AND from_owner_id = ?)`,
-		f.Claimer.ID, f.Claimer.ID, f.Pool.ID, f.Claimer.ID, f.Pool.ID, micros(day), f.Customer.ID, f.Claimer.ID).
-		Scan(&f.Holding.Overall, &f.Holding.InPool, &f.ClaimedToday, &left)
+		(SELECT MAX(at) FROM ownership_events WHERE customer_id = ? AND from_owner_id = ?),
+		(SELECT COUNT(*) FROM customers WHERE owner_id = ? AND category = 'A'`+notWon+`)`,
+		f.Claimer.ID, f.Claimer.ID, f.Pool.ID, f.Claimer.ID, f.Pool.ID, micros(day), f.Customer.ID, f.Claimer.ID, f.Claimer.ID).
+		Scan(&f.Holding.Overall, &f.Holding.InPool, &f.ClaimedToday, &left, &f.HoldingA)
 	f.LastLeft = nullMicros(left)
 	return err
 }
@@ -279,6 +286,7 @@ func (db *DB) claimVerdicts(ctx context.Context, c conn, viewer gonghai.User, id
 		return nil, fmt.Errorf("claim checks: %w", err)
 	}
 	pools := map[string]gonghai.ClaimFacts{}
+	inPool := map[string][]int{} // the rows of each pool, by index
 	for i, id := range ids {
 		r, ok := byID[id]
 		if !ok {
@@ -298,6 +306,20 @@ func (db *DB) claimVerdicts(ctx context.Context, c conn, viewer gonghai.User, id
 		}
 		f.Customer, f.OwnerDeptPath, f.LastLeft = r.Customer, r.OwnerDeptPath, left[id]
 		out[i] = gonghai.CanClaim(viewer, f)
+		inPool[r.Customer.PoolID] = append(inPool[r.Customer.PoolID], i)
+	}
+	// In an ordered pool, only the next one may be claimed.
+	for poolID, rows := range inPool {
+		sub, verdicts := make([]string, len(rows)), make([]error, len(rows))
+		for k, i := range rows {
+			sub[k], verdicts[k] = ids[i], out[i]
+		}
+		if err := outOfOrder(ctx, c, pools[poolID], sub, verdicts); err != nil {
+			return nil, fmt.Errorf("claim checks: %w", err)
+		}
+		for k, i := range rows {
+			out[i] = verdicts[k]
+		}
 	}
 	return out, nil
 }

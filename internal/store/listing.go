@@ -19,7 +19,9 @@ func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID str
 	if _, err := db.visiblePool(ctx, viewer, poolID); err != nil {
 		return nil, "", err
 	}
-	f.Sort = gonghai.SortNewest
+	if f.Sort != gonghai.SortScore {
+		f.Sort = gonghai.SortNewest
+	}
 	if gonghai.ContactShaped(f.Q) {
 		// A phone or email matches whole, and each try is counted: a
 		// masked phone must not be unmasked by trying its 10,000 forms.
@@ -27,7 +29,11 @@ func (db *DB) PoolCustomers(ctx context.Context, viewer gonghai.User, poolID str
 			return nil, "", err
 		}
 	}
-	return db.listCustomers(ctx, viewer, db.poolListing(poolID), f, pg)
+	l := db.poolListing(poolID)
+	if f.Sort == gonghai.SortScore {
+		l = db.poolScoreListing(poolID)
+	}
+	return db.listCustomers(ctx, viewer, l, f, pg)
 }
 
 // MyCustomers lists the viewer's private pool, filtered like a pool
@@ -46,6 +52,10 @@ func (db *DB) MyCustomers(ctx context.Context, viewer gonghai.User, f gonghai.Cu
 // index per filter serves pools and private pools alike.
 const holder = `COALESCE('u:' || c.owner_id, 'p:' || c.pool_id)`
 
+// scoreKey is a customer's place in the score order, as its index has it:
+// unscored as -1, last.
+const scoreKey = `COALESCE(c.score, -1)`
+
 // due is when a customer falls due in the urgent order, as its index has it.
 var due = `COALESCE(c.recycle_at, ` + strconv.FormatInt(gonghai.NoDeadline, 10) + `)`
 
@@ -55,6 +65,7 @@ var due = `COALESCE(c.recycle_at, ` + strconv.FormatInt(gonghai.NoDeadline, 10) 
 type listing struct {
 	dialect Dialect
 	urgent  bool
+	scored  bool   // a pool's, best-scored first
 	every   bool   // every customer, of no one holder: no filter's index serves it
 	table   string // customers c, and on SQLite the index to read it by
 	where   []string
@@ -73,6 +84,14 @@ type listing struct {
 func (db *DB) poolListing(poolID string) *listing {
 	l := &listing{dialect: db.dialect, table: `customers c`}
 	l.key(holder+` = ?`, "p:"+poolID)
+	return l
+}
+
+// poolScoreListing starts the listing of pool poolID's unowned customers,
+// the best-scored first, by the score order's index (migration 00018).
+func (db *DB) poolScoreListing(poolID string) *listing {
+	l := &listing{dialect: db.dialect, scored: true, table: `customers c`}
+	l.key(`c.pool_id = ? AND c.owner_id IS NULL`, poolID)
 	return l
 }
 
@@ -103,15 +122,18 @@ func (l *listing) key(cond string, args ...any) {
 
 // clone returns a copy of l that conditions added to it leave l without.
 func (l *listing) clone() *listing {
-	return &listing{dialect: l.dialect, urgent: l.urgent, every: l.every, table: l.table, where: slices.Clone(l.where), args: slices.Clone(l.args),
+	return &listing{dialect: l.dialect, urgent: l.urgent, scored: l.scored, every: l.every, table: l.table, where: slices.Clone(l.where), args: slices.Clone(l.args),
 		keys: slices.Clone(l.keys), keyArgs: slices.Clone(l.keyArgs), eachCol: l.eachCol, each: l.each}
 }
 
 // order is the listing's ORDER BY: newest first, or the nearest deadline
 // first and ties by id.
 func (l *listing) order() string {
-	if l.urgent {
+	switch {
+	case l.urgent:
 		return due + `, c.id`
+	case l.scored:
+		return scoreKey + ` DESC, c.id`
 	}
 	return `c.id DESC`
 }
@@ -125,6 +147,8 @@ func (l *listing) after(key gonghai.PageKey) {
 	case !key.After:
 	case l.urgent:
 		l.key(due+` >= ? AND (`+due+` > ? OR c.id > ?)`, key.Due, key.Due, key.ID)
+	case l.scored:
+		l.key(scoreKey+` <= ? AND (`+scoreKey+` < ? OR c.id > ?)`, key.Due, key.Due, key.ID)
 	default:
 		l.key(`c.id < ?`, key.ID)
 	}
@@ -132,9 +156,12 @@ func (l *listing) after(key gonghai.PageKey) {
 
 // upTo keeps the rows that come no later than key: the bound of a walk.
 func (l *listing) upTo(key gonghai.PageKey) {
-	if l.urgent {
+	switch {
+	case l.urgent:
 		l.and(due+` <= ? AND (`+due+` < ? OR c.id <= ?)`, key.Due, key.Due, key.ID)
-	} else {
+	case l.scored:
+		l.and(scoreKey+` >= ? AND (`+scoreKey+` > ? OR c.id <= ?)`, key.Due, key.Due, key.ID)
+	default:
 		l.and(`c.id >= ?`, key.ID)
 	}
 }
@@ -203,7 +230,7 @@ func (l *listing) narrow(ctx context.Context, c conn, filters []narrowing) error
 	if len(filters) == 0 {
 		return nil
 	}
-	best, keyed := 0, !l.urgent && !l.every
+	best, keyed := 0, !l.urgent && !l.scored && !l.every
 	if len(filters) > 1 && l.dialect == SQLite && keyed {
 		least := narrowCount + 1
 		for i, f := range filters {

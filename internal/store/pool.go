@@ -61,9 +61,9 @@ func (db *DB) CreatePool(ctx context.Context, actor gonghai.User, in gonghai.Poo
 			return err
 		}
 		_, err = c.exec(ctx, `INSERT INTO pools (id, name, hidden, daily_claim_limit, reclaim_cooldown_days, release_wait_hours,
-			holding_limit, return_pool_id, recycle_rules, contact_mask, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			holding_limit, return_pool_id, recycle_rules, contact_mask, created_at, updated_at, claim_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			p.ID, p.Name, p.Hidden, p.DailyClaimLimit, p.ReclaimCooldownDays, p.ReleaseWaitHours, p.HoldingLimit,
-			nullString(p.ReturnPoolID), string(rules), p.ContactMask, micros(now), micros(now))
+			nullString(p.ReturnPoolID), string(rules), p.ContactMask, micros(now), micros(now), claimOrder(p))
 		if err = mapErr(err); err != nil {
 			return poolNameTaken(err, p.Name)
 		}
@@ -170,9 +170,9 @@ func (db *DB) UpdatePoolAssignment(ctx context.Context, actor gonghai.User, id s
 			return err
 		}
 		_, err = c.exec(ctx, `UPDATE pools SET name = ?, hidden = ?, daily_claim_limit = ?, reclaim_cooldown_days = ?,
-			release_wait_hours = ?, holding_limit = ?, return_pool_id = ?, recycle_rules = ?, contact_mask = ?, updated_at = ? WHERE id = ?`,
+			release_wait_hours = ?, holding_limit = ?, return_pool_id = ?, recycle_rules = ?, contact_mask = ?, updated_at = ?, claim_order = ? WHERE id = ?`,
 			p.Name, p.Hidden, p.DailyClaimLimit, p.ReclaimCooldownDays, p.ReleaseWaitHours, p.HoldingLimit,
-			nullString(p.ReturnPoolID), string(rules), p.ContactMask, micros(p.Updated), p.ID)
+			nullString(p.ReturnPoolID), string(rules), p.ContactMask, micros(p.Updated), claimOrder(p), p.ID)
 		if err = mapErr(err); err != nil {
 			return poolNameTaken(err, p.Name)
 		}
@@ -199,7 +199,7 @@ func (db *DB) UpdatePoolAssignment(ctx context.Context, actor gonghai.User, id s
 }
 
 const poolColumns = `id, name, hidden, daily_claim_limit, reclaim_cooldown_days, release_wait_hours, holding_limit, return_pool_id,
-	recycle_rules, contact_mask, archive, created_at, updated_at, assignment`
+	recycle_rules, contact_mask, archive, created_at, updated_at, assignment, claim_order`
 
 func scanPool(s scanner) (gonghai.Pool, error) {
 	var p gonghai.Pool
@@ -207,7 +207,7 @@ func scanPool(s scanner) (gonghai.Pool, error) {
 	var rules, assignment string
 	var created, updated int64
 	err := s.Scan(&p.ID, &p.Name, &p.Hidden, &p.DailyClaimLimit, &p.ReclaimCooldownDays, &p.ReleaseWaitHours,
-		&p.HoldingLimit, &ret, &rules, &p.ContactMask, &p.Archive, &created, &updated, &assignment)
+		&p.HoldingLimit, &ret, &rules, &p.ContactMask, &p.Archive, &created, &updated, &assignment, &p.ClaimOrder)
 	p.ReturnPoolID, p.Created, p.Updated = ret.String, fromMicros(created), fromMicros(updated)
 	if err == nil {
 		err = json.Unmarshal([]byte(rules), &p.Recycle)
@@ -216,6 +216,14 @@ func scanPool(s scanner) (gonghai.Pool, error) {
 		err = json.Unmarshal([]byte(assignment), &p.Assignment)
 	}
 	return p, err
+}
+
+// claimOrder is p's claim order as stored: "" is any.
+func claimOrder(p gonghai.Pool) string {
+	if p.ClaimOrder == "" {
+		return gonghai.ClaimAny
+	}
+	return p.ClaimOrder
 }
 
 // getPoolRules reads a pool with its admins: all that deciding who may

@@ -29,18 +29,19 @@ func getSettings(ctx context.Context, c conn) (gonghai.Settings, error) {
 
 // settingsColumns are the organisation's columns that settingsScan reads.
 const settingsColumns = `time_zone, exclude_won_from_holding, level_holding_limits, stages, webhook_url, webhook_format,
-	reveal_daily_quota, export_daily_quota`
+	reveal_daily_quota, export_daily_quota, level_a_limits`
 
 // settingsScan reads settingsColumns into settings: dest gives the scan
 // destinations, finish decodes what is stored as JSON.
-type settingsScan struct{ limits, stages string }
+type settingsScan struct{ limits, stages, aLimits string }
 
 func (r *settingsScan) dest(s *gonghai.Settings) []any {
-	return []any{&s.TimeZone, &s.ExcludeWonFromHolding, &r.limits, &r.stages, &s.WebhookURL, &s.WebhookFormat, &s.RevealDailyQuota, &s.ExportDailyQuota}
+	return []any{&s.TimeZone, &s.ExcludeWonFromHolding, &r.limits, &r.stages, &s.WebhookURL, &s.WebhookFormat, &s.RevealDailyQuota, &s.ExportDailyQuota, &r.aLimits}
 }
 
 func (r *settingsScan) finish(s *gonghai.Settings) error {
-	return errors.Join(json.Unmarshal([]byte(r.limits), &s.LevelHoldingLimits), json.Unmarshal([]byte(r.stages), &s.Stages))
+	return errors.Join(json.Unmarshal([]byte(r.limits), &s.LevelHoldingLimits), json.Unmarshal([]byte(r.stages), &s.Stages),
+		json.Unmarshal([]byte(r.aLimits), &s.LevelALimits))
 }
 
 // UpdateSettings changes the organisation's settings that patch sets,
@@ -66,6 +67,9 @@ func (db *DB) UpdateSettings(ctx context.Context, actor gonghai.User, patch gong
 		if s.Stages == nil {
 			s.Stages = []string{}
 		}
+		if s.LevelALimits == nil {
+			s.LevelALimits = map[string]int{}
+		}
 		if err := s.Validate(); err != nil {
 			return err
 		}
@@ -77,11 +81,15 @@ func (db *DB) UpdateSettings(ctx context.Context, actor gonghai.User, patch gong
 		if err != nil {
 			return err
 		}
+		aLimits, err := json.Marshal(s.LevelALimits)
+		if err != nil {
+			return err
+		}
 		_, err = c.exec(ctx, `UPDATE organisation SET time_zone = ?, exclude_won_from_holding = ?, level_holding_limits = ?,
 			stages = ?, webhook_url = ?, webhook_format = ?, reveal_daily_quota = ?,
-			export_daily_quota = ? WHERE id = 1`,
+			export_daily_quota = ?, level_a_limits = ? WHERE id = 1`,
 			s.TimeZone, s.ExcludeWonFromHolding, string(limits), string(stages), s.WebhookURL, s.WebhookFormat, s.RevealDailyQuota,
-			s.ExportDailyQuota)
+			s.ExportDailyQuota, string(aLimits))
 		if err != nil {
 			return err
 		}

@@ -78,6 +78,7 @@ type poolForm struct {
 	ReleaseWaitHours      string
 	HoldingLimit          string
 	ReturnPoolID          string
+	ClaimOrder            string     // one of gonghai.ClaimOrders
 	Rules                 []ruleForm // one per gonghai.RuleKinds, in their order
 	CountingKinds         []string
 	ExemptOpenOpportunity bool
@@ -99,7 +100,7 @@ func poolFormOf(p gonghai.Pool) poolForm {
 	f := poolForm{Name: p.Name, Hidden: p.Hidden, MemberUserIDs: p.MemberUserIDs, MemberDepartmentIDs: p.MemberDepartmentIDs,
 		AdminUserIDs: p.AdminUserIDs, ContactMask: p.ContactMask, DailyClaimLimit: itoa(p.DailyClaimLimit),
 		ReclaimCooldownDays: itoa(p.ReclaimCooldownDays), ReleaseWaitHours: itoa(p.ReleaseWaitHours),
-		HoldingLimit: itoa(p.HoldingLimit), ReturnPoolID: p.ReturnPoolID, CountingKinds: p.Recycle.CountingKinds,
+		HoldingLimit: itoa(p.HoldingLimit), ReturnPoolID: p.ReturnPoolID, ClaimOrder: claimOrderOut(p.ClaimOrder), CountingKinds: p.Recycle.CountingKinds,
 		ExemptOpenOpportunity: p.Recycle.ExemptOpenOpportunity, WarnDays: itoa(p.Recycle.WarnDays)}
 	if f.CountingKinds == nil {
 		f.CountingKinds = gonghai.DefaultCountingKinds
@@ -129,7 +130,7 @@ func parsePoolForm(v url.Values) poolForm {
 		MemberDepartmentIDs: nonEmpty(v["member_department_ids"]), AdminUserIDs: nonEmpty(v["admin_user_ids"]),
 		ContactMask: v.Get("contact_mask"), DailyClaimLimit: v.Get("daily_claim_limit"),
 		ReclaimCooldownDays: v.Get("reclaim_cooldown_days"), ReleaseWaitHours: v.Get("release_wait_hours"),
-		HoldingLimit: v.Get("holding_limit"), ReturnPoolID: v.Get("return_pool_id"),
+		HoldingLimit: v.Get("holding_limit"), ReturnPoolID: v.Get("return_pool_id"), ClaimOrder: v.Get("claim_order"),
 		CountingKinds: nonEmpty(v["counting_kinds"]), ExemptOpenOpportunity: on("exempt_open_opportunity"),
 		WarnDays: v.Get("warn_days")}
 	for _, k := range gonghai.RuleKinds {
@@ -229,6 +230,10 @@ func (f poolForm) input(all bool) (gonghai.PoolInput, []gonghai.RuleKind, error)
 		ReclaimCooldownDays: num("reclaim_cooldown_days", f.ReclaimCooldownDays),
 		ReleaseWaitHours:    num("release_wait_hours", f.ReleaseWaitHours), HoldingLimit: num("holding_limit", f.HoldingLimit),
 		Recycle: &rs}
+	if f.ClaimOrder != "" {
+		order := f.ClaimOrder
+		in.ClaimOrder = &order
+	}
 	if all {
 		name, mask, ret := f.Name, f.ContactMask, strings.TrimSpace(f.ReturnPoolID)
 		members, depts, admins := f.MemberUserIDs, f.MemberDepartmentIDs, f.AdminUserIDs

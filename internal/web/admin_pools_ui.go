@@ -91,6 +91,9 @@ type poolPage struct {
 	ClaimFields []claimField
 }
 
+// ClaimOrders are the claim orders the editor offers.
+func (poolPage) ClaimOrders() []string { return gonghai.ClaimOrders }
+
 // userPick is a user the editor offers as member and as admin.
 type userPick struct {
 	User          gonghai.User

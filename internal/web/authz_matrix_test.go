@@ -195,6 +195,8 @@ var authzRows = []authzRow{
 	// A batch of one: its single result stands for the cell (200 only if claimed).
 	{method: "POST", route: "/api/v1/pools/{id}/claim", obj: "P", fresh: true, body: `{"customer_ids":["{cid}"]}`, want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
 	{method: "POST", route: "/api/v1/pools/{id}/claim", obj: "H", fresh: true, body: `{"customer_ids":["{cid}"]}`, want: authzWant{nf, nf, nf, nf, nf, assignOnly, ok}},
+	// Claim-next in a pool of P's members and admins (N): as a claim of Y.
+	{method: "POST", route: "/api/v1/pools/{id}/claim-next", obj: "N", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/pools/{id}/recycle-preview", obj: "P", want: authzWant{fb, fb, nf, fb, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/pools/{id}/recycle-preview", obj: "H", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 	{method: "POST", route: "/api/v1/pools/{id}/recycle-preview", obj: "P", body: `{"recycle":{"rules":[]}}`, want: authzWant{fb, fb, nf, fb, nf, ok, ok}},

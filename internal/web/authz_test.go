@@ -100,6 +100,21 @@ func (o *authzOrg) object(obj string, fresh bool) (id, cid string) {
 			return o.customer(o.hidden, ""), ""
 		}
 		return o.hiddenC, ""
+	case "N":
+		// A pool of its own, with P's members and admins and one
+		// customer, claimed in score order: what claim-next takes is that
+		// customer, not one another row needs.
+		p, err := o.db.Pool(o.ctx, o.admin, o.pool.ID)
+		if err != nil {
+			o.t.Fatal(err)
+		}
+		o.made++
+		p, err = o.db.CreatePool(o.ctx, o.admin, gonghai.PoolInput{Name: ptr(fmt.Sprintf("有序公海%d", o.made)), MemberUserIDs: &p.MemberUserIDs,
+			MemberDepartmentIDs: &p.MemberDepartmentIDs, AdminUserIDs: &p.AdminUserIDs, ClaimOrder: ptr(gonghai.ClaimByScore)})
+		if err != nil {
+			o.t.Fatal(err)
+		}
+		return p.ID, o.customer(p, "")
 	case "P", "H":
 		p := map[string]gonghai.Pool{"P": o.pool, "H": o.hidden}[obj]
 		if fresh {

@@ -82,6 +82,7 @@ var stableOperations = []string{
 	"GET /api/v1/imports/{id}/errors import-errors",
 	"GET /api/v1/me/customers/export export-my-customers",
 	"GET /api/v1/pools/{id}/customers/export export-pool-customers",
+	"POST /api/v1/pools/{id}/claim-next claim-next",
 	"GET /api/v1/customers/export export-customers",
 	"GET /api/v1/customers/matches customer-matches",
 	"POST /api/v1/customers/{id}/invalid mark-invalid",

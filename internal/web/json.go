@@ -65,6 +65,7 @@ type poolJSON struct {
 	Recycle             RecycleRulesJSON `json:"recycle" doc:"Recycle rules: how neglected customers come back"`
 	ContactMask         string           `json:"contact_mask" enum:"masked,hidden" doc:"What non-owners see of contact fields: masked (138****8000) or hidden (empty)"`
 	Assignment          AssignmentJSON   `json:"assignment" doc:"How the pool hands out its new customers"`
+	ClaimOrder          string           `json:"claim_order" enum:"any,score,age" doc:"any: members claim any customer; score / age: only the next one (claim-next)"`
 	CreatedAt           time.Time        `json:"created_at"`
 	UpdatedAt           time.Time        `json:"updated_at"`
 }
@@ -121,7 +122,8 @@ func poolOut(p gonghai.Pool) poolJSON {
 		MemberDepartmentIDs: nonNil(p.MemberDepartmentIDs), AdminUserIDs: nonNil(p.AdminUserIDs),
 		DailyClaimLimit: p.DailyClaimLimit, ReclaimCooldownDays: p.ReclaimCooldownDays, ReleaseWaitHours: p.ReleaseWaitHours,
 		HoldingLimit: p.HoldingLimit, ReturnPoolID: optional(p.ReturnPoolID), Recycle: recycleRulesOut(p.Recycle),
-		ContactMask: p.ContactMask, Assignment: assignmentOut(p.Assignment), CreatedAt: p.Created, UpdatedAt: p.Updated}
+		ContactMask: p.ContactMask, Assignment: assignmentOut(p.Assignment), ClaimOrder: claimOrderOut(p.ClaimOrder),
+		CreatedAt: p.Created, UpdatedAt: p.Updated}
 }
 
 type customerJSON struct {

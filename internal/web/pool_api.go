@@ -21,6 +21,7 @@ type PoolFields struct {
 	ReturnPoolID        *string           `json:"return_pool_id,omitempty"`
 	Recycle             *RecycleRulesJSON `json:"recycle,omitempty" doc:"Replaces the recycle rules whole; owned customers are rescheduled at once"`
 	ContactMask         *string           `json:"contact_mask,omitempty" enum:"masked,hidden" doc:"What non-owners see of contact fields (admin)"`
+	ClaimOrder          *string           `json:"claim_order,omitempty" enum:"any,score,age" doc:"any: members claim any customer; score / age: only the next one, best-scored or longest in the pool (POST /api/v1/pools/{id}/claim-next)"`
 }
 
 func (f PoolFields) input() gonghai.PoolInput {
@@ -31,7 +32,8 @@ func (f PoolFields) input() gonghai.PoolInput {
 	}
 	return gonghai.PoolInput{Name: f.Name, Hidden: f.Hidden, MemberUserIDs: f.MemberUserIDs, MemberDepartmentIDs: f.MemberDepartmentIDs,
 		AdminUserIDs: f.AdminUserIDs, DailyClaimLimit: f.DailyClaimLimit, ReclaimCooldownDays: f.ReclaimCooldownDays,
-		ReleaseWaitHours: f.ReleaseWaitHours, HoldingLimit: f.HoldingLimit, ReturnPoolID: f.ReturnPoolID, Recycle: recycle, ContactMask: f.ContactMask}
+		ReleaseWaitHours: f.ReleaseWaitHours, HoldingLimit: f.HoldingLimit, ReturnPoolID: f.ReturnPoolID, Recycle: recycle, ContactMask: f.ContactMask,
+		ClaimOrder: f.ClaimOrder}
 }
 
 func (s *Server) createPool(ctx context.Context, in *body[PoolFields]) (*body[poolJSON], error) {
@@ -78,6 +80,7 @@ type poolCustomersIn struct {
 	IDPath
 	PageParams
 	CustomerFilterParams
+	Sort string `query:"sort" enum:"created,score" default:"created" doc:"created: newest first; score: the best-scored first, unscored last"`
 }
 
 func (s *Server) listPoolCustomers(ctx context.Context, in *poolCustomersIn) (*countedList[poolCustomerJSON], error) {
@@ -85,7 +88,9 @@ func (s *Server) listPoolCustomers(ctx context.Context, in *poolCustomersIn) (*c
 	if err != nil {
 		return nil, err
 	}
-	page, err := s.poolRows(ctx, actor(ctx), in.ID, in.filter(), pg)
+	f := in.filter()
+	f.Sort = in.Sort
+	page, err := s.poolRows(ctx, actor(ctx), in.ID, f, pg)
 	if err != nil {
 		return nil, err
 	}

@@ -35,6 +35,11 @@ type poolData struct {
 	// script: it asks before it posts); Results the outcome of a batch.
 	Claim   *claimConfirm
 	Results []claimOutcome
+	// Ordered: the pool is claimed in order and the viewer is held to it,
+	// so the page offers 领取下一个 instead of a claim per row. ByScore
+	// lists the pool best-scored first.
+	Ordered bool
+	ByScore bool
 }
 
 // poolRowView is one row as the page shows it. Done, once a claim was
@@ -90,6 +95,12 @@ func (s *Server) poolData(ctx context.Context, v *view, q url.Values) (poolData,
 	if err != nil {
 		return d, err
 	}
+	// A pool claimed by score lists by score unless asked otherwise.
+	d.ByScore = q.Get("sort") == gonghai.SortScore || (q.Get("sort") == "" && d.Pool.ClaimOrder == gonghai.ClaimByScore)
+	if d.ByScore {
+		d.Filter.Sort = gonghai.SortScore
+	}
+	d.Ordered = gonghai.ClaimInOrder(v.User, d.Pool, true) != nil
 	page, err := s.poolRows(ctx, v.User, d.Pool.ID, d.Filter.CustomerFilter, pg)
 	if err != nil {
 		return d, err
@@ -104,6 +115,9 @@ func (s *Server) poolData(ctx context.Context, v *view, q url.Values) (poolData,
 	d.MayMark = gonghai.MayMarkInvalid(v.User, d.Pool)
 	links := d.Filter.values()
 	links.Set("pool", d.Pool.ID)
+	if sort := q.Get("sort"); sort == gonghai.SortScore || sort == gonghai.SortNewest {
+		links.Set("sort", sort)
+	}
 	d.Pager = listPager{No: t.No(), Total: page.Total, More: page.More}
 	d.Pager.Prev, d.Pager.Next = t.links("/pool", links, page.Next)
 	d.Rules = v.poolRules(d.Pool)
@@ -151,6 +165,9 @@ func (v *view) refusalText(err error) string {
 	case gonghai.EReleaseWait:
 		return v.T("pool.refusal.release_wait", v.format(f.Until, "fmt.day_month")+" "+v.format(f.Until, "fmt.time"))
 	case gonghai.EDailyClaimLimit, gonghai.EHoldingLimit:
+		if f.Rule == gonghai.RuleCategoryA {
+			return v.T("pool.refusal.a_category", f.Count, f.Limit)
+		}
 		return v.T("pool.refusal."+code, f.Count, f.Limit)
 	case gonghai.EAlreadyClaimed, gonghai.ENotPoolMember, gonghai.EPoolAssignOnly, gonghai.EUserInactive, gonghai.ENotFound:
 		return v.T("pool.refusal." + code)

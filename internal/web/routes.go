@@ -44,6 +44,7 @@ func (s *Server) routes() {
 	register(s, op(http.MethodGet, "/api/v1/pools/{id}/customers", "list-pool-customers", "Unowned customers of a pool, newest first"), s.listPoolCustomers)
 	register(s, exported(op(http.MethodGet, "/api/v1/pools/{id}/customers/export", "export-pool-customers", "A pool's listing as an XLSX or CSV file, with the listing's filters and masking; counted against the daily export quota")), s.exportPoolCustomers)
 	register(s, op(http.MethodPost, "/api/v1/pools/{id}/claim", "claim-batch", "Claim up to 50 customers; one result per id"), s.claimBatch)
+	register(s, op(http.MethodPost, "/api/v1/pools/{id}/claim-next", "claim-next", "Claim the next customer in the pool's claim order (best-scored, or longest in the pool)"), s.claimNext)
 	register(s, op(http.MethodGet, "/api/v1/pools/{id}/recycle-preview", "recycle-preview", "Who would be recycled each day under the pool's rules; changes nothing"), s.recyclePreview)
 	register(s, op(http.MethodPost, "/api/v1/pools/{id}/recycle-preview", "recycle-preview-proposed", "Who would be recycled each day under proposed rules; changes nothing"), s.proposedRecyclePreview)
 

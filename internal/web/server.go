@@ -55,6 +55,7 @@ type Store interface {
 	SeenUsers(ctx context.Context, viewer gonghai.User) ([]gonghai.User, error)
 	Claim(ctx context.Context, actor gonghai.User, id, poolID string) (gonghai.Customer, error)
 	ClaimBatch(ctx context.Context, actor gonghai.User, poolID string, ids []string) ([]gonghai.ClaimResult, error)
+	ClaimNext(ctx context.Context, actor gonghai.User, poolID string) (gonghai.Customer, error)
 	Release(ctx context.Context, actor gonghai.User, id, reason, toPoolID string) (gonghai.Customer, error)
 	Assign(ctx context.Context, actor gonghai.User, id, toID, reason string, force bool) (gonghai.Customer, error)
 	Transfer(ctx context.Context, actor gonghai.User, id, toID, reason string, force bool) (gonghai.Customer, error)

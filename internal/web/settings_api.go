@@ -15,6 +15,7 @@ type settingsJSON struct {
 	WebhookFormat         string         `json:"webhook_format" enum:"json,robot_text" doc:"json, or robot_text for DingTalk and WeCom group robots"`
 	RevealDailyQuota      int            `json:"reveal_daily_quota" doc:"Reveals of masked contacts per user per day; 0 turns reveals off"`
 	ExportDailyQuota      int            `json:"export_daily_quota" doc:"Rows each user may export to files per day; 0 turns list exports off"`
+	LevelALimits          map[string]int `json:"level_a_limits" doc:"Most A-category customers a rep of each level may hold (anti cherry-picking); a level not listed has no such limit"`
 }
 
 func (s *Server) getSettings(ctx context.Context, _ *struct{}) (*body[settingsJSON], error) {
@@ -31,7 +32,7 @@ func (s *Server) settingsOut(ctx context.Context) func(gonghai.Settings) setting
 		return settingsJSON{TimeZone: st.TimeZone, LevelHoldingLimits: nonNilMap(st.LevelHoldingLimits),
 			ExcludeWonFromHolding: st.ExcludeWonFromHolding, Stages: nonNil(st.Stages), WebhookURL: st.WebhookURL,
 			WebhookFormat: st.WebhookFormat, RevealDailyQuota: st.RevealDailyQuota,
-			ExportDailyQuota: st.ExportDailyQuota}
+			ExportDailyQuota: st.ExportDailyQuota, LevelALimits: nonNilMap(st.LevelALimits)}
 	}
 }
 
@@ -54,6 +55,7 @@ type settingsPatchIn struct {
 		WebhookFormat         *string         `json:"webhook_format,omitempty" enum:"json,robot_text"`
 		RevealDailyQuota      *int            `json:"reveal_daily_quota,omitempty" minimum:"0" maximum:"100000"`
 		ExportDailyQuota      *int            `json:"export_daily_quota,omitempty" minimum:"0" maximum:"50000"`
+		LevelALimits          *map[string]int `json:"level_a_limits,omitempty" doc:"Replaces the whole map"`
 	}
 }
 
@@ -62,5 +64,5 @@ func (s *Server) updateSettings(ctx context.Context, in *settingsPatchIn) (*body
 	return reply(s.settingsOut(ctx))(s.store.UpdateSettings(ctx, actor(ctx), gonghai.SettingsPatch{TimeZone: b.TimeZone,
 		LevelHoldingLimits: b.LevelHoldingLimits, ExcludeWonFromHolding: b.ExcludeWonFromHolding, Stages: b.Stages,
 		WebhookURL: b.WebhookURL, WebhookFormat: b.WebhookFormat, RevealDailyQuota: b.RevealDailyQuota,
-		ExportDailyQuota: b.ExportDailyQuota}))
+		ExportDailyQuota: b.ExportDailyQuota, LevelALimits: b.LevelALimits}))
 }

@@ -43,6 +43,7 @@ func (s *Server) pages(mux router) {
 	s.page(mux, "GET /pool/claim", s.claimConfirmPage)
 	s.page(mux, "POST /pool/claim", s.poolClaimForm)
 	s.page(mux, "POST /pool/claim-batch", s.claimBatchForm)
+	s.page(mux, "POST /pool/claim-next", s.claimNextForm)
 	s.page(mux, "GET /mine", s.minePage)
 	s.page(mux, "GET /mine/release", s.releasePage)
 	s.page(mux, "POST /mine/release", s.mineReleaseForm)
