@@ -196,3 +196,12 @@ func (s *Server) changeUser(ctx context.Context, id string, p gonghai.UserPatch,
 	}
 	return s.store.SetAway(ctx, actor(ctx), id, away)
 }
+
+// decisionOf is decisionOut of an event's decision, nil for none.
+func decisionOf(d *gonghai.Decision) *decisionJSON {
+	if d == nil {
+		return nil
+	}
+	out := decisionOut(*d)
+	return &out
+}
