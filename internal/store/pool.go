@@ -47,7 +47,10 @@ func validatePool(ctx context.Context, c conn, p gonghai.Pool) error {
 // CreatePool adds a pool; admins only.
 func (db *DB) CreatePool(ctx context.Context, actor gonghai.User, in gonghai.PoolInput) (gonghai.Pool, error) {
 	now := db.now()
-	p := gonghai.Pool{ID: newID(), ContactMask: gonghai.MaskPartial, Created: now, Updated: now}
+	// A new pool leaves its customers to be claimed: the column's default,
+	// answered as it will be read back.
+	p := gonghai.Pool{ID: newID(), ContactMask: gonghai.MaskPartial, Created: now, Updated: now,
+		Assignment: gonghai.Assignment{Strategy: gonghai.StrategyClaim}}
 	in.Apply(&p)
 	if err := gonghai.AdminOnly(actor, "creates pools"); err != nil {
 		return p, err

@@ -148,6 +148,11 @@ var operationCodes = map[string][]string{
 	"list-quarantine":     {gonghai.EForbidden},
 	"release-quarantined": {gonghai.EForbidden, gonghai.ENotFound, gonghai.EConflict, gonghai.EDuplicate},
 	"drop-quarantined":    {gonghai.EForbidden, gonghai.ENotFound, gonghai.EConflict},
+
+	"distribute":         {gonghai.ENotFound},
+	"assignment-preview": {gonghai.ENotFound, gonghai.EForbidden},
+	"list-unassigned":    {gonghai.EForbidden},
+	"retry-unassigned":   {gonghai.EForbidden},
 }
 
 // mergedPath is where a customer id is read: every operation under it can
@@ -255,6 +260,7 @@ var operationTags = []*huma.Tag{
 	{Name: "channels", Description: "Channels (渠道) leads come in through: their keys, pools, strategies, caps and limits"},
 	{Name: "intake", Description: "Lead intake: a channel's website form or program posts here, with no session"},
 	{Name: "quarantine", Description: "Intake submissions held as spam, for an admin to release or drop"},
+	{Name: "unassigned", Description: "The unassigned queue: customers waiting for automatic assignment, and its retry"},
 }
 
 // tagOf files an operation by its path: /api/v1/pools/{id} under pools,

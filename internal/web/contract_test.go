@@ -114,6 +114,10 @@ var stableOperations = []string{
 	"POST /api/v1/customers/{id}/contacts create-contact",
 	"PATCH /api/v1/customers/{id}/contacts/{contact_id} update-contact",
 	"DELETE /api/v1/customers/{id}/contacts/{contact_id} delete-contact",
+	"POST /api/v1/pools/{id}/distribute distribute",
+	"GET /api/v1/pools/{id}/assignment-preview assignment-preview",
+	"GET /api/v1/unassigned list-unassigned",
+	"POST /api/v1/unassigned/retry retry-unassigned",
 }
 
 // openOperations need no user; every other operation takes a bearer token

@@ -128,6 +128,7 @@ func (s *Server) routes() {
 	register(s, op(http.MethodPost, "/api/v1/quarantine/{id}/drop", "drop-quarantined", "Drop a held submission: nothing of it stays (admin)"), s.dropQuarantined)
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/merge", "merge-customer", "Merge this customer into another, fields chosen per field (admin)"), s.mergeCustomer)
 	register(s, op(http.MethodGet, "/api/v1/customers/{id}/merged-history", "customer-merged-history", "Ownership events of the customers merged into this one"), s.mergedHistory)
+	s.assignRoutes()
 }
 
 func op(method, path, id, summary string) huma.Operation {

@@ -91,6 +91,7 @@ type Store interface {
 	conflictStore
 	channelStore
 	contactStore
+	assignStore
 }
 
 // Server holds what the handlers share.
