@@ -88,6 +88,7 @@ type Store interface {
 	hygieneStore
 	importStore
 	conflictStore
+	assignPageStore
 }
 
 // Server holds what the handlers share.
