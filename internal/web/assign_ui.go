@@ -9,9 +9,11 @@ package web
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,7 +45,9 @@ type assignPage struct {
 	Picks      []gonghai.Strategy // how a rule picks among its reps
 	Depts      []deptRow
 	Problem    string   // a refusal no field carries
-	Problems   []string // the store's field problems, worded
+	Problems   []string // the store's problems no field of the page shows
+	RuleErrs   map[int]string
+	MembersErr string
 	Unsaved    bool     // the form differs from what is saved: the preview is of the saved settings
 	Preview    []previewPick
 	PreviewErr string
@@ -68,6 +72,7 @@ type ruleView struct {
 	UserOpts   []choice
 	DeptOpts   []choice
 	Strategies []gonghai.Strategy
+	Err        string // what the store found wrong with it
 }
 
 // choice is one option of a list, marked when chosen.
@@ -85,6 +90,7 @@ type previewPick struct {
 	Rule     string
 	Reason   string
 	Skipped  []string // "张三（休假）"
+	Claim    bool     // no rule took it: it stays in the pool to be claimed
 }
 
 // assignmentPage shows a pool's assignment settings and the preview.
@@ -104,6 +110,7 @@ func (s *Server) assignmentPost(w http.ResponseWriter, r *http.Request, v *view)
 		return err
 	}
 	f := parseAssignForm(r.PostForm)
+	f.Errors = map[string]string{}
 	page := assignPage{Pool: p, Form: f}
 	if op := r.PostForm.Get("op"); op != "" && op != "save" {
 		f.edit(op)
@@ -115,13 +122,14 @@ func (s *Server) assignmentPost(w http.ResponseWriter, r *http.Request, v *view)
 		if _, err = s.store.SetAssignment(r.Context(), v.User, p.ID, a); err == nil {
 			return s.seeOther(w, r, "/admin/pools/"+p.ID+"/assignment?flash=assign.flash.saved")
 		}
-		if gonghai.ErrorCode(err) != gonghai.EInvalid && gonghai.ErrorCode(err) != gonghai.EConflict {
+		if code := gonghai.ErrorCode(err); code != gonghai.EInvalid && code != gonghai.EConflict {
 			return err
 		}
-		page.Problem = v.ErrorText(err)
-		page.Problems = fieldProblems(v, err)
+		page.Problem = v.T("assign.problem.intro")
+		if !placeProblems(v, err, &page) {
+			page.Problem = v.ErrorText(err)
+		}
 	}
-	page.Form.Errors = map[string]string{}
 	for field, key := range errs {
 		page.Form.Errors[field] = v.T(key)
 	}
@@ -129,33 +137,68 @@ func (s *Server) assignmentPost(w http.ResponseWriter, r *http.Request, v *view)
 	return s.showAssignment(w, r, v, http.StatusUnprocessableEntity, page)
 }
 
-// fieldProblems words the store's field problems of err, one line each,
-// in a stable order.
-func fieldProblems(v *view, err error) []string {
-	fields := formFields(err, nil)
-	var out []string
-	for _, field := range slices.Sorted(maps.Keys(fields)) {
-		out = append(out, assignFieldLabel(v, field)+": "+fields[field])
-	}
-	return out
+// assignProblemKeys word the store's problems with an assignment (root
+// Assignment.Validate) in the viewer's language, by how they start.
+var assignProblemKeys = []struct{ prefix, key string }{
+	{"exactly one target", "assign.problem.target"},
+	{"department_id:", "assign.problem.department"},
+	{"strategy:", "assign.problem.pick"},
+	{"user_ids:", "assign.problem.users"},
+	{"channels:", "assign.problem.channels"},
+	{"sizes:", "assign.problem.sizes"},
+	{"match values", "assign.problem.values"},
+	{"a name of", "assign.problem.name"},
+	{"only members", "assign.problem.members"},
+	{"1 to 1000", "assign.problem.weight"},
+	{"0 to 3650", "assign.problem.window"},
+	{"at most", "assign.problem.rules"},
+	{"one of", "assign.problem.strategy"},
+	{"a strategy other than rules", "assign.problem.fallback"},
 }
 
-// assignFieldLabel names a field of the store's Assignment for the page:
-// "rules.2.department_id" is 规则 3 · 部门.
-func assignFieldLabel(v *view, field string) string {
-	field = strings.TrimPrefix(field, "assignment.")
-	parts := strings.FieldsFunc(field, func(r rune) bool { return r == '.' || r == '[' || r == ']' })
-	if len(parts) >= 2 && parts[0] == "rules" {
-		label := v.T("assign.rule.n", parts[1])
-		if len(parts) > 2 {
-			label += " · " + v.T("assign.field."+parts[2])
+// assignProblem words one problem of the store's.
+func assignProblem(v *view, problem string) string {
+	for _, p := range assignProblemKeys {
+		if strings.HasPrefix(problem, p.prefix) {
+			return v.T(p.key)
 		}
-		return label
 	}
-	if len(parts) > 0 && ui.catalogue.keys["assign.field."+parts[0]] {
-		return v.T("assign.field." + parts[0])
+	return problem
+}
+
+// placeProblems puts the store's problems of a refused assignment where
+// the page shows them: a rule's on the rule, the members' (weights, who
+// takes part) above the members, the window under its box, the rest
+// above the form. It reports whether err carried any.
+func placeProblems(v *view, err error, page *assignPage) bool {
+	var e *gonghai.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return false
 	}
-	return field
+	page.RuleErrs = map[int]string{}
+	for _, field := range slices.Sorted(maps.Keys(e.Fields)) {
+		text := assignProblem(v, e.Fields[field])
+		name := strings.TrimPrefix(field, "assignment.")
+		if rest, ok := strings.CutPrefix(name, "rules["); ok {
+			if i, err := strconv.Atoi(strings.TrimSuffix(rest, "]")); err == nil {
+				page.RuleErrs[i] = text
+				continue
+			}
+		}
+		switch name {
+		case "weights", "user_ids":
+			page.MembersErr = text
+		case "window_days":
+			page.Form.Errors["window_days"] = text
+		default:
+			label := name
+			if key := "assign.field." + name; ui.catalogue.keys[key] {
+				label = v.T(key)
+			}
+			page.Problems = append(page.Problems, label+": "+text)
+		}
+	}
+	return true
 }
 
 // showAssignment renders the page: the form's choices and the preview.
@@ -181,7 +224,7 @@ func (s *Server) showAssignment(w http.ResponseWriter, r *http.Request, v *view,
 		page.Members = append(page.Members, m)
 	}
 	for i, rf := range page.Form.Rules {
-		rv := ruleView{routeRuleForm: rf, I: i, N: len(page.Form.Rules), Strategies: page.Picks}
+		rv := ruleView{routeRuleForm: rf, I: i, N: len(page.Form.Rules), Strategies: page.Picks, Err: page.RuleErrs[i]}
 		for _, c := range gonghai.Categories {
 			rv.Cats = append(rv.Cats, choice{c, v.T("category." + c), slices.Contains(rf.Categories, c)})
 		}
@@ -214,7 +257,8 @@ func (s *Server) showAssignment(w http.ResponseWriter, r *http.Request, v *view,
 func previewPicks(v *view, ds []gonghai.Decision, names map[string]string) []previewPick {
 	out := make([]previewPick, 0, len(ds))
 	for i, d := range ds {
-		p := previewPick{N: i + 1, Strategy: d.Strategy, Rule: d.Rule, Reason: assignReason(v, d.Reason)}
+		p := previewPick{N: i + 1, Strategy: d.Strategy, Rule: d.Rule, Reason: assignReason(v, d.Reason),
+			Claim: d.UserID == "" && d.Reason == string(gonghai.StrategyClaim)}
 		if d.UserID != "" {
 			p.Name = nameOr(v, names, d.UserID)
 		}

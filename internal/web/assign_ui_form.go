@@ -20,9 +20,9 @@ import (
 // make the page build an endless editor.
 const maxRules = 50
 
-// Rule targets: who a routing rule's customers go to.
+// Rule targets: who a routing rule's customers go to, picked among by
+// the rule's strategy.
 const (
-	targetPool       = "pool"       // the pool's members, by the rule's strategy
 	targetDepartment = "department" // a department's members (and below)
 	targetUsers      = "users"      // the reps named
 )
@@ -61,11 +61,8 @@ func assignFormOf(a gonghai.Assignment) assignForm {
 	for _, r := range a.Rules {
 		rf := routeRuleForm{Name: r.Name, Regions: joinList(r.Regions), Industries: joinList(r.Industries),
 			ProductLines: joinList(r.ProductLines), Channels: joinList(r.Channels), Categories: r.Categories,
-			Sizes: r.Sizes, DepartmentID: r.DepartmentID, UserIDs: r.UserIDs, Strategy: string(r.Strategy), Target: targetPool}
-		switch {
-		case r.DepartmentID != "":
-			rf.Target = targetDepartment
-		case len(r.UserIDs) > 0:
+			Sizes: r.Sizes, DepartmentID: r.DepartmentID, UserIDs: r.UserIDs, Strategy: string(r.Strategy), Target: targetDepartment}
+		if r.DepartmentID == "" && len(r.UserIDs) > 0 {
 			rf.Target = targetUsers
 		}
 		f.Rules = append(f.Rules, rf)
@@ -101,7 +98,7 @@ func ruleInput(i int, name string) string { return "rule." + strconv.Itoa(i) + "
 func (f *assignForm) edit(op string) bool {
 	if op == "add" {
 		if len(f.Rules) < maxRules {
-			f.Rules = append(f.Rules, routeRuleForm{Target: targetPool, Strategy: string(gonghai.StrategyRoundRobin)})
+			f.Rules = append(f.Rules, routeRuleForm{Target: targetDepartment, Strategy: string(gonghai.StrategyRoundRobin)})
 		}
 		return true
 	}
