@@ -231,3 +231,19 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// Room is how many more customers of pool p rep u may take under the
+// holding limits (the overall one and the pool's, whichever is stricter),
+// holding h now; negative means no limit applies.
+func Room(s Settings, p Pool, u User, h Holding) int {
+	room := -1
+	if limit, ok := s.OverallLimit(u); ok {
+		room = max(limit-h.Overall, 0)
+	}
+	if p.HoldingLimit > 0 {
+		if r := max(p.HoldingLimit-h.InPool, 0); room < 0 || r < room {
+			room = r
+		}
+	}
+	return room
+}

@@ -115,6 +115,15 @@ func (db *DB) give(ctx context.Context, c conn, s gonghai.Settings, actor gongha
 		return r, whyMoved(ctx, c, id, now)
 	}
 	r.ownerDeptPath = owner.DeptPath
+	if err == nil && kind == gonghai.EventAssigned {
+		// A manual assignment is the rep's turn too: round robin goes on
+		// from them, so a hand-picked customer is not given twice.
+		err = takeTurn(ctx, c, rotationScope(r.PoolID, "", false), toID, -1, now)
+	}
+	if err == nil {
+		// Given by hand, it no longer waits to be handed out.
+		err = dequeue(ctx, c, id)
+	}
 	return r, err
 }
 
