@@ -21,4 +21,3 @@ func (db *DB) Distribute(ctx context.Context, actor gonghai.User, poolID string,
 func (db *DB) PreviewAssignment(ctx context.Context, actor gonghai.User, poolID, channelID string, n int) ([]gonghai.Decision, error) {
 	return nil, errPending()
 }
-

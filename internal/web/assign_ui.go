@@ -48,7 +48,7 @@ type assignPage struct {
 	Problems   []string // the store's problems no field of the page shows
 	RuleErrs   map[int]string
 	MembersErr string
-	Unsaved    bool     // the form differs from what is saved: the preview is of the saved settings
+	Unsaved    bool // the form differs from what is saved: the preview is of the saved settings
 	Preview    []previewPick
 	PreviewErr string
 }
