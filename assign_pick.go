@@ -68,7 +68,7 @@ func Pick(a Assignment, in PickInput) Decision {
 			}
 			d.Rule = r.Label(i)
 			d.Strategy = r.Strategy
-			if d.Strategy == "" || d.Strategy == StrategyRules || d.Strategy == StrategyClaim {
+			if d.Strategy == "" || d.Strategy == StrategyRules {
 				d.Strategy = StrategyRoundRobin
 			}
 			// A rule's targets need not be members: they are skipped as

@@ -108,6 +108,10 @@ func TestPickStrategies(t *testing.T) {
 				cand("c", func(c *Candidate) { c.User.DeptPath = "/d/d2/"; c.Member = false })},
 			customer: Customer{Industry: "制造"},
 			want:     "b", order: []string{"b"}, strategy: StrategyRoundRobin, rule: "规则 1", skipped: map[string]string{"c": SkipNotMember}},
+		{name: "rules: a claim rule leaves it in the pool",
+			a: Assignment{Strategy: StrategyRules, Fallback: StrategyRoundRobin,
+				Rules: []RoutingRule{{Name: "大客户", Sizes: []string{"key"}, UserIDs: []string{"a"}, Strategy: StrategyClaim}}},
+			cs: []Candidate{cand("a")}, customer: Customer{Size: "key"}, strategy: StrategyClaim, rule: "大客户", reason: "claim"},
 		{name: "rules: no match falls back to claim",
 			a:        Assignment{Strategy: StrategyRules, Rules: []RoutingRule{{Sizes: []string{"key"}, UserIDs: []string{"a"}}}},
 			cs:       []Candidate{cand("a")},
@@ -196,7 +200,8 @@ func TestAssignmentValidate(t *testing.T) {
 		{Assignment{Strategy: StrategyRules, Rules: []RoutingRule{{DepartmentID: "d", Channels: []string{"z"}}}}, "assignment.rules[0]"},
 		{Assignment{Strategy: StrategyRules, Rules: []RoutingRule{{DepartmentID: "d", Sizes: []string{"huge"}}}}, "assignment.rules[0]"},
 		{Assignment{Strategy: StrategyRules, Rules: []RoutingRule{{DepartmentID: "d", Regions: []string{""}}}}, "assignment.rules[0]"},
-		{Assignment{Strategy: StrategyRules, Rules: []RoutingRule{{DepartmentID: "d", Strategy: StrategyClaim}}}, "assignment.rules[0]"},
+		{Assignment{Strategy: StrategyRules, Rules: []RoutingRule{{DepartmentID: "d", Strategy: StrategyRules}}}, "assignment.rules[0]"},
+		{Assignment{Strategy: StrategyRules, Rules: []RoutingRule{{DepartmentID: "d", Strategy: StrategyClaim}}}, ""},
 	}
 	for i, tc := range cases {
 		err := tc.a.Validate(f)

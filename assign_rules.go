@@ -74,8 +74,8 @@ func (a Assignment) Validate(f AssignmentFacts) error {
 	sort.Strings(ids)
 	for _, id := range ids {
 		switch {
-		case a.Weights[id] < 1 || a.Weights[id] > 1000:
-			bad["assignment.weights"] = "1 to 1000"
+		case a.Weights[id] < 1 || a.Weights[id] > 100:
+			bad["assignment.weights"] = "1 to 100"
 		case !f.Members[id]:
 			bad["assignment.weights"] = "only members of the pool"
 		}
@@ -86,8 +86,8 @@ func (a Assignment) Validate(f AssignmentFacts) error {
 	if a.Fallback != "" && (!known(a.Fallback) || a.Fallback == StrategyRules) {
 		bad["assignment.fallback"] = "a strategy other than rules"
 	}
-	if len(a.Rules) > 100 {
-		bad["assignment.rules"] = "at most 100"
+	if len(a.Rules) > 50 {
+		bad["assignment.rules"] = "at most 50"
 	}
 	for i, r := range a.Rules {
 		field := fmt.Sprintf("assignment.rules[%d]", i)
@@ -104,14 +104,14 @@ func (a Assignment) Validate(f AssignmentFacts) error {
 // problem is what is wrong with rule r, "" if nothing.
 func (r RoutingRule) problem(f AssignmentFacts) string {
 	switch {
-	case len([]rune(r.Name)) > 100 || TextProblem(r.Name, false) != "":
-		return "a name of at most 100 plain characters"
+	case len([]rune(r.Name)) > 60 || TextProblem(r.Name, false) != "":
+		return "a name of at most 60 plain characters"
 	case (r.DepartmentID == "") == (len(r.UserIDs) == 0):
 		return "exactly one target: department_id or user_ids"
 	case r.DepartmentID != "" && !f.Departments[r.DepartmentID]:
 		return "department_id: no such department"
-	case r.Strategy != "" && (!contains(strategyNames(), string(r.Strategy)) || r.Strategy == StrategyRules || r.Strategy == StrategyClaim):
-		return "strategy: round_robin, weighted, load_balance or performance"
+	case r.Strategy != "" && (!contains(strategyNames(), string(r.Strategy)) || r.Strategy == StrategyRules):
+		return "strategy: claim, round_robin, weighted, load_balance or performance"
 	}
 	for _, id := range r.UserIDs {
 		if !f.Users[id] {

@@ -55,9 +55,19 @@ type HygieneStore interface {
 	PurgeBatch(ctx context.Context, due []gonghai.Due) (int, error)
 }
 
+// QueueStore is what the sweep needs to retry the unassigned queue: it
+// routes every waiting customer again (a rep came back, resumed or has
+// room), each by its own conditional writes, so sweepers on many nodes
+// may retry at once.
+type QueueStore interface {
+	RouteQueued(ctx context.Context) (int, error)
+}
+
 // Sweeper sweeps one store.
 type Sweeper struct {
 	Store Store
+	// Queue, when set, also retries the unassigned queue.
+	Queue QueueStore
 	// Hygiene, when set, also applies the pools' hygiene rules and purges
 	// the archive's customers whose wait has ended.
 	Hygiene HygieneStore
@@ -78,11 +88,12 @@ type Report struct {
 	Purged   int // archived customers purged: their wait ended
 	Webhooks int // notifications the webhook accepted
 	Failed   int // notifications the webhook refused or did not answer
+	Routed   int // waiting customers the unassigned queue's retry assigned
 }
 
 // Once runs one sweep: recycles every customer due now, sends the reminders
-// and the follow-up plans' reminders that are due, and offers waiting
-// notifications to the webhook. Plans go after the recycles, so that a
+// and the follow-up plans' reminders that are due, applies hygiene, retries
+// the unassigned queue, and offers waiting notifications to the webhook. Plans go after the recycles, so that a
 // customer recycled in this sweep reminds its old owner of nothing.
 func (s *Sweeper) Once(ctx context.Context) (Report, error) {
 	var rep Report
@@ -99,6 +110,12 @@ func (s *Sweeper) Once(ctx context.Context) (Report, error) {
 	}
 	if rep.Archived, rep.Purged, err = s.hygiene(ctx); err != nil {
 		return rep, err
+	}
+	if s.Queue != nil {
+		// After the recycles, which may have made room under a limit.
+		if rep.Routed, err = s.Queue.RouteQueued(ctx); err != nil {
+			return rep, err
+		}
 	}
 	rep.Webhooks, rep.Failed, err = s.deliver(ctx)
 	return rep, err

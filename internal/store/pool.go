@@ -136,6 +136,13 @@ func writePoolMembers(ctx context.Context, c conn, p gonghai.Pool) error {
 // its claim and recycle rules. A change of recycle rules reschedules every
 // customer owned from the pool in the same transaction.
 func (db *DB) UpdatePool(ctx context.Context, actor gonghai.User, id string, in gonghai.PoolInput) (gonghai.Pool, error) {
+	return db.UpdatePoolAssignment(ctx, actor, id, in, nil)
+}
+
+// UpdatePoolAssignment is UpdatePool that also sets how the pool assigns
+// (SetAssignment) when a is not nil, in the same transaction: a refusal of
+// either changes nothing.
+func (db *DB) UpdatePoolAssignment(ctx context.Context, actor gonghai.User, id string, in gonghai.PoolInput, a *gonghai.Assignment) (gonghai.Pool, error) {
 	var p gonghai.Pool
 	err := db.inTx(ctx, func(c conn) error {
 		if err := lockRules(ctx, c, id); err != nil {
@@ -174,6 +181,11 @@ func (db *DB) UpdatePool(ctx context.Context, actor gonghai.User, id string, in 
 		}
 		if err := audit(ctx, c, auditPool(actor, p.ID, in, p.Updated, "changed")); err != nil {
 			return err
+		}
+		if a != nil {
+			if p, err = db.setAssignment(ctx, c, actor, id, *a); err != nil {
+				return err
+			}
 		}
 		if in.Recycle == nil {
 			return nil
