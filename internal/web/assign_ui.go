@@ -149,7 +149,7 @@ var assignProblemKeys = []struct{ prefix, key string }{
 	{"match values", "assign.problem.values"},
 	{"a name of", "assign.problem.name"},
 	{"only members", "assign.problem.members"},
-	{"1 to 1000", "assign.problem.weight"},
+	{"1 to 100", "assign.problem.weight"},
 	{"0 to 3650", "assign.problem.window"},
 	{"at most", "assign.problem.rules"},
 	{"one of", "assign.problem.strategy"},
@@ -224,7 +224,8 @@ func (s *Server) showAssignment(w http.ResponseWriter, r *http.Request, v *view,
 		page.Members = append(page.Members, m)
 	}
 	for i, rf := range page.Form.Rules {
-		rv := ruleView{routeRuleForm: rf, I: i, N: len(page.Form.Rules), Strategies: page.Picks, Err: page.RuleErrs[i]}
+		rv := ruleView{routeRuleForm: rf, I: i, N: len(page.Form.Rules), Strategies: append([]gonghai.Strategy{gonghai.StrategyClaim}, page.Picks...),
+			Err: page.RuleErrs[i]}
 		for _, c := range gonghai.Categories {
 			rv.Cats = append(rv.Cats, choice{c, v.T("category." + c), slices.Contains(rf.Categories, c)})
 		}
