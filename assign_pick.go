@@ -247,3 +247,38 @@ func Room(s Settings, p Pool, u User, h Holding) int {
 	}
 	return room
 }
+
+// Preview decides the next n customers in turn without writing: each
+// decision takes the rep's turn, a daily assignment and a place under the
+// holding limits before the next is decided. customers are those waiting,
+// in order; past them a customer with no facts (which routing rules leave
+// to their fallback) stands for the next to come. Ties go by user id.
+func Preview(a Assignment, in PickInput, customers []Customer, n int) []Decision {
+	cs := append([]Candidate(nil), in.Candidates...)
+	var top int64
+	for _, c := range cs {
+		top = max(top, c.LastTurn)
+	}
+	out := make([]Decision, 0, n)
+	for i := range n {
+		step := in
+		step.Candidates, step.Rand = cs, nil
+		step.Customer = Customer{}
+		if i < len(customers) {
+			step.Customer = customers[i]
+		}
+		d := Pick(a, step)
+		out = append(out, d)
+		for j := range cs {
+			if cs[j].User.ID != d.UserID {
+				continue
+			}
+			top++
+			cs[j].LastTurn, cs[j].Assigned, cs[j].Daily = top, cs[j].Assigned+1, cs[j].Daily+1
+			if cs[j].Free > 0 {
+				cs[j].Free--
+			}
+		}
+	}
+	return out
+}

@@ -228,3 +228,20 @@ func TestDecisionSummary(t *testing.T) {
 		t.Errorf("summary %q", got)
 	}
 }
+
+func TestPreview(t *testing.T) {
+	a := Assignment{Strategy: StrategyRoundRobin}
+	cs := []Candidate{cand("a", turn(2)), cand("b", turn(1), func(c *Candidate) { c.Free = 1 }), cand("c", turn(3),
+		func(c *Candidate) { c.User.DailyAssignCap = 2; c.Daily = 1 })}
+	var got []string
+	for _, d := range Preview(a, PickInput{Candidates: cs, Now: pickNow}, nil, 5) {
+		got = append(got, d.UserID)
+	}
+	// b has room for one, c for one more today; then a alone.
+	if want := []string{"b", "a", "c", "a", "a"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("preview %v, want %v", got, want)
+	}
+	if cs[0].LastTurn != 2 {
+		t.Fatal("preview changed its input")
+	}
+}
