@@ -148,6 +148,12 @@ func TestAssignmentPage(t *testing.T) {
 			t.Fatalf("the saved settings shown:\n%s", mainOf(r.Body))
 		}
 
+		// The preview places the next customers: none matches the rule
+		// yet, so the weights decide.
+		if r := admin.get(page); strings.Count(r.Body, `data-test="pick"`) != 10 || !strings.Contains(r.Body, `data-test="pick-name"`) {
+			t.Fatalf("the preview:\n%s", mainOf(r.Body))
+		}
+
 		// A rep is refused the page.
 		rep := a.signedIn(t, "rep.li", "rep-pw-123")
 		if r := rep.get(page); r.Status != http.StatusForbidden && r.Status != http.StatusNotFound {
@@ -272,4 +278,50 @@ func mainOf(body string) string {
 		body = body[:4000]
 	}
 	return body
+}
+
+func TestDistributePage(t *testing.T) {
+	eachAssignOrg(t, func(t *testing.T, a *assignOrg) {
+		ids := a.poolCustomers(t, 3)
+		mgr := a.signedIn(t, "mgr.zhao", "mgr-pw-789")
+		list := "/team?holder=pool&pool=" + a.pool.ID
+		if r := mgr.get(list); !strings.Contains(r.Body, `id="distribute-selected"`) {
+			t.Fatalf("the team's pool list offers distribute:\n%s", mainOf(r.Body))
+		}
+		if r := mgr.get("/pool?pool=" + a.pool.ID); !strings.Contains(r.Body, `id="distribute-selected"`) {
+			t.Fatalf("the pool page offers distribute:\n%s", mainOf(r.Body))
+		}
+		// The ticked customers, and one owned already, to split.
+		chosen := append(ids, a.customer.ID)
+		q := url.Values{"pool": {a.pool.ID}, "id": chosen, "back": {list}}
+		r := mgr.get("/distribute?" + q.Encode())
+		if r.Status != http.StatusOK || strings.Count(r.Body, `data-test="distribute-row"`) != 4 || !strings.Contains(r.Body, `id="rep-`+a.rep2.ID+`"`) {
+			t.Fatalf("the distribute page: %d\n%s", r.Status, mainOf(r.Body))
+		}
+		if r := mgr.post("/distribute", url.Values{"pool": {a.pool.ID}, "id": chosen}); r.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.Body, "请至少选择一位销售") {
+			t.Fatalf("no reps chosen: %d\n%s", r.Status, mainOf(r.Body))
+		}
+		r = mgr.post("/distribute", url.Values{"pool": {a.pool.ID}, "id": chosen, "rep": {a.rep.ID, a.rep2.ID}, "back": {list}})
+		if r.Status != http.StatusOK || strings.Count(r.Body, `data-test="to"`) != 3 || strings.Count(r.Body, `data-test="why"`) != 1 ||
+			!strings.Contains(r.Body, "已分配 3 个，1 个未分配") || !strings.Contains(r.Body, `href="`+strings.ReplaceAll(list, "&", "&amp;")+`"`) {
+			t.Fatalf("distributed: %d\n%s", r.Status, mainOf(r.Body))
+		}
+		count := map[string]int{}
+		for _, id := range ids {
+			c, err := a.db.Customer(a.ctx, a.admin, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			count[c.OwnerID]++
+		}
+		if len(count) != 2 || count[a.rep.ID]+count[a.rep2.ID] != 3 || count[a.rep.ID] < 1 || count[a.rep2.ID] < 1 {
+			t.Fatalf("owners after distribute: %v", count)
+		}
+		// A rep is refused.
+		rep := a.signedIn(t, "rep.li", "rep-pw-123")
+		if r := rep.get("/distribute?" + q.Encode()); r.Status != http.StatusForbidden {
+			t.Fatalf("a rep opens distribute: %d", r.Status)
+		}
+	})
 }
