@@ -247,7 +247,7 @@ func TestUnassignedPage(t *testing.T) {
 		if r.Status != http.StatusSeeOther || r.Location() != "/unassigned?retried=0" {
 			t.Fatalf("retry: %d %q", r.Status, r.Location())
 		}
-		if r := mgr.get(r.Location()); !strings.Contains(r.Body, "已重试，0 个客户分配成功") || strings.Count(r.Body, "暂停接单") < 2 {
+		if r := mgr.get(r.Location()); !strings.Contains(r.Body, "仍没有可接单的人") || strings.Count(r.Body, "暂停接单") < 2 {
 			t.Fatalf("after the retry:\n%s", mainOf(r.Body))
 		}
 		// Back at work: the retry hands both to them.

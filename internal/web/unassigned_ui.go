@@ -23,6 +23,7 @@ type unassignedData struct {
 	Next    string
 	First   bool   // the first page
 	Retried string // the outcome of a retry, worded
+	Still   bool   // the retry placed none
 }
 
 // unassignedRow is one waiting customer as the page shows it.
@@ -53,7 +54,11 @@ func (s *Server) unassignedPage(w http.ResponseWriter, r *http.Request, v *view)
 	if next != "" {
 		d.Next = "/unassigned?after=" + next
 	}
-	if n, err := strconv.Atoi(q.Get("retried")); err == nil && n >= 0 {
+	switch n, err := strconv.Atoi(q.Get("retried")); {
+	case err != nil || n < 0:
+	case n == 0:
+		d.Retried, d.Still = v.T("unassigned.retried_none"), true
+	default:
 		d.Retried = v.T("unassigned.retried", n)
 	}
 	for _, row := range rows {
