@@ -218,6 +218,9 @@ func TestAwaySwitch(t *testing.T) {
 		if r := admin.get("/admin/users/" + a.rep.ID); !strings.Contains(r.Body, `data-test="user-away-status"`) || !strings.Contains(r.Body, `value="5"`) {
 			t.Fatalf("the user's editor:\n%s", mainOf(r.Body))
 		}
+		if r := admin.get("/admin/users"); !strings.Contains(r.Body, `data-test="user-away"`) {
+			t.Fatalf("the users list marks who is away:\n%s", mainOf(r.Body))
+		}
 		if r := admin.get("/admin/pools/" + a.pool.ID + "/assignment"); !strings.Contains(r.Body, "休假至 2026年3月4日") {
 			t.Fatalf("the assignment page shows who is away:\n%s", mainOf(r.Body))
 		}
