@@ -103,3 +103,12 @@ type DistributeResult struct {
 	UserID     string
 	Err        error
 }
+
+// UnassignedRow is one record waiting in the unassigned queue, as the
+// viewer may see it, with why nobody took it.
+type UnassignedRow struct {
+	Customer Customer
+	Reason   string
+	Since    time.Time
+	Tries    int
+}

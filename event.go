@@ -37,4 +37,7 @@ type Event struct {
 	// limit.
 	Forced bool
 	At     time.Time
+	// Decision is why an automatic assignment went where it did, on its
+	// assigned event; nil on every other.
+	Decision *Decision
 }

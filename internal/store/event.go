@@ -45,6 +45,9 @@ func (db *DB) History(ctx context.Context, viewer gonghai.User, customerID strin
 		return nil, err
 	}
 	out, err := events(ctx, db.reader(), customerID)
+	if err == nil {
+		err = withDecisions(ctx, db.reader(), customerID, out)
+	}
 	if !gonghai.SeesContacts(viewer, cust) {
 		// A reason is typed by hand: a number in it is a contact too.
 		for i := range out {

@@ -47,11 +47,6 @@ func enqueueRoute(ctx context.Context, c conn, id, poolID, channelID string, now
 	return err
 }
 
-// UnassignedRow is one record waiting in the unassigned queue, as the
-// viewer may see it, with why nobody took it.
-type UnassignedRow struct {
-	Customer gonghai.Customer
-	Reason   string
-	Since    time.Time
-	Tries    int
-}
+// UnassignedRow is one record waiting in the unassigned queue
+// (gonghai.UnassignedRow, which the web's interface names).
+type UnassignedRow = gonghai.UnassignedRow

@@ -307,3 +307,40 @@ func usesPerformance(a gonghai.Assignment) bool {
 	}
 	return false
 }
+
+// withDecisions attaches to the assigned events of customer id, in es,
+// the decisions that made them.
+func withDecisions(ctx context.Context, c conn, id string, es []gonghai.Event) error {
+	rows, err := c.query(ctx, `SELECT event_seq, strategy, rule, candidates, skipped, picked, reason, at FROM assignment_decisions
+		WHERE customer_id = ? AND event_seq IS NOT NULL`, id)
+	if err != nil {
+		return fmt.Errorf("decisions: %w", err)
+	}
+	defer rows.Close()
+	bySeq := map[int]*gonghai.Decision{}
+	for rows.Next() {
+		var d gonghai.Decision
+		var seq int
+		var candidates, skipped string
+		var picked sql.NullString
+		var at int64
+		if err := rows.Scan(&seq, &d.Strategy, &d.Rule, &candidates, &skipped, &picked, &d.Reason, &at); err != nil {
+			return err
+		}
+		// Written by Route as JSON; unreadable text would show no detail
+		// rather than fail the history.
+		_ = json.Unmarshal([]byte(candidates), &d.Candidates)
+		_ = json.Unmarshal([]byte(skipped), &d.Skipped)
+		d.UserID, d.At = picked.String, fromMicros(at)
+		bySeq[seq] = &d
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range es {
+		if d, ok := bySeq[es[i].Seq]; ok && es[i].Kind == gonghai.EventAssigned {
+			es[i].Decision = d
+		}
+	}
+	return nil
+}

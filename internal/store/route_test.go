@@ -134,6 +134,10 @@ func TestRouteSkipsAndQueue(t *testing.T) {
 		if r := h[len(h)-1].Reason; !strings.Contains(r, "rr00（休假）") || !strings.Contains(r, "rr01（暂停接单）") {
 			t.Fatalf("reason %q", r)
 		}
+		if d := h[len(h)-1].Decision; d == nil || d.UserID != c.ID || d.Skipped[a.ID] != gonghai.SkipAway ||
+			d.Strategy != gonghai.StrategyRoundRobin || len(d.Candidates) != 1 {
+			t.Fatalf("decision on the history %+v", d)
+		}
 		// c is at the pool's holding limit: nobody is eligible, it waits.
 		d := f.route(ids[2])
 		if d.UserID != "" || d.Reason != gonghai.QueueNoneEligible || d.Skipped[c.ID] != gonghai.SkipHolding {

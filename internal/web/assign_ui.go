@@ -18,21 +18,16 @@ import (
 	"time"
 
 	"github.com/gonghai/gonghai"
-	"github.com/gonghai/gonghai/internal/store"
 )
 
 // assignPreviewSize is how many coming customers the preview places.
 const assignPreviewSize = 10
 
-// assignPageStore is what the assignment pages need of the database: the
-// assignment engine's methods (store route*.go, distribute.go).
+// assignPageStore is what the assignment pages need of the database
+// beyond the assignment API's assignStore: the settings alone, as the
+// page saves them.
 type assignPageStore interface {
 	SetAssignment(ctx context.Context, actor gonghai.User, poolID string, a gonghai.Assignment) (gonghai.Pool, error)
-	SetAway(ctx context.Context, actor gonghai.User, userID string, away gonghai.Away) (gonghai.User, error)
-	Distribute(ctx context.Context, actor gonghai.User, poolID string, customerIDs, userIDs []string) ([]gonghai.DistributeResult, error)
-	PreviewAssignment(ctx context.Context, actor gonghai.User, poolID, channelID string, n int) ([]gonghai.Decision, error)
-	Unassigned(ctx context.Context, actor gonghai.User, p gonghai.Page) ([]store.UnassignedRow, string, error)
-	RetryUnassigned(ctx context.Context, actor gonghai.User) (int, error)
 }
 
 // assignPage is what the 分配策略 page shows.

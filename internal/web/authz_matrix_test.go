@@ -191,6 +191,14 @@ var authzRows = []authzRow{
 	// Only admins change users; the body renames a user to the name they have.
 	{method: "PATCH", route: "/api/v1/users/{id}", obj: "owner", body: `{"name":"rep.a"}`, want: authzWant{fb, nf, nf, fb, nf, nf, ok}},
 	{method: "PATCH", route: "/api/v1/users/{id}", obj: "north", body: `{"name":"rep.north"}`, want: authzWant{nf, nf, fb, nf, fb, nf, ok}},
+	// Reps set their own availability, not their cap; managers their team's.
+	{method: "PATCH", route: "/api/v1/users/{id}", obj: "owner", body: `{"assign_paused":false}`, want: authzWant{ok, nf, nf, ok, nf, nf, ok}},
+	{method: "PATCH", route: "/api/v1/users/{id}", obj: "owner", body: `{"daily_assign_cap":0}`, want: authzWant{fb, nf, nf, ok, nf, nf, ok}},
+	// Distribute answers per row to whoever sees the pool: a rep's rows are refused.
+	{method: "POST", route: "/api/v1/pools/{id}/distribute", obj: "P", fresh: true, body: `{"customer_ids":["{cid}"],"user_ids":["{peer}"]}`, want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
+	{method: "POST", route: "/api/v1/pools/{id}/distribute", obj: "H", fresh: true, body: `{"customer_ids":["{cid}"],"user_ids":["{peer}"]}`, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	{method: "GET", route: "/api/v1/pools/{id}/assignment-preview", obj: "P", want: authzWant{fb, fb, nf, ok, nf, ok, ok}},
+	{method: "GET", route: "/api/v1/pools/{id}/assignment-preview", obj: "H", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 	// Hand-over: admins, and managers of both users.
 	{method: "POST", route: "/api/v1/users/{id}/handover", obj: "owner", handoverTo: "rep.b", body: `{"to_user_id":"{peer}","reason":"离职交接"}`, want: authzWant{fb, nf, nf, ok, nf, nf, ok}},
 	{method: "POST", route: "/api/v1/users/{id}/handover", obj: "north", handoverTo: "mgr.north", body: `{"to_user_id":"{other-mgr}","reason":"离职交接"}`, want: authzWant{nf, nf, fb, nf, ok, nf, ok}},

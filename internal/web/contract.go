@@ -127,6 +127,11 @@ var operationCodes = map[string][]string{
 		gonghai.EUserInactive, gonghai.EHoldingLimit, gonghai.EReleaseWait},
 	"merge-customer":          {gonghai.EForbidden, gonghai.ENotFound, gonghai.EConflict},
 	"customer-merged-history": {gonghai.ENotFound},
+
+	"distribute":         {gonghai.ENotFound},
+	"assignment-preview": {gonghai.ENotFound, gonghai.EForbidden},
+	"list-unassigned":    {gonghai.EForbidden},
+	"retry-unassigned":   {gonghai.EForbidden},
 }
 
 // mergedPath is where a customer id is read: every operation under it can
@@ -231,6 +236,7 @@ var operationTags = []*huma.Tag{
 	{Name: "imports", Description: "Spreadsheet imports: upload, dry run, progress, cancel, error file, template"},
 	{Name: "archive", Description: "Customers marked invalid, waiting in the archive to be restored or purged"},
 	{Name: "conflicts", Description: "Conflicts (撞单): duplicates met by creates and imports, and their arbitration"},
+	{Name: "unassigned", Description: "The unassigned queue: customers waiting for automatic assignment, and its retry"},
 }
 
 // tagOf files an operation by its path: /api/v1/pools/{id} under pools,

@@ -100,6 +100,10 @@ var stableOperations = []string{
 	"POST /api/v1/conflicts/{id}/resolve resolve-conflict",
 	"POST /api/v1/customers/{id}/merge merge-customer",
 	"GET /api/v1/customers/{id}/merged-history customer-merged-history",
+	"POST /api/v1/pools/{id}/distribute distribute",
+	"GET /api/v1/pools/{id}/assignment-preview assignment-preview",
+	"GET /api/v1/unassigned list-unassigned",
+	"POST /api/v1/unassigned/retry retry-unassigned",
 }
 
 // openOperations need no user; every other operation takes a bearer token

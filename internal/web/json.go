@@ -220,12 +220,14 @@ type eventJSON struct {
 	Reason      string    `json:"reason"`
 	Forced      bool      `json:"forced" doc:"An admin assigned past a holding limit"`
 	At          time.Time `json:"at"`
+	// Decision is present on an automatic assignment's event.
+	Decision *decisionJSON `json:"decision,omitempty" doc:"Why an automatic assignment picked this rep: strategy, rule, candidates, who was skipped and why"`
 }
 
 func eventOut(e gonghai.Event) eventJSON {
 	return eventJSON{Seq: e.Seq, Kind: string(e.Kind), FromOwnerID: optional(e.FromOwnerID), ToOwnerID: optional(e.ToOwnerID),
 		FromPoolID: optional(e.FromPoolID), ToPoolID: optional(e.ToPoolID), ActorID: optional(e.ActorID),
-		Reason: e.Reason, Forced: e.Forced, At: e.At}
+		Reason: e.Reason, Forced: e.Forced, At: e.At, Decision: decisionOf(e.Decision)}
 }
 
 // list is the shape of every listing.

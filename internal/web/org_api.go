@@ -62,6 +62,7 @@ type userPatchIn struct {
 		Active       *bool       `json:"active,omitempty" doc:"false ends the user's sessions and tokens for good"`
 		// A separate permission, granted by an admin to an admin only.
 		ExportUnmasked *bool `json:"export_unmasked,omitempty" doc:"May export lists with contacts in full; admins only (invalid for others)"`
+		AwayFields
 	}
 }
 
@@ -72,7 +73,7 @@ func (s *Server) updateUser(ctx context.Context, in *userPatchIn) (*body[userJSO
 		r := gonghai.Role(*b.Role)
 		role = &r
 	}
-	return reply(userOut)(s.store.UpdateUser(ctx, actor(ctx), in.ID, gonghai.UserPatch{Name: b.Name, Role: role,
-		DepartmentID: b.DepartmentID, Level: b.Level, HoldingLimit: b.HoldingLimit.v, ClearHoldingLimit: b.HoldingLimit.null(),
-		Active: b.Active, ExportUnmasked: b.ExportUnmasked}))
+	p := gonghai.UserPatch{Name: b.Name, Role: role, DepartmentID: b.DepartmentID, Level: b.Level,
+		HoldingLimit: b.HoldingLimit.v, ClearHoldingLimit: b.HoldingLimit.null(), Active: b.Active, ExportUnmasked: b.ExportUnmasked}
+	return reply(userOut)(s.changeUser(ctx, in.ID, p, b.AwayFields))
 }

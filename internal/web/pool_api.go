@@ -51,11 +51,19 @@ func (s *Server) getPool(ctx context.Context, in *IDPath) (*body[poolJSON], erro
 
 type poolPatchIn struct {
 	IDPath
-	Body PoolFields
+	Body struct {
+		PoolFields
+		Assignment *AssignmentJSON `json:"assignment,omitempty" doc:"How the pool hands out new customers (admins, pool admins); validated against its members"`
+	}
 }
 
 func (s *Server) updatePool(ctx context.Context, in *poolPatchIn) (*body[poolJSON], error) {
-	return reply(poolOut)(s.store.UpdatePool(ctx, actor(ctx), in.ID, in.Body.input()))
+	var a *gonghai.Assignment
+	if in.Body.Assignment != nil {
+		v := in.Body.Assignment.assignment()
+		a = &v
+	}
+	return reply(poolOut)(s.store.UpdatePoolAssignment(ctx, actor(ctx), in.ID, in.Body.input(), a))
 }
 
 // CustomerFilterParams narrow a listing of customers: a pool's, or one's

@@ -107,6 +107,7 @@ func (s *Server) routes() {
 	register(s, op(http.MethodPost, "/api/v1/conflicts/{id}/resolve", "resolve-conflict", "Resolve an open conflict: keep, give, merge or dismiss"), s.resolveConflict)
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/merge", "merge-customer", "Merge this customer into another, fields chosen per field (admin)"), s.mergeCustomer)
 	register(s, op(http.MethodGet, "/api/v1/customers/{id}/merged-history", "customer-merged-history", "Ownership events of the customers merged into this one"), s.mergedHistory)
+	s.assignRoutes()
 }
 
 func op(method, path, id, summary string) huma.Operation {

@@ -88,6 +88,7 @@ type Store interface {
 	hygieneStore
 	importStore
 	conflictStore
+	assignStore
 	assignPageStore
 }
 
