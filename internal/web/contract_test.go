@@ -104,6 +104,10 @@ var stableOperations = []string{
 	"GET /api/v1/pools/{id}/assignment-preview assignment-preview",
 	"GET /api/v1/unassigned list-unassigned",
 	"POST /api/v1/unassigned/retry retry-unassigned",
+	"GET /api/v1/customers/{id}/contacts list-contacts",
+	"POST /api/v1/customers/{id}/contacts create-contact",
+	"PATCH /api/v1/customers/{id}/contacts/{contact_id} update-contact",
+	"DELETE /api/v1/customers/{id}/contacts/{contact_id} delete-contact",
 }
 
 // openOperations need no user; every other operation takes a bearer token

@@ -90,6 +90,7 @@ type Store interface {
 	conflictStore
 	assignStore
 	assignPageStore
+	contactStore
 }
 
 // Server holds what the handlers share.
