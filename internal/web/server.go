@@ -92,6 +92,7 @@ type Store interface {
 	channelStore
 	contactStore
 	assignStore
+	assignPageStore
 }
 
 // Server holds what the handlers share.

@@ -107,6 +107,17 @@ func (s *Server) pages(mux router) {
 	s.page(mux, "GET /conflicts", s.conflictsPage)
 	s.page(mux, "GET /conflicts/{id}", s.conflictPage)
 	s.page(mux, "POST /conflicts/{id}/resolve", s.resolveForm)
+
+	// Assignment (分配): assign_ui.go, away_ui.go, distribute_ui.go, unassigned_ui.go.
+	s.page(mux, "GET /admin/pools/{id}/assignment", s.assignmentPage)
+	s.page(mux, "POST /admin/pools/{id}/assignment", s.assignmentPost)
+	s.page(mux, "GET /me/status", s.awayPage)
+	s.page(mux, "POST /me/status", s.awayPost)
+	s.page(mux, "POST /admin/users/{id}/away", s.userAwayPost)
+	s.page(mux, "GET /distribute", s.distributePage)
+	s.page(mux, "POST /distribute", s.distributePost)
+	s.page(mux, "GET /unassigned", s.unassignedPage)
+	s.page(mux, "POST /unassigned/retry", s.retryUnassignedForm)
 }
 
 // staticHandler serves the embedded scripts and styles. Their URLs carry

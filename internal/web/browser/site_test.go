@@ -37,6 +37,7 @@ type site struct {
 	db    *store.DB
 	clock *gonghai.ManualClock
 	URL   string
+	path  string // the SQLite file
 	user  map[string]gonghai.User
 	pool  gonghai.Pool
 	// customers by role in the flows: free in the pool; cooling, released
@@ -52,7 +53,8 @@ func newSite(t *testing.T) *site {
 	t.Helper()
 	ctx := context.Background()
 	s := &site{t: t, clock: gonghai.NewManualClock(start.Add(-10 * 24 * time.Hour)), user: map[string]gonghai.User{}}
-	s.db = storetest.Open(t, "sqlite:"+filepath.Join(t.TempDir(), "gonghai.db"), s.clock, nil)
+	s.path = filepath.Join(t.TempDir(), "gonghai.db")
+	s.db = storetest.Open(t, "sqlite:"+s.path, s.clock, nil)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
