@@ -36,6 +36,7 @@ const (
 	EAlreadyFlagged   = "already_flagged"       // a person flags a customer invalid once
 	ESimilar          = "similar"               // a new company is like existing ones: confirm to go on
 	EMerged           = "merged"                // a customer merged into another: MergedInto names it
+	EAlreadyConverted = "already_converted"     // a lead is converted once: this one was (MergedInto names the customer it joined)
 )
 
 // Codes of answers about a request's form or the server's state rather

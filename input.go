@@ -1,6 +1,7 @@
 package gonghai
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -76,6 +77,23 @@ type NewCustomer struct {
 	// existing ones' (each recorded as a conflict): the creator has seen
 	// them and goes on. Without it such a create is refused (ESimilar).
 	AllowSimilar bool
+	// Lifecycle is LifecycleLead for a lead (线索), to be converted later;
+	// "" or LifecycleCustomer for a customer.
+	Lifecycle Lifecycle
+}
+
+// Validate checks the fields (CustomerFields.Validate) and the lifecycle.
+func (n NewCustomer) Validate() error {
+	err := n.CustomerFields.Validate()
+	if n.Lifecycle == "" || n.Lifecycle == LifecycleLead || n.Lifecycle == LifecycleCustomer {
+		return err
+	}
+	var ge *Error
+	if !errors.As(err, &ge) {
+		ge = &Error{Code: EInvalid, Message: "invalid customer", Fields: map[string]string{}}
+	}
+	ge.Fields["lifecycle"] = "lead or customer"
+	return ge
 }
 
 // CustomerPatch changes the fields that are set.
