@@ -17,6 +17,17 @@ type ConvertOpportunity struct {
 	Stage  string
 }
 
+// ConvertResult is what converting a lead made: the customer it now is
+// (the one it joined, when it matched one), the opportunity opened with
+// it, if any, and whether it joined an existing customer.
+type ConvertResult struct {
+	Customer    Customer
+	Opportunity *Opportunity
+	// Joined is set when the lead matched an existing customer (company or
+	// a contact): it was merged into Customer and waits in the archive.
+	Joined bool
+}
+
 // Cleaned returns in with its text trimmed, as it is stored.
 func (in ConvertInput) Cleaned() ConvertInput {
 	if in.Opportunity != nil {

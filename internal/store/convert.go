@@ -11,17 +11,6 @@ import (
 	"github.com/gonghai/gonghai"
 )
 
-// ConvertResult is what converting a lead made: the customer it now is
-// (the one it joined, when it matched one), the opportunity opened with
-// it, if any, and whether it joined an existing customer.
-type ConvertResult struct {
-	Customer    gonghai.Customer
-	Opportunity *gonghai.Opportunity
-	// Joined is set when the lead matched an existing customer (company or
-	// a contact): it was merged into Customer and waits in the archive.
-	Joined bool
-}
-
 // Convert turns lead id into a customer (一转三), in one transaction: its
 // lifecycle becomes customer with converted_at, one "converted" event
 // (owner and pool unchanged, its reason naming what was made), and the
@@ -33,8 +22,8 @@ type ConvertResult struct {
 // conversion never hands a customer past the claim rules. A lead converts
 // once: a second conversion, even one racing the first, is
 // EAlreadyConverted.
-func (db *DB) Convert(ctx context.Context, actor gonghai.User, id string, in gonghai.ConvertInput) (ConvertResult, error) {
-	var out ConvertResult
+func (db *DB) Convert(ctx context.Context, actor gonghai.User, id string, in gonghai.ConvertInput) (gonghai.ConvertResult, error) {
+	var out gonghai.ConvertResult
 	in = in.Cleaned()
 	err := db.inTx(ctx, func(c conn) error {
 		now := db.now()

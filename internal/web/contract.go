@@ -127,6 +127,9 @@ var operationCodes = map[string][]string{
 		gonghai.EUserInactive, gonghai.EHoldingLimit, gonghai.EReleaseWait},
 	"merge-customer":          {gonghai.EForbidden, gonghai.ENotFound, gonghai.EConflict},
 	"customer-merged-history": {gonghai.ENotFound},
+
+	// Leads: a lead converts once (already_converted).
+	"convert-lead": {gonghai.ENotFound, gonghai.EForbidden, gonghai.EAlreadyConverted, gonghai.EConflict},
 }
 
 // mergedPath is where a customer id is read: every operation under it can

@@ -100,6 +100,7 @@ var stableOperations = []string{
 	"POST /api/v1/conflicts/{id}/resolve resolve-conflict",
 	"POST /api/v1/customers/{id}/merge merge-customer",
 	"GET /api/v1/customers/{id}/merged-history customer-merged-history",
+	"POST /api/v1/customers/{id}/convert convert-lead",
 }
 
 // openOperations need no user; every other operation takes a bearer token

@@ -36,6 +36,7 @@ var statuses = map[string]int{
 	gonghai.EArchived:         http.StatusConflict,
 	gonghai.EAlreadyFlagged:   http.StatusConflict,
 	gonghai.ESimilar:          http.StatusConflict,
+	gonghai.EAlreadyConverted: http.StatusConflict,
 	gonghai.ERevealQuota:      http.StatusTooManyRequests,
 	gonghai.ELookupQuota:      http.StatusTooManyRequests,
 	gonghai.EExportQuota:      http.StatusTooManyRequests,
