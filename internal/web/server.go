@@ -89,6 +89,7 @@ type Store interface {
 	hygieneStore
 	importStore
 	conflictStore
+	leadStore
 }
 
 // Server holds what the handlers share.

@@ -35,6 +35,8 @@ func (s *Server) pages(mux router) {
 	s.page(mux, "POST /customers/{id}/claim", s.claimForm)
 	s.page(mux, "POST /customers/{id}/release", s.releaseForm)
 	s.page(mux, "POST /customers/{id}/reveal", s.revealForm)
+	s.page(mux, "GET /customers/{id}/convert", s.convertPage)
+	s.page(mux, "POST /customers/{id}/convert", s.convertForm)
 	s.page(mux, "GET /pool", s.poolPage)
 	s.page(mux, "GET /pool/regions", s.regionsFragment)
 	s.page(mux, "GET /pool/claim", s.claimConfirmPage)

@@ -1,0 +1,57 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/gonghai/gonghai"
+)
+
+// TestConvertPage: a lead's page says 线索 and where it came from, offers
+// 转为客户 in a dialog (and on its own page without a script); a refused
+// form shows again with the field at fault and converts nothing; the
+// conversion answers with a 303 back and a flash; a second post, as from
+// a second click, lands on the page saying it was converted already.
+func TestConvertPage(t *testing.T) {
+	eachSignIn(t, func(t *testing.T, o *signIn) {
+		w := newCustomerWorld(t, o)
+		lead, err := o.db.CreateCustomer(o.ctx, o.admin, gonghai.NewCustomer{PoolID: w.pool.ID, OwnerID: w.li.ID,
+			Lifecycle: gonghai.LifecycleLead, CustomerFields: gonghai.CustomerFields{Company: "苏州启明电子有限公司", Name: "王芳",
+				Phone: "13700001111", Size: "medium"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		li, wang := newPage(t, o.srv.URL), newPage(t, o.srv.URL)
+		li.signIn("rep.li", "li-pw")
+		wang.signIn("rep.wang", "wang-pw")
+		path := "/customers/" + lead.ID
+
+		wantIn(t, "the lead", li.get(path), http.StatusOK, `data-test="lead-badge"`, `id="convert"`, `id="convert-dialog"`,
+			`href="/customers/`+lead.ID+`/convert"`, "中型", "手工录入")
+		wantNotIn(t, "a customer", li.get("/customers/"+w.first), `id="convert"`, `data-test="lead-badge"`)
+		if r := wang.get(path + "/convert"); r.Status != http.StatusNotFound {
+			t.Errorf("another rep's lead's conversion page: %d", r.Status)
+		}
+		wantIn(t, "the page without a script", li.get(path+"/convert"), http.StatusOK, `id="convert-form"`, `id="convert-back"`, "需求确认")
+
+		r := li.post(path+"/convert", url.Values{"title": {"年度采购"}, "amount": {"abc"}, "stage": {"需求确认"}})
+		wantIn(t, "a refused conversion", r, http.StatusUnprocessableEntity, `aria-invalid="true"`, `value="年度采购"`, `id="convert-amount-err"`)
+		if c, _ := o.db.Customer(o.ctx, o.admin, lead.ID); c.Lifecycle != gonghai.LifecycleLead {
+			t.Fatalf("a refused form converted the lead")
+		}
+
+		r = li.post(path+"/convert", url.Values{"title": {"年度采购"}, "amount": {"12800"}, "stage": {"需求确认"}})
+		if r.Status != http.StatusSeeOther || r.Location() != path+"?flash=lead.converted" {
+			t.Fatalf("convert: %d to %q\n%.800s", r.Status, r.Location(), r.Body)
+		}
+		r = li.get(path + "?flash=lead.converted")
+		wantIn(t, "the converted customer", r, http.StatusOK, "已转为客户", "年度采购", "12,800.00", `data-test="converted-at"`,
+			`data-kind="converted"`)
+		wantNotIn(t, "the converted customer", r, `id="convert"`, `data-test="lead-badge"`)
+		r = li.post(path+"/convert", url.Values{})
+		if r.Status != http.StatusSeeOther || r.Location() != path+"?flash=lead.already_converted" {
+			t.Fatalf("a second conversion: %d to %q", r.Status, r.Location())
+		}
+	})
+}
