@@ -139,3 +139,13 @@ func convertFormInput(form url.Values) (gonghai.ConvertInput, error) {
 	}
 	return gonghai.ConvertInput{Opportunity: &gonghai.ConvertOpportunity{Title: title, Amount: m, Stage: stage}}, nil
 }
+
+// lifecycleOf reads a list page's lifecycle filter from q: lead, customer,
+// or "" (both) for anything else.
+func lifecycleOf(q url.Values) gonghai.Lifecycle {
+	switch l := gonghai.Lifecycle(q.Get("lifecycle")); l {
+	case gonghai.LifecycleLead, gonghai.LifecycleCustomer:
+		return l
+	}
+	return ""
+}

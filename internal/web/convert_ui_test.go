@@ -33,9 +33,26 @@ func TestConvertPage(t *testing.T) {
 		if r := wang.get(path + "/convert"); r.Status != http.StatusNotFound {
 			t.Errorf("another rep's lead's conversion page: %d", r.Status)
 		}
+		// The lists mark leads and filter them from customers.
+		if _, err := o.db.Claim(o.ctx, w.li, w.first, ""); err != nil {
+			t.Fatal(err)
+		}
+		r := li.get("/mine?lifecycle=lead")
+		wantIn(t, "my leads", r, http.StatusOK, "苏州启明电子有限公司", `data-test="lead-badge"`, `<option value="lead" selected>`)
+		wantNotIn(t, "my leads", r, "上海恒信科技有限公司")
+		r = li.get("/mine?lifecycle=customer")
+		wantIn(t, "my customers", r, http.StatusOK, "上海恒信科技有限公司")
+		wantNotIn(t, "my customers", r, "苏州启明电子有限公司")
+		admin := newPage(t, o.srv.URL)
+		admin.signIn("boss", "admin-pw")
+		r = admin.get("/team?lifecycle=lead")
+		wantIn(t, "the team's leads", r, http.StatusOK, "苏州启明电子有限公司", `data-test="lead-badge"`)
+		wantNotIn(t, "the team's leads", r, "上海恒信科技有限公司")
+		wantIn(t, "the pool's filter", li.get("/pool?pool="+w.pool.ID+"&lifecycle=lead"), http.StatusOK, `<option value="lead" selected>`)
+
 		wantIn(t, "the page without a script", li.get(path+"/convert"), http.StatusOK, `id="convert-form"`, `id="convert-back"`, "需求确认")
 
-		r := li.post(path+"/convert", url.Values{"title": {"年度采购"}, "amount": {"abc"}, "stage": {"需求确认"}})
+		r = li.post(path+"/convert", url.Values{"title": {"年度采购"}, "amount": {"abc"}, "stage": {"需求确认"}})
 		wantIn(t, "a refused conversion", r, http.StatusUnprocessableEntity, `aria-invalid="true"`, `value="年度采购"`, `id="convert-amount-err"`)
 		if c, _ := o.db.Customer(o.ctx, o.admin, lead.ID); c.Lifecycle != gonghai.LifecycleLead {
 			t.Fatalf("a refused form converted the lead")
