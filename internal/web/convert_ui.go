@@ -26,7 +26,7 @@ type leadStore interface {
 type leadData struct {
 	Channel, LatestChannel string
 	MayConvert             bool
-	Stages                 []string
+	Stages, Sizes          []string
 	Values                 url.Values
 	Errors                 map[string]string
 	Error                  string
@@ -51,7 +51,7 @@ type convertData struct {
 // v, with facts f.
 func (s *Server) leadFacts(ctx context.Context, v *view, f gonghai.CustomerFacts, stages []string) (leadData, error) {
 	c := f.Customer
-	d := leadData{MayConvert: gonghai.CanConvert(v.User, f) == nil, Stages: stages}
+	d := leadData{MayConvert: gonghai.CanConvert(v.User, f) == nil, Stages: stages, Sizes: gonghai.Sizes}
 	var err error
 	if c.FirstTouch != nil {
 		if d.Channel, err = s.store.ChannelName(ctx, c.FirstTouch.ChannelID); err != nil {

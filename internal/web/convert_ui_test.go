@@ -66,6 +66,20 @@ func TestConvertPage(t *testing.T) {
 		wantIn(t, "the converted customer", r, http.StatusOK, "已转为客户", "年度采购", "12,800.00", `data-test="converted-at"`,
 			`data-kind="converted"`)
 		wantNotIn(t, "the converted customer", r, `id="convert"`, `data-test="lead-badge"`)
+		// The size is edited on the page like any field; a new customer may
+		// be created as a lead, with its size.
+		if r := li.post(path, url.Values{"size": {"large"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("edit the size: %d\n%.800s", r.Status, r.Body)
+		}
+		wantIn(t, "the size edited", li.get(path), http.StatusOK, `<option value="large" selected>`)
+		wantIn(t, "a bad size", li.post(path, url.Values{"size": {"huge"}}), http.StatusUnprocessableEntity, `id="f-size"`)
+		r = li.post("/customers/new", url.Values{"company": {"常州新叶生物科技有限公司"}, "pool": {w.pool.ID}, "mine": {"1"},
+			"lifecycle": {"lead"}, "size": {"small"}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("a new lead: %d\n%.800s", r.Status, r.Body)
+		}
+		wantIn(t, "the new lead", li.get(r.Location()), http.StatusOK, `data-test="lead-badge"`, "小型", `id="convert"`)
+
 		r = li.post(path+"/convert", url.Values{})
 		if r.Status != http.StatusSeeOther || r.Location() != path+"?flash=lead.already_converted" {
 			t.Fatalf("a second conversion: %d to %q", r.Status, r.Location())
