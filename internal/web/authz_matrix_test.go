@@ -234,7 +234,14 @@ var authzRows = []authzRow{
 	{method: "GET", route: "/api/v1/customers/{id}/merged-history", obj: "X", want: authzWant{ok, nf, nf, ok, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/customers/{id}/merged-history", obj: "Y", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/customers/{id}/merged-history", obj: "Z", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	// Converting: X and Z are customers already; who does not see one is
+	// told it does not exist (leads: TestLeadsAPI, store TestConvert).
+	{method: "POST", route: "/api/v1/customers/{id}/convert", obj: "X", body: `{}`, want: authzWant{conv, nf, nf, conv, nf, conv, conv}},
+	{method: "POST", route: "/api/v1/customers/{id}/convert", obj: "Z", body: `{}`, want: authzWant{nf, nf, nf, nf, nf, conv, conv}},
 }
+
+// conv is the answer to converting a customer that is no lead.
+const conv = "409 already_converted"
 
 // authzKnownFailures are cells where the code disagrees with the rules
 // above, for the owner of the code to fix. Each is still requested and must
