@@ -57,6 +57,7 @@ type AuditFilter struct {
 // it, its ownership history and the audit entries that name it.
 type SubjectExport struct {
 	Customer      Customer
+	Contacts      []Contact // the further contacts, in full
 	FollowUps     []FollowUp
 	Opportunities []Opportunity
 	Orders        []Order

@@ -134,6 +134,9 @@ type Contacts struct {
 	Phone  string
 	Email  string
 	WeChat string
+	// Others are the customer's further contacts, in full: a reveal shows
+	// every person at the customer at once, counted once.
+	Others []Contact
 }
 
 // MaskText masks what looks like a phone number, an email address or a

@@ -87,6 +87,9 @@ func (db *DB) BulkInsertCustomers(ctx context.Context, actor gonghai.User, in []
 		if err != nil {
 			return err
 		}
+		if err := bulkContactsFree(ctx, c, rows); err != nil {
+			return err
+		}
 		pools := map[string]gonghai.Pool{}
 		for lo := 0; lo < len(rows); lo += bulkRows {
 			batch := rows[lo:min(lo+bulkRows, len(rows))]

@@ -13,7 +13,9 @@ import (
 )
 
 // No two customers share a company (by its normal form, company_key), a
-// phone, an email or a WeChat id, whatever pool or owner each is in: a
+// phone, an email or a WeChat id, whatever pool or owner each is in, and
+// whether it is a customer's own (its primary contact) or one of its
+// further contacts (contact.go): a
 // rep cannot sidestep a cooldown, a daily limit or another rep's
 // ownership by creating the customer again. The check reads before the
 // write (duplicateOf), and the unique indexes refuse what a concurrent
@@ -41,11 +43,18 @@ func (c conn) matchKeys(f gonghai.CustomerFields) map[string]string {
 }
 
 // duplicateOf returns EDuplicate when a customer other than exceptID has
-// f's company (by its normal form), phone, email or WeChat id, naming it
+// f's company (by its normal form), phone, email or WeChat id, itself or
+// on a contact other than exceptID (a contact being edited), naming it
 // as viewer may know it (describe). It returns nil when there is none. A
 // customer merged into another is its survivor's now, and matches no more.
 func duplicateOf(ctx context.Context, c conn, viewer gonghai.User, f gonghai.CustomerFields, exceptID string) error {
-	id, field, err := matchOf(ctx, c, c.matchKeys(f), duplicateColumns, exceptID)
+	keys := c.matchKeys(f)
+	// What is checked here is written after, in the same transaction: the
+	// check and the write hold the contact keys' locks in between.
+	if err := lockContactKeys(ctx, c, keys["phone"], keys["email"], keys["wechat"]); err != nil {
+		return err
+	}
+	id, field, err := matchOf(ctx, c, keys, duplicateColumns, exceptID)
 	if err != nil || id == "" {
 		return err
 	}
@@ -77,7 +86,7 @@ func matchOf(ctx context.Context, c conn, keys map[string]string, cols []string,
 		strings.Join(where, ") OR (")+`)) AND id <> ? AND merged_into IS NULL ORDER BY id LIMIT 1`,
 		append(args, exceptID)...).Scan(&id, &found[0], &found[1], &found[2], &found[3])
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", nil
+		return contactMatchOf(ctx, c, keys, cols, exceptID)
 	}
 	if err != nil {
 		return "", "", err

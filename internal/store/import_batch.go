@@ -132,6 +132,12 @@ func (db *DB) importBatch(ctx context.Context, c conn, node string, j gonghai.Im
 			}
 		}
 	}
+	if !dry {
+		// What the look-up finds is written after, under the contact keys' locks.
+		if err := lockRowKeys(ctx, c, rows); err != nil {
+			return counts, err
+		}
+	}
 	found, err := lookUp(ctx, c, rows)
 	if err != nil {
 		return counts, err
@@ -219,8 +225,15 @@ func lookUp(ctx context.Context, c conn, rows []importRow) (map[string]existing,
 		keys := byCol[col]
 		for lo := 0; lo < len(keys); lo += bulkRows {
 			chunk := keys[lo:min(lo+bulkRows, len(keys))]
-			rs, err := c.query(ctx, `SELECT id, COALESCE(owner_id, ''), pool_id, `+col+`_key FROM customers
-				WHERE `+col+`_key IN (`+placeholders(len(chunk))+`) AND duplicate_of IS NULL`, chunk...)
+			q := `SELECT id, COALESCE(owner_id, ''), pool_id, ` + col + `_key FROM customers
+				WHERE ` + col + `_key IN (` + placeholders(len(chunk)) + `) AND duplicate_of IS NULL`
+			if col != "company" {
+				// A customer's further contacts match as its own do.
+				q += ` UNION ALL SELECT c.id, COALESCE(c.owner_id, ''), c.pool_id, k.` + col + `_key FROM contacts k
+					JOIN customers c ON c.id = k.customer_id WHERE k.` + col + `_key IN (` + placeholders(len(chunk)) + `)`
+				chunk = append(slices.Clip(chunk), chunk...)
+			}
+			rs, err := c.query(ctx, q, chunk...)
 			if err != nil {
 				return nil, fmt.Errorf("import look-up: %w", err)
 			}
@@ -231,7 +244,9 @@ func lookUp(ctx context.Context, c conn, rows []importRow) (map[string]existing,
 					rs.Close()
 					return nil, err
 				}
-				found[matchKey{col, key}.id()] = e
+				if _, ok := found[matchKey{col, key}.id()]; !ok {
+					found[matchKey{col, key}.id()] = e
+				}
 			}
 			if err := errors.Join(rs.Err(), rs.Close()); err != nil {
 				return nil, err

@@ -16,7 +16,7 @@ import (
 const sealBatch = 500
 
 // RotateKeys seals again, with the primary key, the personal fields of
-// every customer still sealed with another key (or not at all), batch rows
+// every customer and contact still sealed with another key (or not at all), batch rows
 // per transaction, calling progress with the running count after each. A
 // run that is killed leaves every row either as it was or re-sealed, so
 // running it again finishes the work. A run that re-sealed anything writes
@@ -27,7 +27,15 @@ func (db *DB) RotateKeys(ctx context.Context, batch int, progress func(done int)
 	}
 	primary := db.keys.Primary()
 	n, err := db.reseal(ctx, `(pii_key IS NULL OR pii_key <> ?)`, []any{primary}, batch, progress)
-	if err != nil || n == 0 {
+	if err != nil {
+		return n, err
+	}
+	m, err := db.resealContacts(ctx, primary, batch, func(done int) {
+		if progress != nil {
+			progress(n + done)
+		}
+	})
+	if n += m; err != nil || n == 0 {
 		return n, err
 	}
 	err = db.inTx(ctx, func(c conn) error {
@@ -123,8 +131,8 @@ func dropTakenKeys(ctx context.Context, c conn, id string, cols []string, vals [
 	return nil
 }
 
-// KeyUse counts the customers whose personal fields each key sealed; ""
-// counts those not sealed yet.
+// KeyUse counts the customers and contacts whose personal fields each key
+// sealed; "" counts those not sealed yet.
 func (db *DB) KeyUse(ctx context.Context) (map[string]int, error) {
 	out := map[string]int{}
 	rows, err := collect(ctx, db.reader(), `SELECT COALESCE(pii_key, ''), COUNT(*) FROM customers GROUP BY COALESCE(pii_key, '')`, nil,
@@ -140,6 +148,9 @@ func (db *DB) KeyUse(ctx context.Context) (map[string]int, error) {
 		})
 	for _, r := range rows {
 		out[r.key] = r.n
+	}
+	if err == nil {
+		err = contactKeyUse(ctx, db.reader(), out)
 	}
 	return out, err
 }

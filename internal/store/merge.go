@@ -12,7 +12,8 @@ import (
 )
 
 // Merge merges customer m.MergedID into m.SurvivorID: one customer with
-// the fields chosen, every follow-up, opportunity and order, and both
+// the fields chosen, every follow-up, opportunity, order and further
+// contact, and both
 // histories (the merged customer's events stay under its id, read with
 // MergedHistory). The merged customer goes to the archive pool, and its id
 // then answers EMerged with a pointer to the survivor. Admins only, by
@@ -147,6 +148,9 @@ func (db *DB) merge(ctx context.Context, c conn, actor gonghai.User, m gonghai.M
 	r := sv.r
 	if err := db.mergeFields(ctx, c, &r, sv, mg, fields, sides, loc, now); err != nil {
 		return r, err
+	}
+	if err := mergeContacts(ctx, c, sv.r.ID, mg.r.ID); err != nil {
+		return r, fmt.Errorf("merge contacts: %w", err)
 	}
 	if sides["owner"] == gonghai.SideMerged && (mg.r.OwnerID != r.OwnerID || mg.r.PoolID != r.PoolID) {
 		// The survivor takes the merged customer's owner and pool: one

@@ -58,6 +58,12 @@ func (c conn) openRows(rows []customerRow) error {
 // fields in personalColumns' order) of customer id: each sealed with the
 // primary key, each blind index, and pii_key.
 func (c conn) sealed(id string, values []*string) ([]string, []any) {
+	return c.sealedIn("customers", id, values)
+}
+
+// sealedIn is sealed for a row of table (customers or contacts: both have
+// the same personal columns), each value bound to table, column and id.
+func (c conn) sealedIn(table, id string, values []*string) ([]string, []any) {
 	// The primary is read before sealing: should the keys take a new primary
 	// meanwhile, pii_key names the older key and the next rotation re-seals
 	// the row. Read after, it could name a key a value was not sealed with,
@@ -66,7 +72,7 @@ func (c conn) sealed(id string, values []*string) ([]string, []any) {
 	cols := make([]string, 0, 2*len(personalColumns)+1)
 	args := make([]any, 0, cap(cols))
 	for i, col := range personalColumns {
-		cols, args = append(cols, col), append(args, c.keys.Seal("customers", col, id, *values[i]))
+		cols, args = append(cols, col), append(args, c.keys.Seal(table, col, id, *values[i]))
 	}
 	for i, col := range personalColumns {
 		cols, args = append(cols, col+"_key"), append(args, nullString(c.keys.MatchKey(col, *values[i])))

@@ -25,6 +25,9 @@ func (db *DB) Reveal(ctx context.Context, actor gonghai.User, id string) (gongha
 			return err
 		}
 		out = gonghai.Contacts{Phone: r.Phone, Email: r.Email, WeChat: r.WeChat}
+		if out.Others, err = customerContacts(ctx, c, r.ID); err != nil {
+			return err
+		}
 		if gonghai.SeesContacts(actor, r.Customer) {
 			return nil
 		}
@@ -108,6 +111,9 @@ func (db *DB) ExportCustomer(ctx context.Context, actor gonghai.User, id string)
 		return out, err
 	}
 	out.Customer = db.counted(r.Customer)
+	if out.Contacts, err = customerContacts(ctx, c, id); err != nil {
+		return out, err
+	}
 	if out.FollowUps, err = collect(ctx, c, `SELECT `+followUpColumns+` FROM followups WHERE customer_id = ? ORDER BY at, id`,
 		[]any{id}, scanFollowUp); err != nil {
 		return out, err
@@ -167,10 +173,11 @@ func (db *DB) EraseCustomer(ctx context.Context, actor gonghai.User, id string) 
 }
 
 // erasedDetail names what erase clears, for the audit log.
-var erasedDetail = map[string]string{"fields": "name,phone,email,wechat,followups,opportunity_titles"}
+var erasedDetail = map[string]string{"fields": "name,phone,email,wechat,contacts,followups,opportunity_titles"}
 
 // erase clears customer id's personal data in the caller's transaction:
-// its name, phone, email and WeChat id with their blind indexes, and the
+// its name, phone, email and WeChat id with their blind indexes, its
+// further contacts, and the
 // texts of its follow-ups, plans and opportunities. An admin's erasure and
 // the archive's purge both erase with it.
 func erase(ctx context.Context, c conn, id string, now time.Time) error {
@@ -183,7 +190,8 @@ func erase(ctx context.Context, c conn, id string, now time.Time) error {
 	if _, err := c.exec(ctx, `UPDATE customers SET `+setList(cols)+`, erased_at = ?, updated_at = ? WHERE id = ?`, args...); err != nil {
 		return err
 	}
-	for _, q := range []string{`UPDATE followups SET content = '' WHERE customer_id = ?`,
+	for _, q := range []string{`DELETE FROM contacts WHERE customer_id = ?`, // each a person, all theirs
+		`UPDATE followups SET content = '' WHERE customer_id = ?`,
 		`UPDATE follow_up_plans SET note = '' WHERE customer_id = ?`,
 		`UPDATE opportunities SET title = '' WHERE customer_id = ?`} {
 		if _, err := c.exec(ctx, q, id); err != nil {

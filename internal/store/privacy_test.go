@@ -317,3 +317,50 @@ func openWithKeys(t *testing.T, dsn, list string) *store.DB {
 	}
 	return storetest.Open(t, dsn, gonghai.SystemClock{}, v)
 }
+
+// TestRotateKeysContacts: a rotation re-seals contacts too, and KeyUse
+// counts them, so an old key is never dropped while a contact needs it.
+func TestRotateKeysContacts(t *testing.T) {
+	pgtest.EachDatabase(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		list := crypt.Generate()
+		old := openWithKeys(t, dsn, list)
+		admin, err := old.CreateUser(ctx, nil, gonghai.NewUser{Login: "admin", Name: "admin", Role: gonghai.RoleAdmin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := old.CreatePool(ctx, admin, gonghai.PoolInput{Name: ptr("公海")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := old.CreateCustomer(ctx, admin, gonghai.NewCustomer{PoolID: p.ID, OwnerID: admin.ID,
+			CustomerFields: gonghai.CustomerFields{Company: "星辰科技"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 5 {
+			if _, err := old.AddContact(ctx, admin, c.ID, gonghai.Contact{Name: fmt.Sprintf("联系人%d", i),
+				Phone: fmt.Sprintf("1370000%04d", i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		next, id, err := crypt.WithNewPrimary(list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db := openWithKeys(t, dsn, next)
+		if use, err := db.KeyUse(ctx); err != nil || use["k1"] != 6 {
+			t.Fatalf("key use before %v (%v), want the customer and its 5 contacts", use, err)
+		}
+		if n, err := db.RotateKeys(ctx, 2, nil); err != nil || n != 6 {
+			t.Fatalf("rotated %d (%v), want 6", n, err)
+		}
+		if use, _ := db.KeyUse(ctx); use[id] != 6 || len(use) != 1 {
+			t.Fatalf("key use after %v", use)
+		}
+		list2, err := db.Contacts(ctx, admin, c.ID)
+		if err != nil || len(list2) != 6 || list2[5].Phone != "13700000004" {
+			t.Fatalf("contacts after rotation %+v %v", list2, err)
+		}
+	})
+}

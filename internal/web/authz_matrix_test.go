@@ -125,6 +125,20 @@ var authzRows = []authzRow{
 	{method: "GET", route: "/api/v1/customers/{id}/followups", obj: "Y", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/customers/{id}/followups", obj: "Z", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 
+	// Contacts: seen as the customer is, added by who may edit it.
+	{method: "GET", route: "/api/v1/customers/{id}/contacts", obj: "X", want: authzWant{ok, nf, nf, ok, nf, ok, ok}},
+	{method: "GET", route: "/api/v1/customers/{id}/contacts", obj: "Y", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
+	{method: "GET", route: "/api/v1/customers/{id}/contacts", obj: "Z", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	{method: "POST", route: "/api/v1/customers/{id}/contacts", obj: "X", body: `{"name":"王强","title":"采购经理"}`, want: authzWant{made, nf, nf, made, nf, fb, made}},
+	{method: "POST", route: "/api/v1/customers/{id}/contacts", obj: "Y", body: `{"name":"王强","title":"采购经理"}`, want: authzWant{fb, fb, nf, fb, nf, made, made}},
+	{method: "POST", route: "/api/v1/customers/{id}/contacts", obj: "Z", body: `{"name":"王强","title":"采购经理"}`, want: authzWant{nf, nf, nf, nf, nf, made, made}},
+	{method: "PATCH", route: "/api/v1/customers/{id}/contacts/{contact_id}", obj: "kX", body: `{"title":"采购总监"}`, want: authzWant{ok, nf, nf, ok, nf, fb, ok}},
+	{method: "PATCH", route: "/api/v1/customers/{id}/contacts/{contact_id}", obj: "kY", body: `{"title":"采购总监"}`, want: authzWant{fb, fb, nf, fb, nf, ok, ok}},
+	{method: "PATCH", route: "/api/v1/customers/{id}/contacts/{contact_id}", obj: "kZ", body: `{"title":"采购总监"}`, want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
+	{method: "DELETE", route: "/api/v1/customers/{id}/contacts/{contact_id}", obj: "kX", fresh: true, want: authzWant{gone, nf, nf, gone, nf, fb, gone}},
+	{method: "DELETE", route: "/api/v1/customers/{id}/contacts/{contact_id}", obj: "kY", fresh: true, want: authzWant{fb, fb, nf, fb, nf, gone, gone}},
+	{method: "DELETE", route: "/api/v1/customers/{id}/contacts/{contact_id}", obj: "kZ", fresh: true, want: authzWant{nf, nf, nf, nf, nf, gone, gone}},
+
 	{method: "POST", route: "/api/v1/customers/{id}/opportunities", obj: "X", body: `{"title":"年度采购"}`, want: authzWant{made, nf, nf, made, nf, fb, made}},
 	{method: "POST", route: "/api/v1/customers/{id}/opportunities", obj: "Y", body: `{"title":"年度采购"}`, want: authzWant{fb, fb, nf, fb, nf, made, made}},
 	{method: "POST", route: "/api/v1/customers/{id}/opportunities", obj: "Z", body: `{"title":"年度采购"}`, want: authzWant{nf, nf, nf, nf, nf, made, made}},

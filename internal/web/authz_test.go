@@ -130,6 +130,13 @@ func (o *authzOrg) object(obj string, fresh bool) (id, cid string) {
 		return k.ID, ""
 	case "M": // a customer of rep.a, and another of his to merge it into
 		return o.customer(o.pool, o.a.ID), o.customer(o.pool, o.a.ID)
+	case "kX", "kY", "kZ": // a contact (no phone, email or WeChat id) of a fresh X, Y or Z: {contact_id}
+		cust, _ := o.object(obj[1:], true)
+		k, err := o.db.AddContact(o.ctx, o.admin, cust, gonghai.Contact{Name: "王强"})
+		if err != nil {
+			o.t.Fatal(err)
+		}
+		return cust, k.ID
 	case "owner":
 		return o.a.ID, ""
 	case "north":
@@ -197,7 +204,7 @@ var cellCount atomic.Int64
 func (o *authzOrg) cell(r authzRow, login string) (string, map[string]any) {
 	o.t.Helper()
 	id, cid := o.object(r.obj, r.fresh)
-	path := strings.Replace(r.route, "{id}", id, 1)
+	path := strings.NewReplacer("{id}", id, "{contact_id}", cid).Replace(r.route)
 	// Each cell's new company is a company of its own ({n}): one company
 	// is one customer.
 	body := strings.NewReplacer("{n}", strconv.FormatInt(cellCount.Add(1), 10), "{peer}", o.b.ID, "{other-mgr}", o.mgrNorth.ID, "{north}", o.north.ID, "{cid}", cid, "{obj}", id,

@@ -89,7 +89,14 @@ var operationCodes = map[string][]string{
 	"unlock-customer":    {gonghai.ENotFound, gonghai.EForbidden, gonghai.EConflict},
 	"reveal-contacts":    {gonghai.ENotFound, gonghai.EForbidden, gonghai.ERevealQuota},
 	"export-customer":    {gonghai.ENotFound, gonghai.EForbidden},
-	"erase-customer":     {gonghai.ENotFound, gonghai.EForbidden},
+
+	// Contacts: as editing the customer's own contacts; a full customer
+	// (MaxContacts) is invalid.
+	"list-contacts":  {gonghai.ENotFound},
+	"create-contact": {gonghai.ENotFound, gonghai.EForbidden, gonghai.EDuplicate, gonghai.ELookupQuota, gonghai.EConflict},
+	"update-contact": {gonghai.ENotFound, gonghai.EForbidden, gonghai.EDuplicate, gonghai.ELookupQuota, gonghai.EConflict},
+	"delete-contact": {gonghai.ENotFound, gonghai.EForbidden},
+	"erase-customer": {gonghai.ENotFound, gonghai.EForbidden},
 
 	// The next follow-up plan: for an owned customer only (not_owner).
 	"set-follow-up-plan":   {gonghai.ENotFound, gonghai.EForbidden, gonghai.ENotOwner, gonghai.EConflict},

@@ -100,6 +100,10 @@ var stableOperations = []string{
 	"POST /api/v1/conflicts/{id}/resolve resolve-conflict",
 	"POST /api/v1/customers/{id}/merge merge-customer",
 	"GET /api/v1/customers/{id}/merged-history customer-merged-history",
+	"GET /api/v1/customers/{id}/contacts list-contacts",
+	"POST /api/v1/customers/{id}/contacts create-contact",
+	"PATCH /api/v1/customers/{id}/contacts/{contact_id} update-contact",
+	"DELETE /api/v1/customers/{id}/contacts/{contact_id} delete-contact",
 	"POST /api/v1/customers/{id}/convert convert-lead",
 }
 

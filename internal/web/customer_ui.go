@@ -25,10 +25,14 @@ type customerPageStore interface {
 // the viewer, what the root's decisions allow them to do with it, and its
 // history, follow-ups, opportunities and orders.
 type customerData struct {
-	C         gonghai.Customer
-	Revealed  *gonghai.Contacts // contacts in full, right after a reveal
-	PoolName  string
-	OwnerName string
+	C        gonghai.Customer
+	Revealed *gonghai.Contacts // contacts in full, right after a reveal
+	// People are the further contacts as the viewer may see them (contact_ui.go);
+	// PeopleFull when in full.
+	People     []gonghai.Contact
+	PeopleFull bool
+	PoolName   string
+	OwnerName  string
 
 	// What the viewer may do, as the decisions answer.
 	MayWork, MayPlan, MayRelease, MayReveal, MayLock, MayClaim bool
@@ -117,6 +121,9 @@ func (s *Server) showCustomer(w http.ResponseWriter, r *http.Request, v *view, s
 	d.SeesContacts = gonghai.SeesContacts(v.User, c)
 	d.MayReveal = d.Revealed == nil && !d.SeesContacts && gonghai.CanReveal(v.User, f) == nil
 	d.MayLock = c.OwnerID != "" && gonghai.CanLock(v.User, f) == nil
+	if err := s.customerPeople(ctx, v, id, &d); err != nil {
+		return err
+	}
 	if d.Hygiene, err = s.customerHygiene(ctx, v, f); err != nil {
 		return err
 	}

@@ -17,19 +17,21 @@ type privacyStore interface {
 }
 
 type contactsJSON struct {
-	Phone  string `json:"phone"`
-	Email  string `json:"email"`
-	WeChat string `json:"wechat"`
+	Phone    string        `json:"phone"`
+	Email    string        `json:"email"`
+	WeChat   string        `json:"wechat"`
+	Contacts []contactJSON `json:"contacts" doc:"The customer's further contacts, in full"`
 }
 
 func (s *Server) revealContacts(ctx context.Context, in *IDPath) (*body[contactsJSON], error) {
 	return reply(func(c gonghai.Contacts) contactsJSON {
-		return contactsJSON{Phone: c.Phone, Email: c.Email, WeChat: c.WeChat}
+		return contactsJSON{Phone: c.Phone, Email: c.Email, WeChat: c.WeChat, Contacts: each(c.Others, contactOut)}
 	})(s.store.Reveal(ctx, actor(ctx), in.ID))
 }
 
 type subjectExportJSON struct {
 	Customer      customerJSON       `json:"customer" doc:"Contacts in full"`
+	Contacts      []contactJSON      `json:"contacts" doc:"The further contacts, in full"`
 	FollowUps     []followUpJSON     `json:"follow_ups"`
 	Opportunities []opportunityJSON  `json:"opportunities"`
 	Orders        []orderJSON        `json:"orders"`
@@ -49,7 +51,7 @@ func each[S, T any](items []S, out func(S) T) []T {
 
 func (s *Server) exportCustomer(ctx context.Context, in *IDPath) (*body[subjectExportJSON], error) {
 	return reply(func(x gonghai.SubjectExport) subjectExportJSON {
-		return subjectExportJSON{Customer: customerOut(x.Customer), FollowUps: each(x.FollowUps, followUpOut),
+		return subjectExportJSON{Customer: customerOut(x.Customer), Contacts: each(x.Contacts, contactOut), FollowUps: each(x.FollowUps, followUpOut),
 			Opportunities: each(x.Opportunities, opportunityOut), Orders: each(x.Orders, orderOut), History: each(x.History, eventOut),
 			Notifications: each(x.Notifications, notificationOut), Audit: each(x.Audit, auditOut), ExportedAt: x.Exported}
 	})(s.store.ExportCustomer(ctx, actor(ctx), in.ID))

@@ -74,6 +74,12 @@ func (s *Server) routes() {
 	register(s, op(http.MethodGet, "/api/v1/customers/{id}/export", "export-customer", "Everything held about one customer, for a data subject request (admin)"), s.exportCustomer)
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/erase", "erase-customer", "Erase a customer's personal data; ownership history keeps ids (admin)"), s.eraseCustomer)
 
+	// Contacts (联系人): contact_api.go. The customer's own fields are its primary contact, listed first.
+	register(s, op(http.MethodGet, "/api/v1/customers/{id}/contacts", "list-contacts", "A customer's contacts: its primary contact (the customer's own fields, its id) first, then the others as added; masked as the customer's contacts are"), s.listContacts)
+	register(s, created(op(http.MethodPost, "/api/v1/customers/{id}/contacts", "create-contact", "Add a contact; its phone, email and WeChat id must be no other person's (who may edit the customer)")), s.createContact)
+	register(s, op(http.MethodPatch, "/api/v1/customers/{id}/contacts/{contact_id}", "update-contact", "Change a contact; a phone, email or WeChat id you were shown masked only after a reveal"), s.updateContact)
+	register(s, noContent(op(http.MethodDelete, "/api/v1/customers/{id}/contacts/{contact_id}", "delete-contact", "Remove a contact (who may edit the customer and was shown its contacts in full)")), s.deleteContact)
+
 	// Pool hygiene (定期清理公海): hygiene_api.go.
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/invalid", "mark-invalid", "Mark a pool customer invalid: it moves to the archive, restorable until purged (admin, pool admin)"), s.markInvalid)
 	register(s, created(op(http.MethodPost, "/api/v1/customers/{id}/flags", "flag-invalid", "Flag a pool customer invalid, once per person; the pool's admins see flags")), s.flagInvalid)

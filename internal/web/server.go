@@ -89,6 +89,7 @@ type Store interface {
 	hygieneStore
 	importStore
 	conflictStore
+	contactStore
 	leadStore
 }
 

@@ -15,7 +15,8 @@ import (
 	"github.com/gonghai/gonghai"
 )
 
-// Templates: layout.html and partials.html make every page's frame; each
+// Templates: layout.html and partials.html make every page's frame
+// (contacts.html: the customer page's 联系人 section, kept apart); each
 // other file is one page defining "title" and "content", and any fragments
 // htmx swaps in alone.
 
@@ -29,7 +30,7 @@ var staticFiles embed.FS
 type pageTemplate struct{ t *template.Template }
 
 // frameFiles are parsed with every page.
-var frameFiles = []string{"templates/layout.html", "templates/partials.html"}
+var frameFiles = []string{"templates/layout.html", "templates/partials.html", "templates/contacts.html"}
 
 func parsePages() (map[string]*pageTemplate, error) {
 	base, err := template.New("").Funcs(templateFuncs).ParseFS(templateFiles, frameFiles...)
