@@ -86,6 +86,7 @@ type CustomerFields struct {
 	Phone       string
 	Email       string
 	WeChat      string
+	Size        string // one of Sizes, or "" for unknown
 }
 
 // Validate checks the fields, as Cleaned leaves them, and returns
@@ -101,6 +102,9 @@ func (f CustomerFields) Validate() error {
 	}
 	if f.Category != "" && !oneOf(f.Category, Categories) {
 		bad["category"] = "must be A, B or C"
+	}
+	if f.Size != "" && !oneOf(f.Size, Sizes) {
+		bad["size"] = "one of " + strings.Join(Sizes, ", ") + ", or empty"
 	}
 	if f.Phone != "" && !plausiblePhone(f.Phone) {
 		bad["phone"] = "not a phone number"

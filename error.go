@@ -38,6 +38,7 @@ const (
 	EMerged           = "merged"                // a customer merged into another: MergedInto names it
 	ERateLimited      = "rate_limited"          // intake: too many submissions to a channel or from an address; Retry-After says when
 	EClaimOutOfOrder  = "claim_out_of_order"    // the pool is claimed in order: claim the next one
+	EAlreadyConverted = "already_converted"     // a lead is converted once: this one was (MergedInto names the customer it joined)
 )
 
 // Codes of answers about a request's form or the server's state rather

@@ -225,6 +225,7 @@ func FillEmpty(existing, row CustomerFields) (CustomerFields, []string) {
 		{"region", &existing.Region, &row.Region}, {"product_line", &existing.ProductLine, &row.ProductLine},
 		{"source", &existing.Source, &row.Source}, {"stage", &existing.Stage, &row.Stage},
 		{"phone", &existing.Phone, &row.Phone}, {"email", &existing.Email, &row.Email}, {"wechat", &existing.WeChat, &row.WeChat},
+		{"size", &existing.Size, &row.Size},
 	} {
 		if *x.dst == "" && *x.src != "" {
 			*x.dst = *x.src

@@ -1,6 +1,7 @@
 package gonghai
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -83,11 +84,28 @@ type NewCustomer struct {
 	// Reason is said on its created event (an intake's channel and
 	// message); "" for a create by hand.
 	Reason string
+	// Lifecycle is LifecycleLead for a lead (线索), to be converted later;
+	// "" or LifecycleCustomer for a customer.
+	Lifecycle Lifecycle
+}
+
+// Validate checks the fields (CustomerFields.Validate) and the lifecycle.
+func (n NewCustomer) Validate() error {
+	err := n.CustomerFields.Validate()
+	if n.Lifecycle == "" || n.Lifecycle == LifecycleLead || n.Lifecycle == LifecycleCustomer {
+		return err
+	}
+	var ge *Error
+	if !errors.As(err, &ge) {
+		ge = &Error{Code: EInvalid, Message: "invalid customer", Fields: map[string]string{}}
+	}
+	ge.Fields["lifecycle"] = "lead or customer"
+	return ge
 }
 
 // CustomerPatch changes the fields that are set.
 type CustomerPatch struct {
-	Name, Company, Category, Industry, Region, ProductLine, Source, Stage, Phone, Email, WeChat *string
+	Name, Company, Category, Industry, Region, ProductLine, Source, Stage, Phone, Email, WeChat, Size *string
 }
 
 // Apply sets the fields of f that p sets, each as it is stored: trimmed,
@@ -102,6 +120,7 @@ func (p CustomerPatch) Apply(f *CustomerFields) {
 		{&f.Region, p.Region, strings.TrimSpace}, {&f.ProductLine, p.ProductLine, strings.TrimSpace},
 		{&f.Source, p.Source, strings.TrimSpace}, {&f.Stage, p.Stage, strings.TrimSpace},
 		{&f.Phone, p.Phone, CleanPhone}, {&f.Email, p.Email, CleanEmail}, {&f.WeChat, p.WeChat, CleanWeChat},
+		{&f.Size, p.Size, strings.TrimSpace},
 	} {
 		if x.src != nil {
 			*x.dst = x.clean(*x.src)
@@ -113,7 +132,7 @@ func (p CustomerPatch) Apply(f *CustomerFields) {
 func (f CustomerFields) Cleaned() CustomerFields {
 	var out CustomerFields
 	CustomerPatch{Name: &f.Name, Company: &f.Company, Category: &f.Category, Industry: &f.Industry, Region: &f.Region,
-		ProductLine: &f.ProductLine, Source: &f.Source, Stage: &f.Stage, Phone: &f.Phone, Email: &f.Email, WeChat: &f.WeChat}.Apply(&out)
+		ProductLine: &f.ProductLine, Source: &f.Source, Stage: &f.Stage, Phone: &f.Phone, Email: &f.Email, WeChat: &f.WeChat, Size: &f.Size}.Apply(&out)
 	return out
 }
 
@@ -121,6 +140,10 @@ func (f CustomerFields) Cleaned() CustomerFields {
 // or any place below it ("广东省" matches "广东省/深圳市/南山区").
 type CustomerFilter struct {
 	Q, Category, Industry, Region, ProductLine, Source string
+	// Lifecycle keeps only leads or only customers ("" both); Size only
+	// customers of that size.
+	Lifecycle Lifecycle
+	Size      string
 	// Sort orders a private pool: SortNewest (the default) or SortUrgent;
 	// a pool: SortNewest or SortScore.
 	Sort string
@@ -141,6 +164,12 @@ func (f CustomerFilter) Validate() error {
 		if p := TextProblem(x.value, false); p != "" {
 			return Invalid(x.name, p)
 		}
+	}
+	if f.Lifecycle != "" && f.Lifecycle != LifecycleLead && f.Lifecycle != LifecycleCustomer {
+		return Invalid("lifecycle", "lead or customer")
+	}
+	if f.Size != "" && !oneOf(f.Size, Sizes) {
+		return Invalid("size", "one of "+strings.Join(Sizes, ", "))
 	}
 	return nil
 }

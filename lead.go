@@ -1,6 +1,9 @@
 package gonghai
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Lifecycle says whether a customer record is still a lead (线索) or has
 // been converted into a customer (一转三). A lead lives in a pool, is
@@ -15,6 +18,23 @@ const (
 
 // Sizes are the customer sizes routing rules can match; "" is unknown.
 var Sizes = []string{"small", "medium", "large", "key"}
+
+// sizeNames are the names people write for each size, in files and forms.
+var sizeNames = map[string]string{"小型": "small", "小": "small", "中型": "medium", "中": "medium", "大型": "large",
+	"大": "large", "重点": "key", "重点客户": "key", "ka": "key", "大客户": "key"}
+
+// ParseSize returns the size s names (a code of Sizes, any case, or its
+// Chinese name), or s trimmed when it names none, for Validate to refuse.
+func ParseSize(s string) string {
+	s = strings.TrimSpace(s)
+	if code, ok := sizeNames[strings.ToLower(s)]; ok {
+		return code
+	}
+	if oneOf(strings.ToLower(s), Sizes) {
+		return strings.ToLower(s)
+	}
+	return s
+}
 
 // Touch is one time a record came in through a channel: its first touch
 // never changes, its latest is the last time it came in again.

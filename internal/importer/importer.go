@@ -260,7 +260,7 @@ func Line(m sheet.Mapping, cells []string, row int) gonghai.ImportLine {
 		Name: v[sheet.FieldName], Company: v[sheet.FieldCompany], Category: v[sheet.FieldCategory],
 		Industry: v[sheet.FieldIndustry], Region: v[sheet.FieldRegion], ProductLine: v[sheet.FieldProductLine],
 		Source: v[sheet.FieldSource], Stage: v[sheet.FieldStage], Phone: v[sheet.FieldPhone], Email: v[sheet.FieldEmail],
-		WeChat: v[sheet.FieldWeChat]}}
+		WeChat: v[sheet.FieldWeChat], Size: gonghai.ParseSize(v[sheet.FieldSize])}}
 }
 
 // Loop runs waiting jobs, one at a time, until ctx ends: whenever one is

@@ -24,6 +24,7 @@ const (
 	FieldProductLine Field = "product_line"
 	FieldSource      Field = "source"
 	FieldStage       Field = "stage"
+	FieldSize        Field = "size" // small, medium, large, key or their Chinese names (gonghai.ParseSize)
 	FieldPool        Field = "pool" // a pool's name: the row's target, over the import's
 	FieldOwner       Field = "owner"
 	FieldNote        Field = "note"
@@ -68,6 +69,9 @@ var aliases = []struct {
 		"owner", "salesrep", "sales", "assignee", "accountmanager"}},
 	{FieldNote, []string{"备注", "说明", "描述", "备注信息", "附注", "note", "notes", "remark", "remarks", "comment",
 		"comments", "description"}},
+	// Size comes last, after the fields templates had before it: a
+	// template filled in earlier keeps its columns.
+	{FieldSize, []string{"客户规模", "规模", "企业规模", "公司规模", "size", "companysize"}},
 }
 
 // aliasIndex maps each alias to its field and rank within the field.

@@ -66,7 +66,7 @@ func TestAliases(t *testing.T) {
 			}
 		}
 	}
-	if len(Fields()) != 14 || Fields()[0] != FieldCompany {
+	if len(Fields()) != 15 || Fields()[0] != FieldCompany {
 		t.Errorf("Fields() = %v", Fields())
 	}
 }

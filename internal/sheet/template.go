@@ -20,10 +20,10 @@ type TemplateOptions struct {
 var headers = map[string]map[Field]string{
 	"zh-CN": {FieldCompany: "公司名称", FieldName: "联系人", FieldPhone: "手机", FieldEmail: "邮箱", FieldWeChat: "微信",
 		FieldCategory: "分类", FieldIndustry: "行业", FieldRegion: "地区", FieldProductLine: "产品线", FieldSource: "来源",
-		FieldStage: "阶段", FieldPool: "公海", FieldOwner: "负责人", FieldNote: "备注"},
+		FieldStage: "阶段", FieldSize: "客户规模", FieldPool: "公海", FieldOwner: "负责人", FieldNote: "备注"},
 	"en": {FieldCompany: "Company", FieldName: "Name", FieldPhone: "Phone", FieldEmail: "Email", FieldWeChat: "WeChat",
 		FieldCategory: "Category", FieldIndustry: "Industry", FieldRegion: "Region", FieldProductLine: "Product line",
-		FieldSource: "Source", FieldStage: "Stage", FieldPool: "Pool", FieldOwner: "Owner", FieldNote: "Note"},
+		FieldSource: "Source", FieldStage: "Stage", FieldSize: "Size", FieldPool: "Pool", FieldOwner: "Owner", FieldNote: "Note"},
 }
 
 // notes say what each column takes, from the checks of
@@ -42,6 +42,7 @@ var notes = map[string]map[Field]string{
 		FieldProductLine: "意向产品线",
 		FieldSource:      "如 展会、官网、转介绍",
 		FieldStage:       "销售阶段",
+		FieldSize:        "小型、中型、大型或重点；留空为未知",
 		FieldPool:        "从下拉列表选择；留空则进入导入时选择的公海",
 		FieldOwner:       "负责人的登录名，从下拉列表选择；留空则不分配",
 		FieldNote:        "其他说明；电话、邮箱、微信请填在各自的列",
@@ -58,6 +59,7 @@ var notes = map[string]map[Field]string{
 		FieldProductLine: "Product line of interest",
 		FieldSource:      "e.g. Trade fair, Website, Referral",
 		FieldStage:       "Sales stage",
+		FieldSize:        "small, medium, large or key; empty: unknown",
 		FieldPool:        "Pick from the list; empty: the pool chosen at import",
 		FieldOwner:       "The owner's login: pick from the list; empty: nobody",
 		FieldNote:        "Anything else; phone, email and WeChat go in their own columns",

@@ -135,17 +135,23 @@ func (db *DB) CreateOpportunity(ctx context.Context, actor gonghai.User, id, tit
 		if err != nil {
 			return err
 		}
-		_, err = c.exec(ctx, `INSERT INTO opportunities (id, customer_id, title, amount_fen, status, created_by, created_at)
-			VALUES (?, ?, ?, ?, 'open', ?, ?)`, o.ID, id, title, int64(amount), actor.ID, micros(now))
-		if err != nil {
-			return err
-		}
-		return db.touchFacts(ctx, c, &r, p, now, `open_opportunities = open_opportunities + 1, last_opportunity_at = ?`, micros(now))
+		return db.insertOpportunity(ctx, c, &r, p, o)
 	})
 	if err != nil {
 		return o, fmt.Errorf("open opportunity for customer %s: %w", id, err)
 	}
 	return o, nil
+}
+
+// insertOpportunity writes open opportunity o of customer r, read for
+// work in the caller's transaction, and what the recycle rules read of it.
+func (db *DB) insertOpportunity(ctx context.Context, c conn, r *customerRow, p gonghai.Pool, o gonghai.Opportunity) error {
+	_, err := c.exec(ctx, `INSERT INTO opportunities (id, customer_id, title, amount_fen, status, created_by, created_at)
+		VALUES (?, ?, ?, ?, 'open', ?, ?)`, o.ID, r.ID, o.Title, int64(o.Amount), o.CreatedBy, micros(o.Created))
+	if err != nil {
+		return err
+	}
+	return db.touchFacts(ctx, c, r, p, o.Created, `open_opportunities = open_opportunities + 1, last_opportunity_at = ?`, micros(o.Created))
 }
 
 const opportunityColumns = `id, customer_id, title, amount_fen, status, created_by, created_at, closed_at`

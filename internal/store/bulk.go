@@ -27,7 +27,7 @@ const bulkRows = 500
 // bulkColumns are the columns BulkInsertCustomers writes besides the
 // sealed ones, in the order bulkValues gives them.
 var bulkColumns = []string{"id", "company", "company_key", "category", "industry", "region", "product_line", "source", "stage",
-	"owner_id", "pool_id", "owned_since", "event_seq", "created_at", "updated_at", "recycle_at", "recycle_rule", "warn_at"}
+	"owner_id", "pool_id", "owned_since", "event_seq", "created_at", "updated_at", "recycle_at", "recycle_rule", "warn_at", "size"}
 
 // bulkEventColumns are the columns of the created events, in the order
 // BulkInsertCustomers gives them.
@@ -61,7 +61,7 @@ func (db *DB) BulkInsertCustomers(ctx context.Context, actor gonghai.User, in []
 		// Ids are made before the transaction, which may run again.
 		rows[i] = customerRow{Customer: gonghai.Customer{ID: newID(), Name: f.Name, Company: f.Company, Category: f.Category,
 			Industry: f.Industry, Region: f.Region, ProductLine: f.ProductLine, Source: f.Source, Stage: f.Stage,
-			Phone: f.Phone, Email: f.Email, WeChat: f.WeChat, OwnerID: b.OwnerID, PoolID: b.PoolID, Created: at, Updated: at}}
+			Phone: f.Phone, Email: f.Email, WeChat: f.WeChat, OwnerID: b.OwnerID, PoolID: b.PoolID, Created: at, Updated: at, Size: f.Size}}
 		if b.OwnerID != "" {
 			rows[i].OwnedSince = &rows[i].Created
 		}
@@ -142,7 +142,7 @@ func insertBulk(ctx context.Context, c conn, actorID string, batch []customerRow
 			ownedSince = micros(*r.OwnedSince)
 		}
 		args = append(append(args, sealed...), r.ID, r.Company, companyKey(r.Company), r.Category, r.Industry, r.Region, r.ProductLine, r.Source, r.Stage,
-			nullString(r.OwnerID), r.PoolID, ownedSince, 1, micros(r.Created), micros(r.Updated), at, rule, nullTime(reminder))
+			nullString(r.OwnerID), r.PoolID, ownedSince, 1, micros(r.Created), micros(r.Updated), at, rule, nullTime(reminder), r.Size)
 		events = append(events, newID(), r.ID, 1, string(gonghai.EventCreated), nil, nullString(r.OwnerID),
 			nil, r.PoolID, nullString(actorID), "", false, micros(r.Created))
 		// A customer created beside the one it duplicates (an import under

@@ -74,7 +74,7 @@ func (db *DB) resolve(ctx context.Context, c conn, actor gonghai.User, k gonghai
 		// Keeping is keeping the owner: whatever the form chose, the
 		// survivor's owner stays.
 		intoMatched.Fields = withOwner(r.Fields, gonghai.SideSurvivor)
-		_, err := db.merge(ctx, c, actor, intoMatched)
+		_, err := db.merge(ctx, c, actor, intoMatched, gonghai.CanMerge)
 		return err
 	case gonghai.ActionGive:
 		if k.ActorID == "" {
@@ -82,7 +82,7 @@ func (db *DB) resolve(ctx context.Context, c conn, actor gonghai.User, k gonghai
 		}
 		if k.NewID != "" {
 			intoMatched.Fields = withOwner(r.Fields, gonghai.SideSurvivor)
-			if _, err := db.merge(ctx, c, actor, intoMatched); err != nil {
+			if _, err := db.merge(ctx, c, actor, intoMatched, gonghai.CanMerge); err != nil {
 				return err
 			}
 		}
@@ -112,7 +112,7 @@ func (db *DB) resolve(ctx context.Context, c conn, actor gonghai.User, k gonghai
 		default:
 			return gonghai.Invalid("survivor_id", "one of the conflict's two customers")
 		}
-		_, err := db.merge(ctx, c, actor, m)
+		_, err := db.merge(ctx, c, actor, m, gonghai.CanMerge)
 		return err
 	default: // dismiss
 		if k.NewID == "" {

@@ -240,8 +240,11 @@ func (db *DB) ImportCustomers(ctx context.Context, actor gonghai.User, in []gong
 func insertCustomer(ctx context.Context, c conn, actorID string, in gonghai.NewCustomer, p gonghai.Pool, loc *time.Location, now time.Time) (customerRow, error) {
 	r := customerRow{Customer: gonghai.Customer{ID: newID(), Name: in.Name, Company: in.Company, Category: in.Category,
 		Industry: in.Industry, Region: in.Region, ProductLine: in.ProductLine, Source: in.Source, Stage: in.Stage,
-		Phone: in.Phone, Email: in.Email, WeChat: in.WeChat, OwnerID: in.OwnerID, PoolID: in.PoolID, Created: now, Updated: now},
-		mask: p.ContactMask, opened: true}
+		Phone: in.Phone, Email: in.Email, WeChat: in.WeChat, OwnerID: in.OwnerID, PoolID: in.PoolID, Created: now, Updated: now,
+		Lifecycle: in.Lifecycle, Size: in.Size}, mask: p.ContactMask, opened: true}
+	if r.Lifecycle == "" {
+		r.Lifecycle = gonghai.LifecycleCustomer
+	}
 	var ownedSince any
 	if in.OwnerID != "" {
 		r.OwnedSince, ownedSince = &now, micros(now)
@@ -249,9 +252,9 @@ func insertCustomer(ctx context.Context, c conn, actorID string, in gonghai.NewC
 	cols, args := c.sealed(r.ID, personalOf(&r.Customer))
 	r.piiKey = args[len(args)-1].(string)
 	cols = append(cols, "id", "company", "company_key", "category", "industry", "region", "product_line", "source", "stage",
-		"owner_id", "pool_id", "owned_since", "event_seq", "created_at", "updated_at")
+		"owner_id", "pool_id", "owned_since", "event_seq", "created_at", "updated_at", "lifecycle", "size")
 	args = append(args, r.ID, r.Company, companyKey(r.Company), r.Category, r.Industry, r.Region, r.ProductLine, r.Source, r.Stage,
-		nullString(r.OwnerID), r.PoolID, ownedSince, 1, micros(now), micros(now))
+		nullString(r.OwnerID), r.PoolID, ownedSince, 1, micros(now), micros(now), string(r.Lifecycle), r.Size)
 	_, err := c.exec(ctx, `INSERT INTO customers (`+strings.Join(cols, ", ")+`) VALUES (?`+strings.Repeat(", ?", len(cols)-1)+`)`, args...)
 	if err != nil {
 		return r, mapErr(err)
@@ -380,13 +383,14 @@ func touch(ctx context.Context, c conn, r *customerRow, p gonghai.Pool, loc *tim
 // the company's key.
 func (c conn) fieldsSet(id string, f *gonghai.CustomerFields) (string, []any) {
 	cols, args := c.sealed(id, personalOfFields(f))
-	set := setList(append(cols, "company", "company_key", "category", "industry", "region", "product_line", "source", "stage"))
-	return set, append(args, f.Company, companyKey(f.Company), f.Category, f.Industry, f.Region, f.ProductLine, f.Source, f.Stage)
+	set := setList(append(cols, "company", "company_key", "category", "industry", "region", "product_line", "source", "stage", "size"))
+	return set, append(args, f.Company, companyKey(f.Company), f.Category, f.Industry, f.Region, f.ProductLine, f.Source, f.Stage, f.Size)
 }
 
 func fieldsOf(c gonghai.Customer) gonghai.CustomerFields {
 	return gonghai.CustomerFields{Name: c.Name, Company: c.Company, Category: c.Category, Industry: c.Industry,
-		Region: c.Region, ProductLine: c.ProductLine, Source: c.Source, Stage: c.Stage, Phone: c.Phone, Email: c.Email, WeChat: c.WeChat}
+		Region: c.Region, ProductLine: c.ProductLine, Source: c.Source, Stage: c.Stage, Phone: c.Phone, Email: c.Email, WeChat: c.WeChat,
+		Size: c.Size}
 }
 
 // patched returns the contact fields a patch sets, to name a duplicate.

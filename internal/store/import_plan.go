@@ -122,7 +122,7 @@ func (b *importPlan) create(r *importRow, duplicateOf string) bool {
 	f := r.f
 	row := customerRow{Customer: gonghai.Customer{ID: newID(), Name: f.Name, Company: f.Company, Category: f.Category,
 		Industry: f.Industry, Region: f.Region, ProductLine: f.ProductLine, Source: f.Source, Stage: f.Stage,
-		Phone: f.Phone, Email: f.Email, WeChat: f.WeChat, OwnerID: r.ownerID, PoolID: r.poolID},
+		Phone: f.Phone, Email: f.Email, WeChat: f.WeChat, OwnerID: r.ownerID, PoolID: r.poolID, Size: f.Size},
 		duplicateOf: duplicateOf, fileRow: r.line.Row}
 	r.v.MatchedID = duplicateOf
 	r.pending = len(b.creates)

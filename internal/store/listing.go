@@ -207,6 +207,14 @@ func (l *listing) filter(f gonghai.CustomerFilter) []narrowing {
 		}
 		l.and(`(c.region = ? OR c.region LIKE ? ESCAPE '\')`, f.Region, escapeLike(f.Region)+"/%")
 	}
+	// Leads are a share of a listing, not a narrow slice of it: a plain
+	// condition on the rows the listing reads, no index of their own.
+	if f.Lifecycle != "" {
+		l.and(`c.lifecycle = ?`, f.Lifecycle)
+	}
+	if f.Size != "" {
+		l.and(`c.size = ?`, f.Size)
+	}
 	for _, eq := range []struct{ col, v string }{
 		{"industry", f.Industry}, {"product_line", f.ProductLine}, {"source", f.Source}, {"category", f.Category},
 	} {

@@ -32,7 +32,7 @@ func (db *DB) Merge(ctx context.Context, actor gonghai.User, m gonghai.Merge) (g
 		return out, err
 	}
 	err := db.inTx(ctx, func(c conn) error {
-		r, err := db.merge(ctx, c, actor, m)
+		r, err := db.merge(ctx, c, actor, m, gonghai.CanMerge)
 		out = db.view(r, actor)
 		return err
 	})
@@ -83,9 +83,11 @@ func readMergeSide(ctx context.Context, c conn, actor gonghai.User, id string, s
 	return s, nil
 }
 
-// merge does Merge in the caller's transaction, deciding by
-// gonghai.CanMerge, and returns the survivor as it now is.
-func (db *DB) merge(ctx context.Context, c conn, actor gonghai.User, m gonghai.Merge) (customerRow, error) {
+// merge does Merge in the caller's transaction, deciding by decide
+// (gonghai.CanMerge; a conversion joining its lead to a customer decided
+// already), and returns the survivor as it now is.
+func (db *DB) merge(ctx context.Context, c conn, actor gonghai.User, m gonghai.Merge,
+	decide func(actor gonghai.User, survivor, merged gonghai.CustomerFacts) error) (customerRow, error) {
 	if err := m.Validate(); err != nil {
 		return customerRow{}, err
 	}
@@ -106,7 +108,7 @@ func (db *DB) merge(ctx context.Context, c conn, actor gonghai.User, m gonghai.M
 	if err != nil {
 		return sv.r, err
 	}
-	if err := gonghai.CanMerge(actor, sv.f, mg.f); err != nil {
+	if err := decide(actor, sv.f, mg.f); err != nil {
 		return sv.r, err
 	}
 	s, err := getSettings(ctx, c)

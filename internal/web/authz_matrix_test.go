@@ -264,7 +264,14 @@ var authzRows = []authzRow{
 	{method: "POST", route: "/api/v1/channels/{id}/rotate-key", obj: "CH", fresh: true, want: authzWant{fb, fb, fb, fb, fb, fb, ok}},
 	{method: "POST", route: "/api/v1/quarantine/{id}/release", obj: "Q", fresh: true, want: authzWant{fb, fb, fb, fb, fb, fb, ok}},
 	{method: "POST", route: "/api/v1/quarantine/{id}/drop", obj: "Q", fresh: true, want: authzWant{fb, fb, fb, fb, fb, fb, ok}},
+	// Converting: X and Z are customers already; who does not see one is
+	// told it does not exist (leads: TestLeadsAPI, store TestConvert).
+	{method: "POST", route: "/api/v1/customers/{id}/convert", obj: "X", body: `{}`, want: authzWant{conv, nf, nf, conv, nf, conv, conv}},
+	{method: "POST", route: "/api/v1/customers/{id}/convert", obj: "Z", body: `{}`, want: authzWant{nf, nf, nf, nf, nf, conv, conv}},
 }
+
+// conv is the answer to converting a customer that is no lead.
+const conv = "409 already_converted"
 
 // authzKnownFailures are cells where the code disagrees with the rules
 // above, for the owner of the code to fix. Each is still requested and must

@@ -153,6 +153,9 @@ var operationCodes = map[string][]string{
 	"assignment-preview": {gonghai.ENotFound, gonghai.EForbidden},
 	"list-unassigned":    {gonghai.EForbidden},
 	"retry-unassigned":   {gonghai.EForbidden},
+
+	// Leads: a lead converts once (already_converted).
+	"convert-lead": {gonghai.ENotFound, gonghai.EForbidden, gonghai.EAlreadyConverted, gonghai.EConflict},
 }
 
 // mergedPath is where a customer id is read: every operation under it can

@@ -118,6 +118,7 @@ var stableOperations = []string{
 	"GET /api/v1/pools/{id}/assignment-preview assignment-preview",
 	"GET /api/v1/unassigned list-unassigned",
 	"POST /api/v1/unassigned/retry retry-unassigned",
+	"POST /api/v1/customers/{id}/convert convert-lead",
 }
 
 // openOperations need no user; every other operation takes a bearer token

@@ -20,11 +20,12 @@ type CustomerFields struct {
 	Phone       *string `json:"phone,omitempty" maxLength:"200" example:"13812348000"`
 	Email       *string `json:"email,omitempty" maxLength:"200"`
 	WeChat      *string `json:"wechat,omitempty" maxLength:"200" example:"wxid_zhangwei"`
+	Size        *string `json:"size,omitempty" enum:"small,medium,large,key," doc:"Customer size; empty for unknown"`
 }
 
 func (f CustomerFields) patch() gonghai.CustomerPatch {
 	return gonghai.CustomerPatch{Name: f.Name, Company: f.Company, Category: f.Category, Industry: f.Industry, Region: f.Region,
-		ProductLine: f.ProductLine, Source: f.Source, Stage: f.Stage, Phone: f.Phone, Email: f.Email, WeChat: f.WeChat}
+		ProductLine: f.ProductLine, Source: f.Source, Stage: f.Stage, Phone: f.Phone, Email: f.Email, WeChat: f.WeChat, Size: f.Size}
 }
 
 type customerCreateIn struct {
@@ -33,6 +34,7 @@ type customerCreateIn struct {
 		PoolID       string `json:"pool_id" doc:"The pool it belongs to"`
 		OwnerID      string `json:"owner_id,omitempty" doc:"Create straight into this user's private pool"`
 		AllowSimilar bool   `json:"allow_similar,omitempty" doc:"Create it although its company is like existing customers' (answered 409 similar without it); each like one is recorded as a conflict"`
+		Lifecycle    string `json:"lifecycle,omitempty" enum:"lead,customer" doc:"lead: a lead (线索), converted later by convert-lead; customer (the default)"`
 	}
 }
 
@@ -40,7 +42,7 @@ func (s *Server) createCustomer(ctx context.Context, in *customerCreateIn) (*bod
 	var f gonghai.CustomerFields
 	in.Body.patch().Apply(&f)
 	return reply(customerOut)(s.store.CreateCustomer(ctx, actor(ctx), gonghai.NewCustomer{CustomerFields: f, PoolID: in.Body.PoolID,
-		OwnerID: in.Body.OwnerID, AllowSimilar: in.Body.AllowSimilar}))
+		OwnerID: in.Body.OwnerID, AllowSimilar: in.Body.AllowSimilar, Lifecycle: gonghai.Lifecycle(in.Body.Lifecycle)}))
 }
 
 type matchesIn struct {

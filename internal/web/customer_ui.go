@@ -45,6 +45,8 @@ type customerData struct {
 	Opportunities []gonghai.Opportunity
 	Orders        []gonghai.Order
 
+	Lead leadData // where a lead came from, and 转为客户
+
 	Kinds, Stages, Categories []string
 	Today, LastPlanDay        string // the dates a plan may take
 	PlanAt                    time.Time
@@ -139,6 +141,9 @@ func (s *Server) showCustomer(w http.ResponseWriter, r *http.Request, v *view, s
 		return err
 	}
 	d.Stages, d.Kinds, d.Categories = settings.Stages, gonghai.FollowUpKinds, gonghai.Categories
+	if d.Lead, err = s.leadFacts(ctx, v, f, settings.Stages); err != nil {
+		return err
+	}
 	if c.Stage != "" && !slices.Contains(d.Stages, c.Stage) {
 		d.Stages = append([]string{c.Stage}, d.Stages...)
 	}

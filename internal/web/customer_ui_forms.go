@@ -19,7 +19,7 @@ func (s *Server) customerEditForm(w http.ResponseWriter, r *http.Request, v *vie
 	var p gonghai.CustomerPatch
 	for name, field := range map[string]**string{"name": &p.Name, "company": &p.Company, "category": &p.Category,
 		"industry": &p.Industry, "region": &p.Region, "product_line": &p.ProductLine, "source": &p.Source, "stage": &p.Stage,
-		"phone": &p.Phone, "email": &p.Email, "wechat": &p.WeChat} {
+		"phone": &p.Phone, "email": &p.Email, "wechat": &p.WeChat, "size": &p.Size} {
 		if vs, ok := r.PostForm[name]; ok {
 			*field = &vs[0]
 		}

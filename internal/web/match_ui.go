@@ -17,16 +17,19 @@ import (
 // newCustomerForm is what the form holds, sent back as typed.
 type newCustomerForm struct {
 	Company, Name, Phone, Email, WeChat, Category, PoolID string
-	Mine                                                  bool
+	Size                                                  string
+	Mine, Lead                                            bool // Lead: create a lead (线索), converted later
 }
 
 func parseNewCustomer(f url.Values) newCustomerForm {
 	return newCustomerForm{Company: f.Get("company"), Name: f.Get("name"), Phone: f.Get("phone"), Email: f.Get("email"),
-		WeChat: f.Get("wechat"), Category: f.Get("category"), PoolID: f.Get("pool"), Mine: f.Get("mine") == "1"}
+		WeChat: f.Get("wechat"), Category: f.Get("category"), PoolID: f.Get("pool"), Mine: f.Get("mine") == "1",
+		Size: f.Get("size"), Lead: f.Get("lifecycle") == string(gonghai.LifecycleLead)}
 }
 
 func (f newCustomerForm) fields() gonghai.CustomerFields {
-	return gonghai.CustomerFields{Company: f.Company, Name: f.Name, Phone: f.Phone, Email: f.Email, WeChat: f.WeChat, Category: f.Category}
+	return gonghai.CustomerFields{Company: f.Company, Name: f.Name, Phone: f.Phone, Email: f.Email, WeChat: f.WeChat, Category: f.Category,
+		Size: f.Size}
 }
 
 // newCustomerPage is the page's data. Matches is what the fields meet;
@@ -35,6 +38,7 @@ func (f newCustomerForm) fields() gonghai.CustomerFields {
 type newCustomerPage struct {
 	Form       newCustomerForm
 	Categories []string
+	Sizes      []string
 	Pools      []gonghai.Pool
 	Matches    gonghai.Matches
 	Similar    bool
@@ -55,6 +59,9 @@ func (s *Server) newCustomerPost(w http.ResponseWriter, r *http.Request, v *view
 	in := gonghai.NewCustomer{CustomerFields: form.fields(), PoolID: form.PoolID, AllowSimilar: r.PostForm.Get("allow_similar") == "1"}
 	if form.Mine {
 		in.OwnerID = v.User.ID
+	}
+	if form.Lead {
+		in.Lifecycle = gonghai.LifecycleLead
 	}
 	c, err := s.store.CreateCustomer(r.Context(), v.User, in)
 	if err == nil {
@@ -99,7 +106,7 @@ func (s *Server) showNewCustomer(w http.ResponseWriter, r *http.Request, v *view
 	if err != nil {
 		return err
 	}
-	page.Pools, page.Categories = pools, []string{"A", "B", "C"}
+	page.Pools, page.Categories, page.Sizes = pools, []string{"A", "B", "C"}, gonghai.Sizes
 	if page.Form.PoolID == "" && len(pools) > 0 {
 		page.Form.PoolID = pools[0].ID
 	}

@@ -77,11 +77,13 @@ type CustomerFilterParams struct {
 	Region      string `query:"region" maxLength:"200" doc:"A region path or its start: 广东省 matches 广东省/深圳市/南山区"`
 	ProductLine string `query:"product_line" maxLength:"100"`
 	Source      string `query:"source" maxLength:"100"`
+	Lifecycle   string `query:"lifecycle" enum:"lead,customer" doc:"Only leads (线索) or only customers; both when left out"`
+	Size        string `query:"size" enum:"small,medium,large,key" doc:"Only customers of this size"`
 }
 
 func (p CustomerFilterParams) filter() gonghai.CustomerFilter {
 	return gonghai.CustomerFilter{Q: p.Q, Category: p.Category, Industry: p.Industry, Region: p.Region,
-		ProductLine: p.ProductLine, Source: p.Source}
+		ProductLine: p.ProductLine, Source: p.Source, Lifecycle: gonghai.Lifecycle(p.Lifecycle), Size: p.Size}
 }
 
 type poolCustomersIn struct {

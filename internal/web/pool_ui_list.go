@@ -38,7 +38,7 @@ type regionChoice struct {
 func filterOf(q url.Values) listFilter {
 	f := listFilter{CustomerFilter: gonghai.CustomerFilter{Q: strings.TrimSpace(q.Get("q")), Category: q.Get("category"),
 		Industry: strings.TrimSpace(q.Get("industry")), ProductLine: strings.TrimSpace(q.Get("product_line")),
-		Source: strings.TrimSpace(q.Get("source"))}}
+		Source: strings.TrimSpace(q.Get("source")), Lifecycle: lifecycleOf(q)}}
 	if !slices.Contains(gonghai.Categories, f.Category) {
 		f.Category = ""
 	}
@@ -85,7 +85,7 @@ func (r regionChoice) path() string {
 func (f listFilter) values() url.Values {
 	q := url.Values{}
 	for k, v := range map[string]string{"q": f.Q, "category": f.Category, "industry": f.Industry, "product_line": f.ProductLine,
-		"source": f.Source, "province": f.Region.Province, "city": f.Region.City, "district": f.Region.District} {
+		"source": f.Source, "lifecycle": string(f.Lifecycle), "province": f.Region.Province, "city": f.Region.City, "district": f.Region.District} {
 		if v != "" {
 			q.Set(k, v)
 		}

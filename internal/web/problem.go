@@ -37,6 +37,7 @@ var statuses = map[string]int{
 	gonghai.EAlreadyFlagged:   http.StatusConflict,
 	gonghai.ESimilar:          http.StatusConflict,
 	gonghai.EClaimOutOfOrder:  http.StatusConflict,
+	gonghai.EAlreadyConverted: http.StatusConflict,
 	gonghai.ERevealQuota:      http.StatusTooManyRequests,
 	gonghai.ELookupQuota:      http.StatusTooManyRequests,
 	gonghai.EExportQuota:      http.StatusTooManyRequests,

@@ -62,6 +62,7 @@ func (s *Server) routes() {
 	register(s, created(op(http.MethodPost, "/api/v1/customers/{id}/followups", "add-follow-up", "Log a follow-up; a counting kind moves the recycle deadline")), s.addFollowUp)
 	register(s, op(http.MethodGet, "/api/v1/customers/{id}/followups", "list-follow-ups", "Follow-ups, latest first"), s.listFollowUps)
 	register(s, created(op(http.MethodPost, "/api/v1/customers/{id}/opportunities", "create-opportunity", "Open an opportunity")), s.createOpportunity)
+	register(s, op(http.MethodPost, "/api/v1/customers/{id}/convert", "convert-lead", "Convert a lead into a customer (一转三), optionally with an opportunity; a lead matching an existing customer joins it"), s.convertLead)
 	register(s, op(http.MethodGet, "/api/v1/customers/{id}/opportunities", "list-opportunities", "Opportunities, newest first"), s.listOpportunities)
 	register(s, op(http.MethodPatch, "/api/v1/opportunities/{id}", "close-opportunity", "Mark an open opportunity won or lost"), s.closeOpportunity)
 	register(s, created(op(http.MethodPost, "/api/v1/customers/{id}/orders", "create-order", "Record an order: the first marks the customer won")), s.createOrder)

@@ -65,6 +65,7 @@ type Store interface {
 	AddFollowUp(ctx context.Context, actor gonghai.User, id string, in gonghai.NewFollowUp) (gonghai.FollowUp, error)
 	FollowUps(ctx context.Context, viewer gonghai.User, id string, pg gonghai.Page) ([]gonghai.FollowUp, string, error)
 	CreateOpportunity(ctx context.Context, actor gonghai.User, id, title string, amount gonghai.Money) (gonghai.Opportunity, error)
+	Convert(ctx context.Context, actor gonghai.User, id string, in gonghai.ConvertInput) (gonghai.ConvertResult, error)
 	CloseOpportunity(ctx context.Context, actor gonghai.User, id, status string) (gonghai.Opportunity, error)
 	Opportunities(ctx context.Context, viewer gonghai.User, id string) ([]gonghai.Opportunity, error)
 	CreateOrder(ctx context.Context, actor gonghai.User, id string, amount gonghai.Money, on string) (gonghai.Order, error)
@@ -93,6 +94,7 @@ type Store interface {
 	contactStore
 	assignStore
 	assignPageStore
+	leadStore
 }
 
 // Server holds what the handlers share.

@@ -36,6 +36,7 @@ const teamDropsShown = 8
 // teamFilter is the team list's filters, as the page's URL carries them.
 type teamFilter struct {
 	Q, Owner, Pool, Sort string
+	Lifecycle            string // lead, customer, or "" for both
 	Unowned              bool
 	Due                  int
 	After                string
@@ -44,7 +45,7 @@ type teamFilter struct {
 
 func teamFilterOf(q url.Values) teamFilter {
 	f := teamFilter{Q: strings.TrimSpace(q.Get("q")), Owner: q.Get("rep"), Pool: q.Get("pool"), Sort: gonghai.SortUrgent,
-		Unowned: q.Get("holder") == "pool", After: q.Get("after")}
+		Unowned: q.Get("holder") == "pool", After: q.Get("after"), Lifecycle: string(lifecycleOf(q))}
 	if q.Get("sort") == gonghai.SortNewest {
 		f.Sort = gonghai.SortNewest
 	}
@@ -60,7 +61,7 @@ func teamFilterOf(q url.Values) teamFilter {
 
 // scope is the store's filter of f.
 func (f teamFilter) scope() gonghai.ScopeFilter {
-	return gonghai.ScopeFilter{CustomerFilter: gonghai.CustomerFilter{Q: f.Q, Sort: f.Sort}, OwnerID: f.Owner, PoolID: f.Pool,
+	return gonghai.ScopeFilter{CustomerFilter: gonghai.CustomerFilter{Q: f.Q, Sort: f.Sort, Lifecycle: gonghai.Lifecycle(f.Lifecycle)}, OwnerID: f.Owner, PoolID: f.Pool,
 		Unowned: f.Unowned, DueDays: f.Due}
 }
 
@@ -68,7 +69,7 @@ func (f teamFilter) scope() gonghai.ScopeFilter {
 // pages before it having started after trail.
 func (f teamFilter) url(after string, trail []string) string {
 	q := url.Values{}
-	for k, v := range map[string]string{"q": f.Q, "rep": f.Owner, "pool": f.Pool, "after": after, "trail": strings.Join(trail, ",")} {
+	for k, v := range map[string]string{"q": f.Q, "rep": f.Owner, "pool": f.Pool, "lifecycle": f.Lifecycle, "after": after, "trail": strings.Join(trail, ",")} {
 		if v != "" {
 			q.Set(k, v)
 		}

@@ -38,6 +38,8 @@ func (s *Server) pages(mux router) {
 	s.page(mux, "POST /customers/{id}/contacts", s.contactAddForm)
 	s.page(mux, "POST /customers/{id}/contacts/{contact}", s.contactEditForm)
 	s.page(mux, "POST /customers/{id}/contacts/{contact}/delete", s.contactDeleteForm)
+	s.page(mux, "GET /customers/{id}/convert", s.convertPage)
+	s.page(mux, "POST /customers/{id}/convert", s.convertForm)
 	s.page(mux, "GET /pool", s.poolPage)
 	s.page(mux, "GET /pool/regions", s.regionsFragment)
 	s.page(mux, "GET /pool/claim", s.claimConfirmPage)

@@ -46,3 +46,17 @@ document.addEventListener("htmx:confirm", function (e) {
   });
   dlg.showModal();
 });
+
+// == lead ==
+// A link with data-dialog="id" opens that dialog over the page (转为客户);
+// without a script, or a browser without dialogs, it goes to its own page.
+document.addEventListener("click", function (e) {
+  var a = e.target instanceof Element ? e.target.closest("a[data-dialog]") : null;
+  if (!a) return;
+  var dlg = document.getElementById(a.dataset.dialog);
+  if (!dlg || typeof dlg.showModal !== "function") return;
+  e.preventDefault();
+  dlg.showModal();
+  var first = dlg.querySelector("input, select, textarea");
+  if (first) first.focus();
+});
