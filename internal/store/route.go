@@ -245,6 +245,12 @@ func (db *DB) planFor(ctx context.Context, c conn, s gonghai.Settings, p gonghai
 			// assignment names is shown skipped, so the admin sees why.
 			continue
 		}
+		if u.Role != gonghai.RoleRep && !slices.Contains(extraUsers, u.ID) && plan.a.Weights[u.ID] == 0 {
+			// Automatic hand-out is for reps: a manager or admin who is a
+			// member through their department takes customers only when
+			// the assignment names them (its reps, a rule's, a weight).
+			continue
+		}
 		h := gonghai.Holding{Overall: facts.overall[u.ID], InPool: facts.inPool[u.ID]}
 		rot := facts.rot[u.ID]
 		plan.candidates = append(plan.candidates, gonghai.Candidate{User: u, Member: isMember[u.ID],

@@ -267,3 +267,33 @@ func TestRouteRace(t *testing.T) {
 		}
 	})
 }
+
+// TestRouteRepsOnly: automatic hand-out is for reps. A manager who is a
+// pool member (here by their department, as managers usually are) is no
+// candidate, until the assignment names them.
+func TestRouteRepsOnly(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		o := f.routeTeam(2, gonghai.Assignment{Strategy: gonghai.StrategyRoundRobin}, gonghai.PoolInput{})
+		mgr := f.user("rr.mgr", gonghai.RoleManager, "", nil)
+		members := []string{o.reps[0].ID, o.reps[1].ID, mgr.ID}
+		if _, err := f.db.UpdatePool(f.ctx, f.admin, o.pool.ID, gonghai.PoolInput{MemberUserIDs: &members}); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, id := range f.leads(o.pool.ID, 6) {
+			got[f.route(id).UserID]++
+		}
+		if got[mgr.ID] != 0 || got[o.reps[0].ID] != 3 || got[o.reps[1].ID] != 3 {
+			t.Fatalf("round robin over two reps and a manager member gave %v", got)
+		}
+		// Named, the manager takes their turn like the reps.
+		f.assignment(o.pool.ID, gonghai.Assignment{Strategy: gonghai.StrategyRoundRobin, UserIDs: members})
+		got = map[string]int{}
+		for _, id := range f.leads(o.pool.ID, 6) {
+			got[f.route(id).UserID]++
+		}
+		if got[mgr.ID] != 2 || got[o.reps[0].ID] != 2 || got[o.reps[1].ID] != 2 {
+			t.Fatalf("round robin naming the manager gave %v", got)
+		}
+	})
+}
