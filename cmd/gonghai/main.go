@@ -30,7 +30,7 @@ Usage:
   gonghai serve [--addr 127.0.0.1:8080] [--db DSN] [--demo] [--recycle-interval 1m] [--session-idle 30m] [--session-lifetime 12h] [--secure-cookies] [--trusted-proxies CIDR,…]
   gonghai migrate [--db DSN]
   gonghai recycle [--db DSN] [--dry-run [--days 7] [--pool P]]
-  gonghai import --pool NAME_OR_ID [--owner LOGIN] [--on-duplicate skip|update|conflict] [--dry-run] [--encoding E] [--as LOGIN] FILE
+  gonghai import --pool NAME_OR_ID [--owner LOGIN] [--channel KEY] [--on-duplicate skip|update|conflict] [--dry-run] [--encoding E] [--as LOGIN] FILE
   gonghai user create --login L --name N --role admin|manager|rep [--department D] [--level V] [--holding-limit K] [--password P]
   gonghai user passwd --login L [--password P]    (without --password: the first line of standard input)
   gonghai token create --login L [--name N] [--expires-in-days D]
@@ -46,6 +46,8 @@ Usage:
   gonghai bench memory [--customers 1000000] [--keep DIR] [--requests 1000] [--logins 50] [--bin PATH]
   gonghai bench page [--customers 1000000] [--keep DIR] [--postgres URL] [--page 50] [--rounds 50]
   gonghai bench import [--rows 10000,100000] [--keep DIR] [--bin PATH]
+  gonghai bench intake [--db DSN] [--postgres URL] [--reps 20] [--workers 32] [--leads 2000]
+  gonghai bench score [--customers 100000] [--keep DIR] [--postgres URL]
   gonghai openapi    (prints the OpenAPI document the server serves at /api/openapi.json)
   gonghai config [serve's flags] [--markdown]    (checks the settings serve would run with and prints them; --markdown: every setting, as the README lists them)
 
