@@ -52,6 +52,7 @@ func (db *DB) CreatePool(ctx context.Context, actor gonghai.User, in gonghai.Poo
 	p := gonghai.Pool{ID: newID(), ContactMask: gonghai.MaskPartial, Created: now, Updated: now,
 		Assignment: gonghai.Assignment{Strategy: gonghai.StrategyClaim}}
 	in.Apply(&p)
+	p.ClaimOrder = claimOrder(p)
 	if err := gonghai.AdminOnly(actor, "creates pools"); err != nil {
 		return p, err
 	}
@@ -66,7 +67,7 @@ func (db *DB) CreatePool(ctx context.Context, actor gonghai.User, in gonghai.Poo
 		_, err = c.exec(ctx, `INSERT INTO pools (id, name, hidden, daily_claim_limit, reclaim_cooldown_days, release_wait_hours,
 			holding_limit, return_pool_id, recycle_rules, contact_mask, created_at, updated_at, claim_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			p.ID, p.Name, p.Hidden, p.DailyClaimLimit, p.ReclaimCooldownDays, p.ReleaseWaitHours, p.HoldingLimit,
-			nullString(p.ReturnPoolID), string(rules), p.ContactMask, micros(now), micros(now), claimOrder(p))
+			nullString(p.ReturnPoolID), string(rules), p.ContactMask, micros(now), micros(now), p.ClaimOrder)
 		if err = mapErr(err); err != nil {
 			return poolNameTaken(err, p.Name)
 		}

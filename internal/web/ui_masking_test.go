@@ -53,7 +53,12 @@ func TestPageMaskingScan(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		ch, err := o.db.CreateChannel(ctx, o.admin, gonghai.ChannelInput{Name: ptr("官网表单"), PoolID: &o.pool.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
 		ids := map[string][]string{
+			"channels":  {ch.ID},
 			"conflicts": {k.ID},
 			"customers": {o.inPool, o.ownedByA, o.hiddenC},
 			"pools":     {o.pool.ID, o.hidden.ID, o.northPool.ID},
