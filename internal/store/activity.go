@@ -39,6 +39,9 @@ func (db *DB) AddFollowUp(ctx context.Context, actor gonghai.User, id string, in
 		if err != nil {
 			return err
 		}
+		if err := countFollowUp(ctx, c, id, actor.ID, micros(f.At)); err != nil {
+			return err
+		}
 		if !p.Recycle.Counts(f.Kind) || (r.LastFollowUp != nil && !f.At.After(*r.LastFollowUp)) {
 			// Nothing the rules read changes, but the customer must still be
 			// where the follow-up was logged.
@@ -242,6 +245,9 @@ func (db *DB) CreateOrder(ctx context.Context, actor gonghai.User, id string, am
 		_, err = c.exec(ctx, `INSERT INTO orders (id, customer_id, amount_fen, ordered_on, ordered_at, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, o.ID, id, int64(amount), on, at, actor.ID, micros(now))
 		if err != nil {
+			return err
+		}
+		if err := countWon(ctx, c, id, at); err != nil {
 			return err
 		}
 		return touch(ctx, c, &r, p, loc, now, `won = TRUE,

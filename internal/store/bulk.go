@@ -131,6 +131,7 @@ func insertBulk(ctx context.Context, c conn, actorID string, batch []customerRow
 	var cols []string
 	args := make([]any, 0, len(batch)*(len(bulkColumns)+2*len(personalColumns)+1))
 	events := make([]any, 0, 12*len(batch))
+	moves := make([]gonghai.Event, len(batch))
 	for i := range batch {
 		r := &batch[i]
 		sealedCols, sealed := c.sealed(r.ID, personalOf(&r.Customer))
@@ -145,6 +146,8 @@ func insertBulk(ctx context.Context, c conn, actorID string, batch []customerRow
 			nullString(r.OwnerID), r.PoolID, ownedSince, 1, micros(r.Created), micros(r.Updated), at, rule, nullTime(reminder), r.Size)
 		events = append(events, newID(), r.ID, 1, string(gonghai.EventCreated), nil, nullString(r.OwnerID),
 			nil, r.PoolID, nullString(actorID), "", false, micros(r.Created))
+		moves[i] = gonghai.Event{CustomerID: r.ID, Seq: 1, Kind: gonghai.EventCreated, ToOwnerID: r.OwnerID, ToPoolID: r.PoolID,
+			ActorID: actorID, At: r.Created}
 		// A customer created beside the one it duplicates (an import under
 		// policy conflict) names it, and stays outside the unique indexes.
 		args = append(args, nullString(r.duplicateOf))
@@ -158,6 +161,9 @@ func insertBulk(ctx context.Context, c conn, actorID string, batch []customerRow
 	_, err = c.exec(ctx, `INSERT INTO ownership_events (`+bulkEventColumns+`) VALUES `+valuesList(len(batch), 12), events...)
 	if err != nil {
 		return fmt.Errorf("created events: %w", mapErr(err))
+	}
+	if err := recordMoves(ctx, c, moves, true); err != nil {
+		return err
 	}
 	return countBatch(ctx, c, actorID, batch, loc)
 }

@@ -34,7 +34,7 @@ func insertEvents(ctx context.Context, c conn, es []gonghai.Event) error {
 			return fmt.Errorf("record %s event: %w", batch[0].Kind, mapErr(err))
 		}
 	}
-	return nil
+	return recordMoves(ctx, c, es, false)
 }
 
 // History returns a customer's ownership events, oldest first, to a viewer

@@ -42,6 +42,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := db.keyCompanies(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	// And the reports' tables hold the events from before them.
+	if err := db.buildReports(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // queryer is what a transaction and a pool have in common.
@@ -24,6 +25,21 @@ type conn struct {
 	q       queryer
 	dialect Dialect
 	keys    Keys
+	// loc is the organisation's zone, read before the transaction began;
+	// nil where it was not (zone reads it from the organisation then).
+	loc *time.Location
+}
+
+// zone is the organisation's time zone, as c knows it.
+func (c conn) zone(ctx context.Context) (*time.Location, error) {
+	if c.loc != nil {
+		return c.loc, nil
+	}
+	s, err := getSettings(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Location(), nil
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -86,19 +102,17 @@ func (db *DB) inTx(ctx context.Context, fn func(c conn) error) error {
 }
 
 func (db *DB) tryTx(ctx context.Context, fn func(c conn) error) error {
-	if db.dialect == Postgres {
-		// Answers made inside a transaction count days in the
-		// organisation's zone. Read it, if it is not cached, before taking
-		// a connection: inside, the read would wait for a second connection
-		// of the one pool while holding the first, and a busy pool has none
-		// to give for up to zoneWait. SQLite reads through its own pool.
-		db.location()
-	}
+	// Answers made inside a transaction count days in the organisation's
+	// zone. Read it, if it is not cached, before taking a connection:
+	// inside, the read would wait for a second connection of the one
+	// PostgreSQL pool while holding the first, and a busy pool has none to
+	// give for up to zoneWait. SQLite reads through its own pool.
+	loc := db.location()
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", mapErr(err))
 	}
-	if err := fn(conn{q: tx, dialect: db.dialect, keys: db.keys}); err != nil {
+	if err := fn(conn{q: tx, dialect: db.dialect, keys: db.keys, loc: loc}); err != nil {
 		return errors.Join(err, ignoreDone(tx.Rollback()))
 	}
 	if err := tx.Commit(); err != nil {
