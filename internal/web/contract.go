@@ -263,6 +263,7 @@ var operationTags = []*huma.Tag{
 	{Name: "channels", Description: "Channels (渠道) leads come in through: their keys, pools, strategies, caps and limits"},
 	{Name: "intake", Description: "Lead intake: a channel's website form or program posts here, with no session"},
 	{Name: "quarantine", Description: "Intake submissions held as spam, for an admin to release or drop"},
+	{Name: "reports", Description: "Reports (报表): pool flow, holding time, follow-up effort, conversion, conflicts, fairness… with drill-down to the customers behind each number, and CSV/XLSX exports"},
 	{Name: "unassigned", Description: "The unassigned queue: customers waiting for automatic assignment, and its retry"},
 }
 

@@ -130,6 +130,7 @@ func (s *Server) routes() {
 	register(s, op(http.MethodPost, "/api/v1/customers/{id}/merge", "merge-customer", "Merge this customer into another, fields chosen per field (admin)"), s.mergeCustomer)
 	register(s, op(http.MethodGet, "/api/v1/customers/{id}/merged-history", "customer-merged-history", "Ownership events of the customers merged into this one"), s.mergedHistory)
 	s.assignRoutes()
+	s.reportRoutes() // GET /api/v1/reports/{name}[/customers|/export]: report_api.go
 }
 
 func op(method, path, id, summary string) huma.Operation {

@@ -79,6 +79,10 @@ type Store interface {
 	UnreadNotifications(ctx context.Context, viewer gonghai.User) (int, error)
 	MarkNotificationsRead(ctx context.Context, viewer gonghai.User, upTo string) (int, error)
 
+	// Reports: internal/store/report.go.
+	Report(ctx context.Context, viewer gonghai.User, name string, q gonghai.ReportQuery) (gonghai.Report, error)
+	ReportCustomers(ctx context.Context, viewer gonghai.User, name string, q gonghai.ReportQuery, drill string) ([]gonghai.Customer, int, error)
+
 	ExportQuota(ctx context.Context, actor gonghai.User) (remaining, quota int, err error)
 	RecordExport(ctx context.Context, actor gonghai.User, e gonghai.ListExport, ids []string) (map[string]gonghai.Contacts, error)
 
