@@ -12,7 +12,9 @@ import (
 // chartTable is a table of three rows and two number columns; row b's
 // second value is empty; row <c>'s label needs escaping.
 func chartTable() gonghai.ReportTable {
-	n := func(v float64, drill string) gonghai.ReportCell { return gonghai.NumberCell(v, gonghai.ColCount, drill) }
+	n := func(v float64, drill string) gonghai.ReportCell {
+		return gonghai.NumberCell(v, gonghai.ColCount, drill)
+	}
 	return gonghai.ReportTable{Name: "t", Title: "表",
 		Columns: []gonghai.ReportColumn{{Key: "label", Title: "名称", Kind: gonghai.ColText},
 			{Key: "x", Title: "领取", Kind: gonghai.ColCount}, {Key: "y", Title: "释放 & 回收", Kind: gonghai.ColCount}},
