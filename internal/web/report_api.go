@@ -106,9 +106,15 @@ func init() {
 	}
 }
 
-// reportExport answers rep's tables as a file: the table named table (or
-// the first) as CSV, or every table (or the one named) as an XLSX sheet.
-func (s *Server) reportExport(ctx context.Context, rep gonghai.Report, format, table string) (*exportOut, error) {
+// reportFile is a report exported: the file's name, type and writer.
+type reportFile struct {
+	name, contentType string
+	write             func(io.Writer) error
+}
+
+// reportFileOf exports rep's tables: the table named table (or the
+// first) as CSV, or every table (or the one named) as an XLSX sheet.
+func reportFileOf(rep gonghai.Report, format, table string) (reportFile, error) {
 	tables := rep.Tables
 	if table != "" {
 		tables = nil
@@ -118,28 +124,38 @@ func (s *Server) reportExport(ctx context.Context, rep gonghai.Report, format, t
 			}
 		}
 		if tables == nil {
-			return nil, gonghai.Invalid("table", "the name of one of the report's tables")
+			return reportFile{}, gonghai.Invalid("table", "the name of one of the report's tables")
 		}
 	}
 	if len(tables) == 0 {
-		return nil, gonghai.Invalid("table", "the report has no table")
+		return reportFile{}, gonghai.Invalid("table", "the report has no table")
 	}
 	head := fmt.Sprintf("%s  %s 至 %s  范围：%s", rep.Title, rep.From, rep.To, rep.Scope)
 	name := "报表-" + rep.Title + "-" + rep.From + "-" + rep.To
-	f := exportFile{contentType: xlsxType}
-	write := func(w io.Writer) error { return writeReportBook(w, head, tables) }
 	if format == string(sheet.FormatCSV) {
-		f.contentType = csvType + "; charset=" + sheet.EncodingUTF8
-		name += "-" + tables[0].Name + ".csv"
-		write = func(w io.Writer) error { return writeReportCSV(w, head, tables[0]) }
-	} else {
-		name += ".xlsx"
+		return reportFile{name: name + "-" + tables[0].Name + ".csv", contentType: csvType + "; charset=" + sheet.EncodingUTF8,
+			write: func(w io.Writer) error { return writeReportCSV(w, head, tables[0]) }}, nil
 	}
-	f.name = name
+	if format != "" && format != string(sheet.FormatXLSX) {
+		return reportFile{}, gonghai.Invalid("format", "xlsx or csv")
+	}
+	return reportFile{name: name + ".xlsx", contentType: xlsxType,
+		write: func(w io.Writer) error { return writeReportBook(w, head, tables) }}, nil
+}
+
+// disposition is the file's Content-Disposition, as a list export's.
+func (f reportFile) disposition() string { return exportFile{name: f.name}.disposition() }
+
+// reportExport answers rep's tables as a file through huma.
+func (s *Server) reportExport(ctx context.Context, rep gonghai.Report, format, table string) (*exportOut, error) {
+	f, err := reportFileOf(rep, format, table)
+	if err != nil {
+		return nil, err
+	}
 	return &exportOut{ContentType: f.contentType, ContentDisposition: f.disposition(), CacheControl: "no-store",
 		Body: func(hc huma.Context) {
 			hc.SetStatus(http.StatusOK)
-			if err := write(hc.BodyWriter()); err != nil {
+			if err := f.write(hc.BodyWriter()); err != nil {
 				s.log.WarnContext(ctx, "export_write_failed", "error", err.Error())
 			}
 		}}, nil

@@ -106,6 +106,12 @@ func (s *Server) pages(mux router) {
 	s.page(mux, "POST /admin/quarantine/{id}/release", s.releaseQuarantinedPost)
 	s.page(mux, "POST /admin/quarantine/{id}/drop", s.dropQuarantinedPost)
 
+	// Reports (报表): report_ui.go.
+	s.page(mux, "GET /reports", s.reportsPage)
+	s.page(mux, "GET /reports/{name}", s.reportPage)
+	s.page(mux, "GET /reports/{name}/customers", s.reportCustomersPage)
+	s.page(mux, "GET /reports/{name}/export", s.reportExportPage)
+
 	s.page(mux, "GET /conflicts", s.conflictsPage)
 	s.page(mux, "GET /conflicts/{id}", s.conflictPage)
 	s.page(mux, "POST /conflicts/{id}/resolve", s.resolveForm)
