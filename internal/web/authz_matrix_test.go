@@ -182,6 +182,11 @@ var authzRows = []authzRow{
 	{method: "POST", route: "/api/v1/customers/{id}/erase", obj: "Y", fresh: true, want: authzWant{fb, fb, nf, fb, nf, fb, ok}},
 	{method: "POST", route: "/api/v1/customers/{id}/erase", obj: "Z", fresh: true, want: authzWant{nf, nf, nf, nf, nf, fb, ok}},
 
+	// Reports: everyone signed in may ask; a pool or user the asker may
+	// not see is an unknown id (invalid), as on the pool and user rows.
+	{method: "GET", route: "/api/v1/reports/effort?pool_id={id}", obj: "P", want: authzWant{ok, ok, inv, ok, inv, ok, ok}},
+	{method: "GET", route: "/api/v1/reports/effort?pool_id={id}", obj: "H", want: authzWant{inv, inv, inv, inv, inv, ok, ok}},
+	{method: "GET", route: "/api/v1/reports/effort?user_id={id}", obj: "owner", want: authzWant{ok, inv, inv, ok, inv, inv, ok}},
 	{method: "GET", route: "/api/v1/pools/{id}", obj: "P", want: authzWant{ok, ok, nf, ok, nf, ok, ok}},
 	{method: "GET", route: "/api/v1/pools/{id}", obj: "H", want: authzWant{nf, nf, nf, nf, nf, ok, ok}},
 	// Pool admins change claim rules; a daily limit of 0 is what P has, so a success changes nothing.

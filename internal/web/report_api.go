@@ -65,7 +65,7 @@ func (s *Server) reportRoutes() {
 				if err != nil {
 					return nil, err
 				}
-				return &reportOut{Body: rep}, nil
+				return &reportOut{Body: filled(rep)}, nil
 			})
 		register(s, op(http.MethodGet, base+"/customers", "report-"+name+"-customers",
 			"The customers behind one number of the "+name+" report (its cell's drill key), as you may see them"),
@@ -88,6 +88,25 @@ func (s *Server) reportRoutes() {
 				return s.reportExport(ctx, rep, in.Format, in.Table)
 			})
 	}
+}
+
+// filled is rep with an empty list, not null, wherever a report left a
+// table's rows or a chart's series out: the document promises arrays.
+func filled(rep gonghai.Report) gonghai.Report {
+	for i := range rep.Tables {
+		if rep.Tables[i].Rows == nil {
+			rep.Tables[i].Rows = [][]gonghai.ReportCell{}
+		}
+		if rep.Tables[i].Columns == nil {
+			rep.Tables[i].Columns = []gonghai.ReportColumn{}
+		}
+	}
+	for i := range rep.Charts {
+		if rep.Charts[i].Series == nil {
+			rep.Charts[i].Series = []string{}
+		}
+	}
+	return rep
 }
 
 // reportCodes are the problems of every report route: a department or
