@@ -154,13 +154,7 @@ func runFairness(ctx context.Context, c conn, r *reportReq) (gonghai.Report, err
 	slices.SortFunc(reps, func(a, b fairRep) int {
 		return cmp.Or(cmp.Compare(b.Assigned+b.Claimed, a.Assigned+a.Claimed), strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
 	})
-	count := func(id, kind string, n int) gonghai.ReportCell {
-		drill := ""
-		if n > 0 {
-			drill = "u=" + id + ".k=" + kind
-		}
-		return gonghai.NumberCell(float64(n), gonghai.ColCount, drill)
-	}
+	count := func(id, kind string, n int) gonghai.ReportCell { return countCell(n, "u="+id+".k="+kind) }
 	perRep := gonghai.ReportTable{Name: "per_rep", Title: "每位销售的分配与领取", Columns: []gonghai.ReportColumn{
 		{Key: "rep", Title: "销售", Kind: gonghai.ColText}, {Key: "assigned", Title: "分配", Kind: gonghai.ColCount},
 		{Key: "claimed", Title: "领取", Kind: gonghai.ColCount}, {Key: "total", Title: "合计", Kind: gonghai.ColCount},
