@@ -15,14 +15,17 @@ import (
 
 func init() { registerReport("rfm", reportDef{run: runRFM, drill: drillRFM}) }
 
-// orderJoin and orderScope keep orders o of customers c in a report's
-// scope: by the customer's owner now (u, their department d; admins count
-// customers in a pool too), its pool and its channel.
-const orderJoin = `orders o JOIN customers c ON c.id = o.customer_id
-	LEFT JOIN users u ON u.id = c.owner_id LEFT JOIN departments d ON d.id = u.department_id`
-
-func orderScope(r *reportReq) (string, []any) {
-	where, args := r.ScopeSQL("d.path", "c.owner_id")
+// ownerScope keeps customers c in a report's scope by their owner now
+// (admins count customers in a pool too), their pool and their channel.
+// It reads the customers of the owners in scope by owner, not every
+// customer.
+func ownerScope(r *reportReq) (string, []any) {
+	where, args := `1 = 1`, []any(nil)
+	if r.Scope.UserID != "" || r.Scope.DeptPath != "" {
+		scope, sargs := r.ScopeSQL("d.path", "u.id")
+		where, args = `c.owner_id IN (SELECT u.id FROM users u LEFT JOIN departments d ON d.id = u.department_id
+			WHERE `+scope+`)`, sargs
+	}
 	if r.Q.PoolID != "" {
 		where, args = where+` AND c.pool_id = ?`, append(args, r.Q.PoolID)
 	}
@@ -45,9 +48,10 @@ type rfmCustomer struct {
 // rfmCustomers lists and scores the won customers in scope with an order
 // up to the period's end.
 func rfmCustomers(ctx context.Context, c conn, r *reportReq) ([]rfmCustomer, error) {
-	where, args := orderScope(r)
+	where, args := ownerScope(r)
 	_, end := r.Micros()
-	cs, err := collect(ctx, c, `SELECT o.customer_id, MAX(o.ordered_at), COUNT(*), SUM(o.amount_fen) FROM `+orderJoin+`
+	cs, err := collect(ctx, c, `SELECT o.customer_id, MAX(o.ordered_at), COUNT(*), SUM(o.amount_fen)
+		FROM customers c JOIN orders o ON o.customer_id = c.id
 		WHERE o.ordered_at < ? AND c.won AND `+where+`
 		GROUP BY o.customer_id ORDER BY o.customer_id`, append([]any{end}, args...), func(s scanner) (rfmCustomer, error) {
 		var x rfmCustomer
