@@ -216,6 +216,22 @@ func TestFairnessReport(t *testing.T) {
 		if len(own) != 1 || num(own["rep.north1"]["total"]) != 4 || num(own["rep.north1"]["relays"]) != 1 {
 			t.Errorf("rep's own report %v", own)
 		}
+		if got := f.drilled(o.rep1, "fairness", q, own["rep.north1"]["assigned"].Drill); !slices.Equal(got, sorted(ids[0], ids[1], ids[2])) {
+			t.Errorf("rep's own assignments = %v", got)
+		}
+		if got := f.drilled(o.rep1, "fairness", q, rows["rep.north2"]["total"].Drill); len(got) != 0 {
+			t.Errorf("a rep drills into a colleague's claims: %v", got)
+		}
+
+		// Another pool's report counts nothing here.
+		other := f.pool("别的公海", gonghai.PoolInput{MemberDepartmentIDs: &[]string{o.sales.ID}})
+		byPool := q
+		byPool.PoolID = other.ID
+		for _, row := range reportTable(t, f.report(f.admin, "fairness", byPool), "per_rep").Rows {
+			if m := cellsByKey(perRep, row); num(m["total"]) != 0 || num(m["relays"]) != 0 {
+				t.Errorf("pool %s: %s got %s, %s relays", other.Name, m["rep"].Text, m["total"].Text, m["relays"].Text)
+			}
+		}
 
 		// April: the late return counts as a claim in its month.
 		apr := tableRows(reportTable(t, f.report(f.admin, "fairness", gonghai.ReportQuery{From: "2026-04-01", To: "2026-04-30"}), "per_rep"))

@@ -121,12 +121,17 @@ func runGrowth(ctx context.Context, c conn, r *reportReq) (gonghai.Report, error
 		if month == "" {
 			drillMonth, drillBefore = "all", "all"
 		}
-		cells := []gonghai.ReportCell{gonghai.TextCell(label), gonghai.NumberCell(float64(s.fen)/100, gonghai.ColYuan, ""),
-			gonghai.EmptyCell(), gonghai.EmptyCell(), gonghai.NumberCell(float64(s.orders), gonghai.ColCount, ""),
-			countCell(len(s.customers), "p=0.m="+drillMonth), gonghai.EmptyCell()}
+		// Amounts and counts link to the customers who bought: every point
+		// of the chart opens its customers.
+		drill := "p=0.m=" + drillMonth
+		if s.orders == 0 {
+			drill = ""
+		}
+		cells := []gonghai.ReportCell{gonghai.TextCell(label), gonghai.NumberCell(float64(s.fen)/100, gonghai.ColYuan, drill),
+			gonghai.EmptyCell(), gonghai.EmptyCell(), countCell(s.orders, drill), countCell(len(s.customers), drill), gonghai.EmptyCell()}
 		// A month a year before without orders has nothing to grow from.
 		if b != nil {
-			cells[2] = gonghai.NumberCell(float64(b.fen)/100, gonghai.ColYuan, "")
+			cells[2] = gonghai.NumberCell(float64(b.fen)/100, gonghai.ColYuan, "p=1.m="+drillBefore)
 			if b.fen > 0 {
 				cells[3] = gonghai.NumberCell(100*float64(s.fen-b.fen)/float64(b.fen), gonghai.ColPercent, "")
 			}

@@ -86,6 +86,10 @@ func TestSalesGrowthReport(t *testing.T) {
 		}, want{3850, 3500, 10, 7, 4, 3})
 		rows := tableRows(reportTable(t, admin, "months"))
 		totals := reportTable(t, admin, "totals")
+		if m := rows["2026-03"]; m["amount"].Drill != m["customers"].Drill || m["orders"].Drill != m["customers"].Drill ||
+			m["last_year"].Drill != m["last_year_customers"].Drill || rows["2026-05"]["last_year"].Drill != "" {
+			t.Errorf("amounts and counts drill to their month's customers: %+v", m)
+		}
 		for key, w := range map[string][]string{
 			rows["2026-03"]["customers"].Drill:                    sorted(a, d),
 			rows["2026-03"]["last_year_customers"].Drill:          sorted(a, b),
