@@ -240,3 +240,42 @@ func TestFairnessReport(t *testing.T) {
 		}
 	})
 }
+
+// TestFairnessRelayAfterRecycle: a customer recycled from A by a rule,
+// claimed by B and released, then claimed by A again is a relay too.
+func TestFairnessRelayAfterRecycle(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		team := f.dept("接力组", "")
+		a := f.user("rep.a", gonghai.RoleRep, team.ID, nil)
+		b := f.user("rep.b", gonghai.RoleRep, team.ID, nil)
+		p := f.pool("回收公海", gonghai.PoolInput{MemberDepartmentIDs: &[]string{team.ID}, ReclaimCooldownDays: ptr(0),
+			Recycle: rulesOf(gonghai.RecycleRule{Kind: gonghai.RuleNoFollowUp, Enabled: true, Days: 10})})
+		x := f.customers(p.ID, 1)[0]
+		mustClaim(f, a, x)
+		f.clock.Advance(11 * 24 * time.Hour)
+		if got := sweepIDs(f); !slices.Equal(got, []string{x}) {
+			t.Fatalf("sweep recycled %v, want %s", got, x)
+		}
+		f.clock.Advance(time.Hour)
+		mustClaim(f, b, x)
+		f.clock.Advance(3 * 24 * time.Hour)
+		f.release(b, x, "不合适", "", p.ID)
+		mustClaim(f, a, x)
+
+		q := gonghai.ReportQuery{From: "2026-03-01", To: "2026-03-31", Days: 7}
+		relays := reportTable(t, f.report(f.admin, "fairness", q), "relays")
+		if len(relays.Rows) != 1 {
+			t.Fatalf("relays: %d rows, want 1", len(relays.Rows))
+		}
+		r := cellsByKey(relays, relays.Rows[0])
+		// Recycled at the sweep on 03-13 09:00, back 73 hours later.
+		if r["let_go"].Text != "回收" || r["chain"].Text != "rep.a → rep.b → rep.a" || r["released_on"].Text != "2026-03-13" ||
+			r["claimed_on"].Text != "2026-03-13" || r["back_on"].Text != "2026-03-16" || math.Abs(num(r["days"])-73.0/24) > 1e-9 {
+			t.Errorf("relay after a recycle: %+v", r)
+		}
+		q.Days = 2
+		if n := len(reportTable(t, f.report(f.admin, "fairness", q), "relays").Rows); n != 0 {
+			t.Errorf("relays within 2 days: %d, want 0", n)
+		}
+	})
+}
