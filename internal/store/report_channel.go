@@ -283,7 +283,9 @@ func drillChannelConversion(ctx context.Context, c conn, r *reportReq, key strin
 		return nil, bad
 	}
 	type rec struct{ id, campaign string }
-	recs, err := collect(ctx, c, `SELECT c.id, `+a.campaign+from+` ORDER BY c.first_touch_at, c.id`, args,
+	// A lead joined to the customer it matched when converted is that
+	// customer now.
+	recs, err := collect(ctx, c, `SELECT COALESCE(c.merged_into, c.id), `+a.campaign+from+` ORDER BY c.first_touch_at, c.id`, args,
 		func(s scanner) (rec, error) {
 			var x rec
 			return x, s.Scan(&x.id, &x.campaign)
