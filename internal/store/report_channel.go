@@ -34,21 +34,32 @@ var (
 // customer when it came in.
 const convConverted = `(c.converted_at IS NOT NULL OR c.lifecycle = 'customer')`
 
+// convWon is a record won, itself or as the customer it was merged into;
+// convOrders the sum of that customer's orders.
+const (
+	convWon    = `COALESCE(s.won, c.won)`
+	convOrders = `(SELECT SUM(o.amount_fen) FROM orders o WHERE o.customer_id = COALESCE(s.id, c.id))`
+)
+
 // noChannel names the records whose channel is not known (any more).
 const noChannel = "未标记渠道"
 
 // convRecords is the FROM and WHERE of the records r counts under a:
 // first touched in the period, whose current owner is in scope (a
 // department's or a user's scope leaves the pools' unowned records out),
-// in the pool and, under a, the channel asked for.
+// in the pool and, under a, the channel asked for. A record merged into
+// another (a lead joined to the customer it matched when converted) is
+// that customer now: its owner, pool, won and orders are the survivor's
+// (s), as convWon and convOrders read them.
 func convRecords(r *reportReq, a convAttr) (string, []any) {
 	start, end := r.Micros()
-	scope, scopeArgs := r.ScopeSQL("d.path", "c.owner_id")
-	q := ` FROM customers c LEFT JOIN users u ON u.id = c.owner_id LEFT JOIN departments d ON d.id = u.department_id
+	scope, scopeArgs := r.ScopeSQL("d.path", "COALESCE(s.owner_id, c.owner_id)")
+	q := ` FROM customers c LEFT JOIN customers s ON s.id = c.merged_into
+		LEFT JOIN users u ON u.id = COALESCE(s.owner_id, c.owner_id) LEFT JOIN departments d ON d.id = u.department_id
 		WHERE c.first_touch_at >= ? AND c.first_touch_at < ? AND ` + scope
 	args := append([]any{start, end}, scopeArgs...)
 	if r.Q.PoolID != "" {
-		q, args = q+` AND c.pool_id = ?`, append(args, r.Q.PoolID)
+		q, args = q+` AND COALESCE(s.pool_id, c.pool_id) = ?`, append(args, r.Q.PoolID)
 	}
 	if r.Q.ChannelID != "" {
 		q, args = q+` AND `+a.channel+` = ?`, append(args, r.Q.ChannelID)
@@ -126,8 +137,8 @@ func convRows(ctx context.Context, c conn, r *reportReq, a convAttr) ([]convRow,
 	from, args := convRecords(r, a)
 	q := `SELECT COALESCE(` + a.channel + `, ''), ` + a.campaign + `, COUNT(*),
 		SUM(CASE WHEN ` + convConverted + ` THEN 1 ELSE 0 END),
-		SUM(CASE WHEN c.won THEN 1 ELSE 0 END),
-		CAST(COALESCE(SUM(CASE WHEN c.won THEN (SELECT SUM(o.amount_fen) FROM orders o WHERE o.customer_id = c.id) END), 0) AS BIGINT)` +
+		SUM(CASE WHEN ` + convWon + ` THEN 1 ELSE 0 END),
+		CAST(COALESCE(SUM(CASE WHEN ` + convWon + ` THEN ` + convOrders + ` END), 0) AS BIGINT)` +
 		from + ` GROUP BY COALESCE(` + a.channel + `, ''), ` + a.campaign
 	rows, err := collect(ctx, c, q, args, func(s scanner) (convRow, error) {
 		var x convRow
@@ -278,7 +289,7 @@ func drillChannelConversion(ctx context.Context, c conn, r *reportReq, key strin
 	case "customers":
 		from += ` AND ` + convConverted
 	case "won":
-		from += ` AND c.won`
+		from += ` AND ` + convWon
 	default:
 		return nil, bad
 	}

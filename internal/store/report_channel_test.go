@@ -138,6 +138,21 @@ func TestReportChannelConversion(t *testing.T) {
 		if res := f.intake(fair, gonghai.IntakeInput{Name: "王五", Phone: "13900000007", Campaign: "复访"}, "198.51.100.1"); !res.Joined || res.ID != l6 {
 			t.Fatalf("again: %+v, want joined to %s", res, l6)
 		}
+		// l7 was a customer of repA's all along: converted, it joins that
+		// customer, which then orders; the lead counts as won through it.
+		existing, err := f.db.CreateCustomer(f.ctx, f.admin, gonghai.NewCustomer{PoolID: p.ID, OwnerID: repA.ID,
+			CustomerFields: gonghai.CustomerFields{Company: "北京星辰科技有限公司", Phone: "13900009999"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l7 := lead(web, "春季", &repA)
+		if err := f.db.MakeDuplicateOf(f.ctx, l7, existing.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := f.db.Convert(f.ctx, repA, l7, gonghai.ConvertInput{}); err != nil || !got.Joined {
+			t.Fatalf("convert l7: %+v %v", got, err)
+		}
+		order(repA, existing.ID, 30000)
 		q := gonghai.ReportQuery{From: "2026-03-03", To: "2026-03-31"}
 		const name = "channel-conversion"
 
@@ -146,28 +161,28 @@ func TestReportChannelConversion(t *testing.T) {
 			t.Fatalf("report: scope %q charts %+v", rep.Scope, rep.Charts)
 		}
 		funnel, fd := salesTable(t, rep, "funnel")
-		salesWant(t, "admin", "funnel", funnel, map[string][]float64{"线索": {6, 100}, "客户": {3, 50}, "成交": {2, 100.0 / 3}})
+		salesWant(t, "admin", "funnel", funnel, map[string][]float64{"线索": {7, 100}, "客户": {4, 400.0 / 7}, "成交": {3, 300.0 / 7}})
 		first, firstDrill := salesTable(t, rep, "first_touch")
 		// leads, customers, won, conversion %, win %, won yuan
 		salesWant(t, "admin", "first_touch", first, map[string][]float64{
-			"官网表单/春季":    {3, 2, 1, 200.0 / 3, 100.0 / 3, 1500},
+			"官网表单/春季":    {4, 3, 2, 75, 50, 1800},
 			"官网表单/（无活动）": {1, 1, 1, 100, 100, 200},
 			"展会/展会A":     {2, 0, 0, 0, 0, 0}})
 		byChannel, _ := salesTable(t, rep, "by_channel")
 		salesWant(t, "admin", "by_channel", byChannel, map[string][]float64{
-			"官网表单": {4, 3, 2, 75, 50, 1700}, "展会": {2, 0, 0, 0, 0, 0}})
+			"官网表单": {5, 4, 3, 80, 60, 2000}, "展会": {2, 0, 0, 0, 0, 0}})
 		latest, latestDrill := salesTable(t, rep, "latest_touch")
 		salesWant(t, "admin", "latest_touch", latest, map[string][]float64{
-			"官网表单/春季":    {2, 2, 1, 100, 50, 1500},
+			"官网表单/春季":    {3, 3, 2, 100, 200.0 / 3, 1800},
 			"官网表单/（无活动）": {1, 1, 1, 100, 100, 200},
 			"展会/展会A":     {2, 0, 0, 0, 0, 0},
 			"展会/复访":      {1, 0, 0, 0, 0, 0}})
-		salesDrill(t, f, f.admin, name, q, fd["线索"][0], l1, l2, l3, l4, l5, l6)
-		salesDrill(t, f, f.admin, name, q, fd["客户"][0], l1, l2, l3)
-		salesDrill(t, f, f.admin, name, q, fd["成交"][0], l1, l3)
-		salesDrill(t, f, f.admin, name, q, firstDrill["官网表单/春季"][0], l1, l2, l6)
-		salesDrill(t, f, f.admin, name, q, firstDrill["官网表单/春季"][1], l1, l2)
-		salesDrill(t, f, f.admin, name, q, firstDrill["官网表单/春季"][5], l1)
+		salesDrill(t, f, f.admin, name, q, fd["线索"][0], l1, l2, l3, l4, l5, l6, existing.ID)
+		salesDrill(t, f, f.admin, name, q, fd["客户"][0], l1, l2, l3, existing.ID)
+		salesDrill(t, f, f.admin, name, q, fd["成交"][0], l1, l3, existing.ID)
+		salesDrill(t, f, f.admin, name, q, firstDrill["官网表单/春季"][0], l1, l2, l6, existing.ID)
+		salesDrill(t, f, f.admin, name, q, firstDrill["官网表单/春季"][1], l1, l2, existing.ID)
+		salesDrill(t, f, f.admin, name, q, firstDrill["官网表单/春季"][5], l1, existing.ID)
 		salesDrill(t, f, f.admin, name, q, firstDrill["官网表单/（无活动）"][0], l3)
 		salesDrill(t, f, f.admin, name, q, latestDrill["展会/复访"][0], l6)
 		salesDrill(t, f, f.admin, name, q, latestDrill["展会/展会A"][0], l4, l5)
@@ -181,18 +196,19 @@ func TestReportChannelConversion(t *testing.T) {
 		latest, _ = salesTable(t, rep, "latest_touch")
 		salesWant(t, "admin fair", "latest_touch", latest, map[string][]float64{"展会/展会A": {2, 0, 0, 0, 0, 0}, "展会/复访": {1, 0, 0, 0, 0, 0}})
 
-		// The manager of 华东 counts repA's records: not the pool's l4.
+		// The manager of 华东 counts repA's records (l7 through the customer
+		// it joined): not the pool's l4.
 		rep = salesReport(t, f, mgrA, name, q)
 		if rep.Scope != "华东" {
 			t.Errorf("manager scope %q", rep.Scope)
 		}
 		funnel, fd = salesTable(t, rep, "funnel")
-		salesWant(t, "mgrA", "funnel", funnel, map[string][]float64{"线索": {3, 100}, "客户": {2, 200.0 / 3}, "成交": {1, 100.0 / 3}})
+		salesWant(t, "mgrA", "funnel", funnel, map[string][]float64{"线索": {4, 100}, "客户": {3, 75}, "成交": {2, 50}})
 		first, _ = salesTable(t, rep, "first_touch")
-		salesWant(t, "mgrA", "first_touch", first, map[string][]float64{"官网表单/春季": {3, 2, 1, 200.0 / 3, 100.0 / 3, 1500}})
+		salesWant(t, "mgrA", "first_touch", first, map[string][]float64{"官网表单/春季": {4, 3, 2, 75, 50, 1800}})
 		latest, _ = salesTable(t, rep, "latest_touch")
-		salesWant(t, "mgrA", "latest_touch", latest, map[string][]float64{"官网表单/春季": {2, 2, 1, 100, 50, 1500}, "展会/复访": {1, 0, 0, 0, 0, 0}})
-		salesDrill(t, f, mgrA, name, q, fd["线索"][0], l1, l2, l6)
+		salesWant(t, "mgrA", "latest_touch", latest, map[string][]float64{"官网表单/春季": {3, 3, 2, 100, 200.0 / 3, 1800}, "展会/复访": {1, 0, 0, 0, 0, 0}})
+		salesDrill(t, f, mgrA, name, q, fd["线索"][0], l1, l2, l6, existing.ID)
 
 		// repB counts their own; so does an admin asking for 华南.
 		for _, c := range []struct {
