@@ -26,25 +26,11 @@ var firstClasses = []string{"started", "followed", "within_1h", "within_24h", "l
 // started are read on (dept_path, started_at), (owner_id, started_at) or
 // (started_at); recycled ones on (dept_path, ended_at) or (ended_at).
 func firstFacts(ctx context.Context, c conn, r *reportReq) ([]tenureFact, error) {
-	scope, args, err := tenureScope(ctx, c, r)
+	q, args, err := firstSQL(ctx, c, r)
 	if err != nil {
 		return nil, err
 	}
-	from, to := r.Micros()
-	ownerBound := ``
-	var recycledArgs []any
-	recycledArgs = append(recycledArgs, from, to)
-	if r.Scope.UserID != "" {
-		ownerBound = ` AND t.started_at < ?`
-		recycledArgs = append(recycledArgs, to)
-	}
-	all := append(append(append([]any{from, to}, args...), recycledArgs...), args...)
-	spans, err := collect(ctx, c, `SELECT t.customer_id, t.owner_id, t.dept_path, 'started', t.started_at, t.first_followup_at
-		FROM tenures t WHERE t.started_at >= ? AND t.started_at < ? AND t.start_kind IN ('claimed', 'assigned') AND `+scope+`
-		UNION ALL
-		SELECT t.customer_id, t.owner_id, t.dept_path, 'recycled', t.started_at, t.first_followup_at FROM tenures t
-		WHERE t.ended_at IS NOT NULL AND t.ended_at >= ? AND t.ended_at < ? AND t.end_kind = 'recycled'`+ownerBound+` AND `+scope,
-		all, scanTenureSpan)
+	spans, err := collect(ctx, c, q, args, scanTenureSpan)
 	if err != nil {
 		return nil, fmt.Errorf("first follow-ups: %w", err)
 	}
@@ -72,6 +58,27 @@ func firstFacts(ctx context.Context, c conn, r *reportReq) ([]tenureFact, error)
 		}
 	}
 	return facts, nil
+}
+
+func firstSQL(ctx context.Context, c conn, r *reportReq) (string, []any, error) {
+	scope, args, err := tenureScope(ctx, c, r)
+	if err != nil {
+		return "", nil, err
+	}
+	from, to := r.Micros()
+	// A recycled tenure started before it ended: a rep's are bounded by
+	// the period's end on (owner_id, started_at) too.
+	ownerBound := ``
+	recycled := []any{from, to}
+	if r.Scope.UserID != "" {
+		ownerBound, recycled = ` AND t.started_at < ?`, append(recycled, to)
+	}
+	return `SELECT t.customer_id, t.owner_id, t.dept_path, 'started', t.started_at, t.first_followup_at
+		FROM tenures t WHERE t.started_at >= ? AND t.started_at < ? AND t.start_kind IN ('claimed', 'assigned') AND ` + scope + `
+		UNION ALL
+		SELECT t.customer_id, t.owner_id, t.dept_path, 'recycled', t.started_at, t.first_followup_at FROM tenures t
+		WHERE t.ended_at IS NOT NULL AND t.ended_at >= ? AND t.ended_at < ? AND t.end_kind = 'recycled'` + ownerBound + ` AND ` + scope,
+		append(append(append([]any{from, to}, args...), recycled...), args...), nil
 }
 
 func runFirst(ctx context.Context, c conn, r *reportReq) (gonghai.Report, error) {

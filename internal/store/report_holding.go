@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -37,27 +36,11 @@ const (
 // recycle (ended in the period). A tenure won and then released in the
 // period is in both.
 func holdingFacts(ctx context.Context, c conn, r *reportReq) ([]tenureFact, error) {
-	scope, args, err := tenureScope(ctx, c, r)
+	q, args, err := holdingSQL(ctx, c, r)
 	if err != nil {
 		return nil, err
 	}
-	from, to := r.Micros()
-	// A won tenure started before it was won: a rep's tenures are bounded
-	// by the period's end on (owner_id, started_at) too.
-	ownerBound := ``
-	var bound []any
-	if r.Scope.UserID != "" {
-		ownerBound, bound = ` AND t.started_at < ?`, []any{to}
-	}
-	q := `SELECT t.customer_id, t.owner_id, t.dept_path, 'won', t.started_at, t.won_at FROM tenures t
-		WHERE t.won_at IS NOT NULL AND t.won_at >= ? AND t.won_at < ?` + ownerBound + ` AND ` + scope + `
-		UNION ALL
-		SELECT t.customer_id, t.owner_id, t.dept_path, t.end_kind, t.started_at, t.ended_at FROM tenures t
-		WHERE t.ended_at IS NOT NULL AND t.ended_at >= ? AND t.ended_at < ? AND t.end_kind IN ('released', 'recycled')` +
-		ownerBound + ` AND ` + scope
-	branch := append(append([]any{from, to}, bound...), args...)
-	all := append(append([]any{}, branch...), branch...)
-	spans, err := collect(ctx, c, q, all, scanTenureSpan)
+	spans, err := collect(ctx, c, q, args, scanTenureSpan)
 	if err != nil {
 		return nil, fmt.Errorf("tenures held: %w", err)
 	}
@@ -68,6 +51,32 @@ func holdingFacts(ctx context.Context, c conn, r *reportReq) ([]tenureFact, erro
 		facts = append(facts, s.fact(s.kind, days, s.kind, bucketClass(s.kind, b), bucketClass("total", b)))
 	}
 	return facts, nil
+}
+
+// holdingSQL reads the tenures won in the period on tenures_won (won_at),
+// and those released or recycled in it on tenures_ended (dept_path,
+// ended_at), tenures_owner (owner_id, started_at) or tenures_ended_at
+// (ended_at): each a range of the period.
+func holdingSQL(ctx context.Context, c conn, r *reportReq) (string, []any, error) {
+	scope, args, err := tenureScope(ctx, c, r)
+	if err != nil {
+		return "", nil, err
+	}
+	from, to := r.Micros()
+	// A tenure starts before it is won or ends: a rep's tenures are
+	// bounded by the period's end on (owner_id, started_at) too.
+	ownerBound := ``
+	var bound []any
+	if r.Scope.UserID != "" {
+		ownerBound, bound = ` AND t.started_at < ?`, []any{to}
+	}
+	branch := append(append([]any{from, to}, bound...), args...)
+	return `SELECT t.customer_id, t.owner_id, t.dept_path, 'won', t.started_at, t.won_at FROM tenures t
+		WHERE t.won_at IS NOT NULL AND t.won_at >= ? AND t.won_at < ?` + ownerBound + ` AND ` + scope + `
+		UNION ALL
+		SELECT t.customer_id, t.owner_id, t.dept_path, t.end_kind, t.started_at, t.ended_at FROM tenures t
+		WHERE t.ended_at IS NOT NULL AND t.ended_at >= ? AND t.ended_at < ? AND t.end_kind IN ('released', 'recycled')` +
+		ownerBound + ` AND ` + scope, append(append([]any{}, branch...), branch...), nil
 }
 
 func runHolding(ctx context.Context, c conn, r *reportReq) (gonghai.Report, error) {
@@ -139,34 +148,45 @@ func drillHolding(ctx context.Context, c conn, r *reportReq, key string) ([]stri
 	return drillFacts(facts, class, group), nil
 }
 
-// staleTenure is an open tenure and the owner's last follow-up in it.
+// staleTenure is an open tenure and since when it is without a
+// follow-up: its owner's last one in it, or its start.
 type staleTenure struct {
 	customer, owner, pool string
-	started               int64
+	started, since        int64
 	followups             int
-	last                  sql.NullInt64
 }
 
 // staleFacts are the open tenures of r longest without a follow-up by
 // their owner: by the later of their start and the owner's last
-// follow-up in them, oldest first, staleRows of them. Open tenures are
-// read on their own index (by department path, migration 00021), the
-// last follow-up on followups (customer_id, at).
+// follow-up in them, oldest first, staleRows of them.
 func staleFacts(ctx context.Context, c conn, r *reportReq) ([]staleTenure, error) {
-	scope, args, err := tenureScope(ctx, c, r)
+	q, args, err := staleSQL(ctx, c, r)
 	if err != nil {
 		return nil, err
 	}
-	return collect(ctx, c, `SELECT customer_id, owner_id, pool_id, started_at, followups, last_at FROM (
+	return collect(ctx, c, q, args, func(s scanner) (staleTenure, error) {
+		var t staleTenure
+		return t, s.Scan(&t.customer, &t.owner, &t.pool, &t.started, &t.followups, &t.since)
+	})
+}
+
+// staleSQL reads the open tenures only: a department's on
+// tenures_open_path (dept_path), a rep's on tenures_owner (owner_id,
+// started_at), everyone's on a partial index of open tenures; the last
+// follow-up of each on followups (customer_id, at): a customer has few
+// follow-ups and a rep many, so the owner is tested inside the MAX, where
+// it offers no seek on followups (user_id, at).
+func staleSQL(ctx context.Context, c conn, r *reportReq) (string, []any, error) {
+	scope, args, err := tenureScope(ctx, c, r)
+	if err != nil {
+		return "", nil, err
+	}
+	return `SELECT customer_id, owner_id, pool_id, started_at, followups, since FROM (
 			SELECT t.customer_id, t.owner_id, t.pool_id, t.started_at, t.followups,
-				(SELECT MAX(f.at) FROM followups f WHERE f.customer_id = t.customer_id AND f.user_id = t.owner_id
-					AND f.at >= t.started_at) AS last_at
-			FROM tenures t WHERE t.ended_at IS NULL AND `+scope+`) s
-		ORDER BY COALESCE(last_at, started_at), customer_id LIMIT `+fmt.Sprint(staleRows), args,
-		func(s scanner) (staleTenure, error) {
-			var t staleTenure
-			return t, s.Scan(&t.customer, &t.owner, &t.pool, &t.started, &t.followups, &t.last)
-		})
+				COALESCE((SELECT MAX(CASE WHEN f.user_id = t.owner_id THEN f.at END) FROM followups f
+					WHERE f.customer_id = t.customer_id AND f.at >= t.started_at), t.started_at) AS since
+			FROM tenures t WHERE t.ended_at IS NULL AND ` + scope + `) s
+		ORDER BY since, customer_id LIMIT ` + fmt.Sprint(staleRows), args, nil
 }
 
 // staleTable lists staleFacts with their customer's company, rep, pool,
@@ -210,16 +230,12 @@ func staleTable(ctx context.Context, c conn, r *reportReq) (gonghai.ReportTable,
 	}, Rows: [][]gonghai.ReportCell{}}
 	now := micros(r.Now)
 	for _, s := range rows {
-		since := s.started
-		if s.last.Valid {
-			since = s.last.Int64
-		}
 		name := cmp.Or(company[s.customer], s.customer)
 		out.Rows = append(out.Rows, []gonghai.ReportCell{
 			{Text: name, Drill: tenureDrill("stale", "c="+s.customer)},
 			gonghai.TextCell(cmp.Or(users[s.owner], s.owner)),
 			gonghai.TextCell(cmp.Or(poolNames[s.pool], s.pool)),
-			gonghai.NumberCell(float64(now-since)/microsPerDay, gonghai.ColDays, ""),
+			gonghai.NumberCell(float64(now-s.since)/microsPerDay, gonghai.ColDays, ""),
 			gonghai.NumberCell(float64(now-s.started)/microsPerDay, gonghai.ColDays, ""),
 			gonghai.NumberCell(float64(s.followups), gonghai.ColCount, ""),
 		})

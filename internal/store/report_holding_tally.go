@@ -49,6 +49,9 @@ func tenureScope(ctx context.Context, c conn, r *reportReq) (string, []any, erro
 		if err != nil {
 			return "", nil, fmt.Errorf("department paths: %w", err)
 		}
+		if len(paths) == 0 {
+			return `1 = 0`, nil, nil
+		}
 		conds = append(conds, `t.dept_path IN (`+placeholders(len(paths))+`)`)
 		args = append(args, anys(paths)...)
 	}
