@@ -97,6 +97,13 @@ func TestFirstFollowUpReport(t *testing.T) {
 			t.Errorf("a rep asked for another rep's report")
 		}
 
+		// Filtered by the history's pool, the same; by another, nothing.
+		inPool := f.report(f.admin, name, gonghai.ReportQuery{From: h.q.From, To: h.q.To, PoolID: h.pool.ID})
+		wantCells(t, inPool, "summary", map[string]map[string]*float64{"全部": {"started": num(8), "recycled_never": num(2)}})
+		other := f.pool("别的公海", gonghai.PoolInput{})
+		elsewhere := f.report(f.admin, name, gonghai.ReportQuery{From: h.q.From, To: h.q.To, PoolID: other.ID})
+		wantCells(t, elsewhere, "summary", map[string]map[string]*float64{"全部": {"started": num(0), "recycled": num(0)}})
+
 		// A period before the history counts nothing.
 		empty := f.report(f.admin, name, gonghai.ReportQuery{From: "2026-02-01", To: "2026-02-28"})
 		wantCells(t, empty, "summary", map[string]map[string]*float64{"全部": {"started": num(0), "hours_p50": nil, "never_share": nil}})

@@ -31,6 +31,7 @@ type tenureHistory struct {
 	q                  gonghai.ReportQuery
 	a1, a2, b1, ma, mb gonghai.User
 	deptA, deptB       gonghai.Department
+	pool               gonghai.Pool
 	c                  map[string]string // c1… to the customer's id
 }
 
@@ -45,6 +46,7 @@ func (f *fixture) tenureHistory() tenureHistory {
 	h.mb = f.user("mgr.b", gonghai.RoleManager, h.deptB.ID, nil)
 	members := []string{h.a1.ID, h.a2.ID, h.b1.ID}
 	p := f.pool("报表公海", gonghai.PoolInput{MemberUserIDs: &members, Recycle: sweepRules(0)})
+	h.pool = p
 	ids := f.customers(p.ID, 9)
 	for i, id := range ids[:7] {
 		h.c[fmt.Sprintf("c%d", i+1)] = id
