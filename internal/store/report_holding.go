@@ -158,7 +158,9 @@ type staleTenure struct {
 
 // staleFacts are the open tenures of r longest without a follow-up by
 // their owner: by the later of their start and the owner's last
-// follow-up in them, oldest first, staleRows of them.
+// follow-up recorded in them (a follow-up belongs to the tenure it was
+// recorded in, as tenures.followups counts it), oldest first, staleRows
+// of them.
 func staleFacts(ctx context.Context, c conn, r *reportReq) ([]staleTenure, error) {
 	q, args, err := staleSQL(ctx, c, r)
 	if err != nil {
@@ -181,10 +183,11 @@ func staleSQL(ctx context.Context, c conn, r *reportReq) (string, []any, error) 
 	if err != nil {
 		return "", nil, err
 	}
-	return `SELECT customer_id, owner_id, pool_id, started_at, followups, since FROM (
+	return `SELECT customer_id, owner_id, pool_id, started_at, followups,
+			CASE WHEN last_at > started_at THEN last_at ELSE started_at END AS since FROM (
 			SELECT t.customer_id, t.owner_id, t.pool_id, t.started_at, t.followups,
-				COALESCE((SELECT MAX(CASE WHEN f.user_id = t.owner_id THEN f.at END) FROM followups f
-					WHERE f.customer_id = t.customer_id AND f.at >= t.started_at), t.started_at) AS since
+				(SELECT MAX(CASE WHEN f.user_id = t.owner_id THEN f.at END) FROM followups f
+					WHERE f.customer_id = t.customer_id AND f.created_at >= t.started_at) AS last_at
 			FROM tenures t WHERE t.ended_at IS NULL AND ` + scope + `) s
 		ORDER BY since, customer_id LIMIT ` + fmt.Sprint(staleRows), args, nil
 }
