@@ -23,41 +23,41 @@ func TestFirstFollowUpReport(t *testing.T) {
 		const name = "first-follow-up"
 		r := f.report(f.admin, name, h.q)
 		wantCells(t, r, "summary", map[string]map[string]*float64{"全部": {
-			"started": num(8), "followed": num(5), "hours_p50": num(2), "hours_p90": num(30),
-			"within_1h": num(2), "within_24h": num(2), "later": num(1), "never": num(3), "never_share": num(37.5),
-			"recycled": num(3), "recycled_never": num(2), "recycled_never_share": num(100 * 2.0 / 3),
+			"started": val(8), "followed": val(5), "hours_p50": val(2), "hours_p90": val(30),
+			"within_1h": val(2), "within_24h": val(2), "later": val(1), "never": val(3), "never_share": val(37.5),
+			"recycled": val(3), "recycled_never": val(2), "recycled_never_share": val(100 * 2.0 / 3),
 		}})
 		wantCells(t, r, "by_rep", map[string]map[string]*float64{
-			"rep.a1": {"started": num(3), "followed": num(2), "hours_p50": num(0.5), "hours_p90": num(30), "within_1h": num(1),
-				"within_24h": num(0), "later": num(1), "never": num(1), "recycled": num(1), "recycled_never": num(1),
-				"recycled_never_share": num(100)},
-			"rep.a2": {"started": num(3), "followed": num(2), "hours_p50": num(2), "hours_p90": num(3), "within_1h": num(0),
-				"within_24h": num(2), "never": num(1), "recycled": num(2), "recycled_never": num(1), "recycled_never_share": num(50)},
-			"rep.b1": {"started": num(2), "followed": num(1), "hours_p50": num(1), "hours_p90": num(1), "within_1h": num(1),
-				"never": num(1), "never_share": num(50), "recycled": num(0), "recycled_never_share": nil},
+			"rep.a1": {"started": val(3), "followed": val(2), "hours_p50": val(0.5), "hours_p90": val(30), "within_1h": val(1),
+				"within_24h": val(0), "later": val(1), "never": val(1), "recycled": val(1), "recycled_never": val(1),
+				"recycled_never_share": val(100)},
+			"rep.a2": {"started": val(3), "followed": val(2), "hours_p50": val(2), "hours_p90": val(3), "within_1h": val(0),
+				"within_24h": val(2), "never": val(1), "recycled": val(2), "recycled_never": val(1), "recycled_never_share": val(50)},
+			"rep.b1": {"started": val(2), "followed": val(1), "hours_p50": val(1), "hours_p90": val(1), "within_1h": val(1),
+				"never": val(1), "never_share": val(50), "recycled": val(0), "recycled_never_share": nil},
 		})
 		wantCells(t, r, "by_department", map[string]map[string]*float64{
-			"销售一部": {"started": num(6), "followed": num(4), "hours_p50": num(2), "hours_p90": num(30), "never": num(2),
-				"recycled": num(3), "recycled_never": num(2)},
-			"销售二部": {"started": num(2), "followed": num(1), "hours_p50": num(1), "recycled": num(0)},
+			"销售一部": {"started": val(6), "followed": val(4), "hours_p50": val(2), "hours_p90": val(30), "never": val(2),
+				"recycled": val(3), "recycled_never": val(2)},
+			"销售二部": {"started": val(2), "followed": val(1), "hours_p50": val(1), "recycled": val(0)},
 		})
 		wantCells(t, r, "histogram", map[string]map[string]*float64{
-			"0–1": {"hours": num(2)}, "1–4": {"hours": num(2)}, "4–24": {"hours": num(0)}, "24–72": {"hours": num(1)},
-			"72–168": {"hours": num(0)}, "168+": {"hours": num(0)},
+			"0–1": {"hours": val(2)}, "1–4": {"hours": val(2)}, "4–24": {"hours": val(0)}, "24–72": {"hours": val(1)},
+			"72–168": {"hours": val(0)}, "168+": {"hours": val(0)},
 		})
 		if len(r.Charts) < 2 || r.Charts[0].Kind != gonghai.ChartHistogram || r.Charts[1].Series[0] != "hours_p50" {
 			t.Errorf("charts %+v", r.Charts)
 		}
-		f.drilled(h, f.admin, name, drillOf(t, r, "summary", "全部", "started"), "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c9")
-		f.drilled(h, f.admin, name, drillOf(t, r, "summary", "全部", "never"), "c3", "c6", "c9")
-		f.drilled(h, f.admin, name, drillOf(t, r, "summary", "全部", "never_share"), "c3", "c6", "c9")
-		f.drilled(h, f.admin, name, drillOf(t, r, "summary", "全部", "recycled"), "c3", "c6", "c7")
-		f.drilled(h, f.admin, name, drillOf(t, r, "summary", "全部", "recycled_never"), "c3", "c6")
-		f.drilled(h, f.admin, name, drillOf(t, r, "by_rep", "rep.b1", "within_1h"), "c5")
-		f.drilled(h, f.admin, name, drillOf(t, r, "by_rep", "rep.a2", "within_24h"), "c4", "c7")
-		f.drilled(h, f.admin, name, drillOf(t, r, "by_department", "销售一部", "later"), "c2")
-		f.drilled(h, f.admin, name, drillOf(t, r, "histogram", "0–1", "hours"), "c1", "c5")
-		f.drilled(h, f.admin, name, drillOf(t, r, "histogram", "24–72", "hours"), "c2")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "summary", "全部", "started"), "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c9")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "summary", "全部", "never"), "c3", "c6", "c9")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "summary", "全部", "never_share"), "c3", "c6", "c9")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "summary", "全部", "recycled"), "c3", "c6", "c7")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "summary", "全部", "recycled_never"), "c3", "c6")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "by_rep", "rep.b1", "within_1h"), "c5")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "by_rep", "rep.a2", "within_24h"), "c4", "c7")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "by_department", "销售一部", "later"), "c2")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "histogram", "0–1", "hours"), "c1", "c5")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "histogram", "24–72", "hours"), "c2")
 		for _, bad := range []string{"k=stale", "k=hours", "k=hours_b6", "k=never.u"} {
 			_, _, err := f.db.ReportCustomers(f.ctx, f.admin, name, h.q, bad)
 			if bad == "k=never.u" {
@@ -73,39 +73,39 @@ func TestFirstFollowUpReport(t *testing.T) {
 		// The manager of 销售一部: nothing of b1's.
 		m := f.report(h.ma, name, h.q)
 		wantCells(t, m, "summary", map[string]map[string]*float64{"全部": {
-			"started": num(6), "followed": num(4), "hours_p50": num(2), "hours_p90": num(30), "within_1h": num(1),
-			"never": num(2), "recycled": num(3), "recycled_never": num(2),
+			"started": val(6), "followed": val(4), "hours_p50": val(2), "hours_p90": val(30), "within_1h": val(1),
+			"never": val(2), "recycled": val(3), "recycled_never": val(2),
 		}})
 		if got := rowLabels(t, m, "by_rep"); !slices.Equal(got, []string{"rep.a1", "rep.a2"}) {
 			t.Errorf("manager's by_rep rows %v", got)
 		}
-		f.drilled(h, h.ma, name, drillOf(t, m, "summary", "全部", "within_1h"), "c1")
-		f.drilled(h, h.ma, name, "k=within_1h.u="+h.b1.ID)
+		f.drillsTo(h, h.ma, name, drillOf(t, m, "summary", "全部", "within_1h"), "c1")
+		f.drillsTo(h, h.ma, name, "k=within_1h.u="+h.b1.ID)
 		// The other department's manager sees only b1's.
 		mb := f.report(h.mb, name, h.q)
-		wantCells(t, mb, "summary", map[string]map[string]*float64{"全部": {"started": num(2), "never": num(1), "recycled": num(0),
+		wantCells(t, mb, "summary", map[string]map[string]*float64{"全部": {"started": val(2), "never": val(1), "recycled": val(0),
 			"recycled_never_share": nil}})
 
 		// A rep: only their own, whatever they ask.
 		a := f.report(h.a1, name, h.q)
 		wantCells(t, a, "summary", map[string]map[string]*float64{"全部": {
-			"started": num(3), "followed": num(2), "hours_p50": num(0.5), "hours_p90": num(30), "never": num(1),
-			"recycled": num(1), "recycled_never_share": num(100),
+			"started": val(3), "followed": val(2), "hours_p50": val(0.5), "hours_p90": val(30), "never": val(1),
+			"recycled": val(1), "recycled_never_share": val(100),
 		}})
-		f.drilled(h, h.a1, name, drillOf(t, a, "summary", "全部", "started"), "c1", "c2", "c3")
+		f.drillsTo(h, h.a1, name, drillOf(t, a, "summary", "全部", "started"), "c1", "c2", "c3")
 		if _, err := f.db.Report(f.ctx, h.a1, name, gonghai.ReportQuery{From: h.q.From, To: h.q.To, UserID: h.a2.ID}); err == nil {
 			t.Errorf("a rep asked for another rep's report")
 		}
 
 		// Filtered by the history's pool, the same; by another, nothing.
 		inPool := f.report(f.admin, name, gonghai.ReportQuery{From: h.q.From, To: h.q.To, PoolID: h.pool.ID})
-		wantCells(t, inPool, "summary", map[string]map[string]*float64{"全部": {"started": num(8), "recycled_never": num(2)}})
+		wantCells(t, inPool, "summary", map[string]map[string]*float64{"全部": {"started": val(8), "recycled_never": val(2)}})
 		other := f.pool("别的公海", gonghai.PoolInput{})
 		elsewhere := f.report(f.admin, name, gonghai.ReportQuery{From: h.q.From, To: h.q.To, PoolID: other.ID})
-		wantCells(t, elsewhere, "summary", map[string]map[string]*float64{"全部": {"started": num(0), "recycled": num(0)}})
+		wantCells(t, elsewhere, "summary", map[string]map[string]*float64{"全部": {"started": val(0), "recycled": val(0)}})
 
 		// A period before the history counts nothing.
 		empty := f.report(f.admin, name, gonghai.ReportQuery{From: "2026-02-01", To: "2026-02-28"})
-		wantCells(t, empty, "summary", map[string]map[string]*float64{"全部": {"started": num(0), "hours_p50": nil, "never_share": nil}})
+		wantCells(t, empty, "summary", map[string]map[string]*float64{"全部": {"started": val(0), "hours_p50": nil, "never_share": nil}})
 	})
 }

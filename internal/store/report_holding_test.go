@@ -114,16 +114,6 @@ func (f *fixture) tenureHistory() tenureHistory {
 	return h
 }
 
-// report asks report name of viewer, failing the test on an error.
-func (f *fixture) report(viewer gonghai.User, name string, q gonghai.ReportQuery) gonghai.Report {
-	f.t.Helper()
-	r, err := f.db.Report(f.ctx, viewer, name, q)
-	if err != nil {
-		f.t.Fatalf("%s asks %s: %v", viewer.Login, name, err)
-	}
-	return r
-}
-
 // cell is the cell of column col in the row of table whose first cell
 // reads label.
 func cell(t testing.TB, r gonghai.Report, table, label, col string) (gonghai.ReportCell, bool) {
@@ -182,9 +172,9 @@ func rowLabels(t testing.TB, r gonghai.Report, table string) []string {
 	return nil
 }
 
-// drilled checks that the drill-down of the cell's key lists exactly
+// drillsTo checks that the drill-down of the cell's key lists exactly
 // the customers want (c1… of h), and that the key is the cell's.
-func (f *fixture) drilled(h tenureHistory, viewer gonghai.User, name string, key string, want ...string) {
+func (f *fixture) drillsTo(h tenureHistory, viewer gonghai.User, name string, key string, want ...string) {
 	f.t.Helper()
 	cs, total, err := f.db.ReportCustomers(f.ctx, viewer, name, h.q, key)
 	if err != nil {
@@ -215,7 +205,8 @@ func drillOf(t testing.TB, r gonghai.Report, table, label, col string) string {
 	return c.Drill
 }
 
-func num(v float64) *float64 { return &v }
+// val is a wanted cell value.
+func val(v float64) *float64 { return &v }
 
 // TestHoldingTimeReport: the days held before won, released and recycled,
 // P50/P90 by rep, department and in all, the histogram, and the customers
@@ -227,31 +218,31 @@ func TestHoldingTimeReport(t *testing.T) {
 		h := f.tenureHistory()
 		r := f.report(f.admin, "holding-time", h.q)
 		wantCells(t, r, "summary", map[string]map[string]*float64{"全部": {
-			"won": num(2), "won_p50": num(2), "won_p90": num(3),
-			"released": num(2), "released_p50": num(2), "released_p90": num(3),
-			"recycled": num(3), "recycled_p50": num(3.75), "recycled_p90": num(4),
+			"won": val(2), "won_p50": val(2), "won_p90": val(3),
+			"released": val(2), "released_p50": val(2), "released_p90": val(3),
+			"recycled": val(3), "recycled_p50": val(3.75), "recycled_p90": val(4),
 		}})
 		wantCells(t, r, "by_rep", map[string]map[string]*float64{
-			"rep.a1": {"won": num(1), "won_p50": num(3), "won_p90": num(3), "released": num(1), "released_p50": num(2),
-				"recycled": num(1), "recycled_p50": num(4), "recycled_p90": num(4)},
-			"rep.a2": {"won": num(1), "won_p50": num(2), "released": num(0), "released_p50": nil, "released_p90": nil,
-				"recycled": num(2), "recycled_p50": num(3.5), "recycled_p90": num(3.75)},
-			"rep.b1": {"won": num(0), "won_p50": nil, "released": num(1), "released_p50": num(3), "recycled": num(0)},
+			"rep.a1": {"won": val(1), "won_p50": val(3), "won_p90": val(3), "released": val(1), "released_p50": val(2),
+				"recycled": val(1), "recycled_p50": val(4), "recycled_p90": val(4)},
+			"rep.a2": {"won": val(1), "won_p50": val(2), "released": val(0), "released_p50": nil, "released_p90": nil,
+				"recycled": val(2), "recycled_p50": val(3.5), "recycled_p90": val(3.75)},
+			"rep.b1": {"won": val(0), "won_p50": nil, "released": val(1), "released_p50": val(3), "recycled": val(0)},
 		})
 		if got := rowLabels(t, r, "by_rep"); !slices.Equal(got, []string{"rep.a1", "rep.a2", "rep.b1"}) {
 			t.Errorf("by_rep rows %v", got)
 		}
 		wantCells(t, r, "by_department", map[string]map[string]*float64{
-			"销售一部": {"won": num(2), "won_p50": num(2), "won_p90": num(3), "released": num(1), "released_p90": num(2),
-				"recycled": num(3), "recycled_p50": num(3.75), "recycled_p90": num(4)},
-			"销售二部": {"won": num(0), "released": num(1), "released_p50": num(3), "recycled": num(0), "recycled_p90": nil},
+			"销售一部": {"won": val(2), "won_p50": val(2), "won_p90": val(3), "released": val(1), "released_p90": val(2),
+				"recycled": val(3), "recycled_p50": val(3.75), "recycled_p90": val(4)},
+			"销售二部": {"won": val(0), "released": val(1), "released_p50": val(3), "recycled": val(0), "recycled_p90": nil},
 		})
 		wantCells(t, r, "histogram", map[string]map[string]*float64{
-			"0–1":  {"won": num(0), "released": num(0), "recycled": num(0), "total": num(0)},
-			"1–3":  {"won": num(1), "released": num(1), "recycled": num(0), "total": num(2)},
-			"3–7":  {"won": num(1), "released": num(1), "recycled": num(3), "total": num(5)},
-			"60+":  {"total": num(0)},
-			"7–14": {"total": num(0)},
+			"0–1":  {"won": val(0), "released": val(0), "recycled": val(0), "total": val(0)},
+			"1–3":  {"won": val(1), "released": val(1), "recycled": val(0), "total": val(2)},
+			"3–7":  {"won": val(1), "released": val(1), "recycled": val(3), "total": val(5)},
+			"60+":  {"total": val(0)},
+			"7–14": {"total": val(0)},
 		})
 		// Held now: c8 since T+1d, c2 followed at T+30h, c4 at T+2d, c9 since
 		// T+3.5d; asked at T+4.5d.
@@ -260,10 +251,10 @@ func TestHoldingTimeReport(t *testing.T) {
 			t.Errorf("longest without a follow-up: %v", got)
 		}
 		wantCells(t, r, "longest_without_follow_up", map[string]map[string]*float64{
-			"自建客户八号":                      {"days_without_follow_up": num(3.5), "days_held": num(3.5), "follow_ups": num(0)},
-			f.customer(h.c["c2"]).Company: {"days_without_follow_up": num(3.25), "days_held": num(4.5), "follow_ups": num(1)},
-			f.customer(h.c["c4"]).Company: {"days_without_follow_up": num(2.5), "days_held": num(4.5), "follow_ups": num(2)},
-			f.customer(h.c["c9"]).Company: {"days_without_follow_up": num(1), "days_held": num(1), "follow_ups": num(0)},
+			"自建客户八号":                      {"days_without_follow_up": val(3.5), "days_held": val(3.5), "follow_ups": val(0)},
+			f.customer(h.c["c2"]).Company: {"days_without_follow_up": val(3.25), "days_held": val(4.5), "follow_ups": val(1)},
+			f.customer(h.c["c4"]).Company: {"days_without_follow_up": val(2.5), "days_held": val(4.5), "follow_ups": val(2)},
+			f.customer(h.c["c9"]).Company: {"days_without_follow_up": val(1), "days_held": val(1), "follow_ups": val(0)},
 		})
 		if c, _ := cell(t, r, "longest_without_follow_up", "自建客户八号", "rep"); c.Text != "rep.a1" {
 			t.Errorf("c8's rep %q", c.Text)
@@ -276,15 +267,15 @@ func TestHoldingTimeReport(t *testing.T) {
 		}
 
 		name := "holding-time"
-		f.drilled(h, f.admin, name, drillOf(t, r, "summary", "全部", "won"), "c2", "c4")
-		f.drilled(h, f.admin, name, drillOf(t, r, "summary", "全部", "recycled"), "c3", "c6", "c7")
-		f.drilled(h, f.admin, name, drillOf(t, r, "by_rep", "rep.a2", "recycled"), "c6", "c7")
-		f.drilled(h, f.admin, name, drillOf(t, r, "by_department", "销售二部", "released"), "c5")
-		f.drilled(h, f.admin, name, drillOf(t, r, "by_department", "销售一部", "released"), "c1")
-		f.drilled(h, f.admin, name, drillOf(t, r, "histogram", "1–3", "total"), "c1", "c4")
-		f.drilled(h, f.admin, name, drillOf(t, r, "histogram", "3–7", "recycled"), "c3", "c6", "c7")
-		f.drilled(h, f.admin, name, drillOf(t, r, "longest_without_follow_up", f.customer(h.c["c2"]).Company, "customer"), "c2")
-		f.drilled(h, f.admin, name, "k=stale", "c2", "c4", "c8", "c9")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "summary", "全部", "won"), "c2", "c4")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "summary", "全部", "recycled"), "c3", "c6", "c7")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "by_rep", "rep.a2", "recycled"), "c6", "c7")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "by_department", "销售二部", "released"), "c5")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "by_department", "销售一部", "released"), "c1")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "histogram", "1–3", "total"), "c1", "c4")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "histogram", "3–7", "recycled"), "c3", "c6", "c7")
+		f.drillsTo(h, f.admin, name, drillOf(t, r, "longest_without_follow_up", f.customer(h.c["c2"]).Company, "customer"), "c2")
+		f.drillsTo(h, f.admin, name, "k=stale", "c2", "c4", "c8", "c9")
 		for _, bad := range []string{"k=nope", "won", "k=won_b9", "k=total", "k=won.x=1", "k=won.u=a.d=b"} {
 			_, _, err := f.db.ReportCustomers(f.ctx, f.admin, name, h.q, bad)
 			wantCode(t, err, gonghai.EInvalid)
@@ -293,8 +284,8 @@ func TestHoldingTimeReport(t *testing.T) {
 		// The manager of 销售一部: nothing of b1's.
 		m := f.report(h.ma, name, h.q)
 		wantCells(t, m, "summary", map[string]map[string]*float64{"全部": {
-			"won": num(2), "released": num(1), "released_p50": num(2), "released_p90": num(2),
-			"recycled": num(3), "recycled_p50": num(3.75),
+			"won": val(2), "released": val(1), "released_p50": val(2), "released_p90": val(2),
+			"recycled": val(3), "recycled_p50": val(3.75),
 		}})
 		if got := rowLabels(t, m, "by_rep"); !slices.Equal(got, []string{"rep.a1", "rep.a2"}) {
 			t.Errorf("manager's by_rep rows %v", got)
@@ -305,19 +296,19 @@ func TestHoldingTimeReport(t *testing.T) {
 		if got := rowLabels(t, m, "longest_without_follow_up"); len(got) != 3 || slices.Contains(got, f.customer(h.c["c9"]).Company) {
 			t.Errorf("manager's longest without a follow-up: %v", got)
 		}
-		f.drilled(h, h.ma, name, drillOf(t, m, "summary", "全部", "released"), "c1")
-		f.drilled(h, h.ma, name, "k=stale.c="+h.c["c9"])
-		f.drilled(h, h.ma, name, "k=released.u="+h.b1.ID)
+		f.drillsTo(h, h.ma, name, drillOf(t, m, "summary", "全部", "released"), "c1")
+		f.drillsTo(h, h.ma, name, "k=stale.c="+h.c["c9"])
+		f.drillsTo(h, h.ma, name, "k=released.u="+h.b1.ID)
 
 		// A rep: only their own.
 		a := f.report(h.a2, name, h.q)
 		wantCells(t, a, "summary", map[string]map[string]*float64{"全部": {
-			"won": num(1), "won_p50": num(2), "released": num(0), "released_p50": nil, "recycled": num(2), "recycled_p90": num(3.75),
+			"won": val(1), "won_p50": val(2), "released": val(0), "released_p50": nil, "recycled": val(2), "recycled_p90": val(3.75),
 		}})
 		if got := rowLabels(t, a, "longest_without_follow_up"); !slices.Equal(got, []string{f.customer(h.c["c4"]).Company}) {
 			t.Errorf("rep's longest without a follow-up: %v", got)
 		}
-		f.drilled(h, h.a2, name, drillOf(t, a, "summary", "全部", "recycled"), "c6", "c7")
-		f.drilled(h, h.a2, name, "k=stale", "c4")
+		f.drillsTo(h, h.a2, name, drillOf(t, a, "summary", "全部", "recycled"), "c6", "c7")
+		f.drillsTo(h, h.a2, name, "k=stale", "c4")
 	})
 }
