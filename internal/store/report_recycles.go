@@ -113,31 +113,45 @@ func loadEnded(ctx context.Context, c conn, r *reportReq) ([]endedTenure, error)
 	if err != nil {
 		return nil, fmt.Errorf("ended tenures: %w", err)
 	}
-	// A later tenure of the same customer (by the primary key) under
-	// another owner, won: the first one won.
+	// A later tenure of a recycled customer under another owner, won:
+	// the first one won. Read by the primary key, for those customers
+	// alone, rather than by a second pass over the period.
+	var recycled []string
+	for _, e := range ended {
+		if e.kind == string(gonghai.EventRecycled) {
+			recycled = append(recycled, e.customer)
+		}
+	}
 	type win struct {
 		customer, owner, path string
 		seq, at               int64
 	}
-	wins, err := collect(ctx, c, `SELECT t.customer_id, t.start_seq, w.owner_id, w.dept_path, w.won_at
-		FROM tenures t JOIN tenures w ON w.customer_id = t.customer_id AND w.start_seq > t.start_seq
-			AND w.owner_id <> t.owner_id AND w.won_at IS NOT NULL
-		WHERE t.end_kind = 'recycled' AND `+strings.TrimPrefix(where, `t.end_kind IN ('recycled', 'released') AND `)+`
-		ORDER BY w.won_at`, args, func(s scanner) (win, error) {
-		var w win
-		return w, s.Scan(&w.customer, &w.seq, &w.owner, &w.path, &w.at)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("won by others: %w", err)
+	wins := map[string][]win{}
+	recycled = distinct(recycled)
+	for lo := 0; lo < len(recycled); lo += 500 {
+		batch := recycled[lo:min(lo+500, len(recycled))]
+		rows, err := collect(ctx, c, `SELECT customer_id, start_seq, owner_id, dept_path, won_at FROM tenures
+			WHERE customer_id IN (`+placeholders(len(batch))+`) AND won_at IS NOT NULL ORDER BY won_at, start_seq`,
+			anys(batch), func(s scanner) (win, error) {
+				var w win
+				return w, s.Scan(&w.customer, &w.seq, &w.owner, &w.path, &w.at)
+			})
+		if err != nil {
+			return nil, fmt.Errorf("won by others: %w", err)
+		}
+		for _, w := range rows {
+			wins[w.customer] = append(wins[w.customer], w)
+		}
 	}
-	at := map[[2]string]int{}
 	for i, e := range ended {
-		at[[2]string{e.customer, fmt.Sprint(e.seq)}] = i
-	}
-	for _, w := range wins {
-		i, ok := at[[2]string{w.customer, fmt.Sprint(w.seq)}]
-		if ok && ended[i].winner == "" {
-			ended[i].winner, ended[i].winnerPath, ended[i].wonAt = w.owner, w.path, w.at
+		if e.kind != string(gonghai.EventRecycled) {
+			continue
+		}
+		for _, w := range wins[e.customer] {
+			if w.seq > e.seq && w.owner != e.owner {
+				ended[i].winner, ended[i].winnerPath, ended[i].wonAt = w.owner, w.path, w.at
+				break
+			}
 		}
 	}
 	return ended, nil
