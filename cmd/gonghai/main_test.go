@@ -77,6 +77,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("token create printed %q, want a bare token", adminToken)
 	}
 
+	env["GONGHAI_METRICS_TOKEN"] = "scrape-secret"
 	ctx, stop := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan error, 1)
@@ -127,6 +128,27 @@ func TestEndToEnd(t *testing.T) {
 	}
 	if res, err := client.Get(base + "/healthz"); err != nil || res.StatusCode != 200 {
 		t.Fatalf("healthz: %v %v", res, err)
+	}
+	// /metrics is not in the document: asked with a plain client. serve
+	// counts the claims, and asks for the token.
+	for _, token := range []string{"", "scrape-secret"} {
+		req, _ := http.NewRequest("GET", base+"/metrics", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		switch {
+		case token == "" && res.StatusCode != 401:
+			t.Errorf("/metrics without the token: %d", res.StatusCode)
+		case token != "" && (res.StatusCode != 200 || !strings.Contains(string(body), `gonghai_claims_total{outcome="already_claimed"} 1`) ||
+			!strings.Contains(string(body), `gonghai_db_open_connections{pool="write"}`)):
+			t.Errorf("/metrics with the token: %d\n%s", res.StatusCode, body)
+		}
 	}
 	// gonghai openapi prints what the server serves: CI lints that.
 	res, err := http.Get(base + "/api/openapi.json")

@@ -11,6 +11,7 @@ import (
 
 	conf "github.com/gonghai/gonghai/internal/config"
 	"github.com/gonghai/gonghai/internal/importer"
+	"github.com/gonghai/gonghai/internal/metrics"
 	"github.com/gonghai/gonghai/internal/recycle"
 	"github.com/gonghai/gonghai/internal/store"
 	"github.com/gonghai/gonghai/internal/web"
@@ -38,8 +39,9 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
+	m := metrics.New(db.PoolStats)
 	opts := []web.Option{web.WithSessions(cfg.SessionIdle, cfg.SessionLifetime), web.WithSecureCookies(cfg.SecureCookies),
-		web.WithTrustedProxies(cfg.TrustedProxies), web.WithImportLimits(limitsOf(cfg))}
+		web.WithTrustedProxies(cfg.TrustedProxies), web.WithImportLimits(limitsOf(cfg)), web.WithMetrics(m, cfg.MetricsToken)}
 	srv := &http.Server{Handler: web.NewServer(db, log, opts...), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 	log.Info("listening", "addr", ln.Addr().String(), "db", string(db.Dialect()))
@@ -54,7 +56,8 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		swept := make(chan struct{})
 		go func() {
 			defer close(swept)
-			(&recycle.Sweeper{Store: db, Hygiene: db, Queue: db, Scores: db, Log: log}).Run(sweepCtx, interval)
+			observe := func(r recycle.Report) { m.Sweep(r.Recycled, r.Reminded, r.Planned, r.Webhooks, r.Failed) }
+			(&recycle.Sweeper{Store: db, Hygiene: db, Queue: db, Scores: db, Log: log, Observe: observe}).Run(sweepCtx, interval)
 		}()
 		defer func() { stopSweep(); <-swept }()
 	}
@@ -65,7 +68,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		imported := make(chan struct{})
 		go func() {
 			defer close(imported)
-			(&importer.Engine{Store: db, Limits: limitsOf(cfg), Log: log}).Loop(importCtx, interval)
+			(&importer.Engine{Store: db, Limits: limitsOf(cfg), Log: log, Counted: m.ImportRows}).Loop(importCtx, interval)
 		}()
 		defer func() { stopImports(); <-imported }()
 	}

@@ -32,6 +32,7 @@ type Config struct {
 	ImportMaxMB     int
 	Keys            string // the field keys, GONGHAI_KEYS; secret. The vault parses them
 	KeyFile         string // GONGHAI_KEY_FILE as given; see KeyFilePath
+	MetricsToken    string // the bearer token /metrics asks for; "" leaves it open. Secret
 
 	settings []Setting // where each value came from, when Parse made c
 }

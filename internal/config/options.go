@@ -91,6 +91,12 @@ var options = []Option{
 		parse: func(c *Config, v string) error { return parsePositive(&c.ImportMaxMB, v) },
 	},
 	{
+		Flag: "metrics-token", Env: "GONGHAI_METRICS_TOKEN", Secret: true, Scope: Serve,
+		Help: "the bearer `token` Prometheus sends to scrape /metrics (`Authorization: Bearer …`); " +
+			"unset, /metrics is open. Prefer the variable: a flag shows in the process list. See [Monitoring](#monitoring)",
+		parse: text(func(c *Config) *string { return &c.MetricsToken }),
+	},
+	{
 		Env: "GONGHAI_KEYS", Secret: true,
 		Help: "the field keys (`index:…,k1:…`); several nodes share one list. " +
 			"See [docs/security.md](docs/security.md#keys). Checked when the database opens",

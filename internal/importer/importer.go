@@ -47,6 +47,9 @@ type Engine struct {
 	// Batch is how many rows one transaction writes; 0 means 500.
 	Batch int
 	Log   *slog.Logger
+	// Counted, when set, is told the rows each batch of a run wrote, by
+	// verdict, once they are committed: serve counts them in /metrics.
+	Counted func(gonghai.ImportCounts)
 }
 
 // DefaultBatch is how many rows one transaction of a run writes.
@@ -239,6 +242,9 @@ func (e *Engine) run(ctx context.Context, j *gonghai.Import) error {
 			n, err := e.Store.ImportBatch(ctx, e.node(), *j, batch, seen, e.lease())
 			if err != nil {
 				return err
+			}
+			if e.Counted != nil {
+				e.Counted(n)
 			}
 			j.Done += len(batch)
 			j.Counts.Created += n.Created

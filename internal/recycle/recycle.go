@@ -86,6 +86,10 @@ type Sweeper struct {
 	// Batch is how many due rows one read takes, and the store acts on
 	// in one call; 0 means 500.
 	Batch int
+	// Observe, when set, is told what each sweep of Run did, failed
+	// sweeps too (what they did before failing): serve counts it in
+	// /metrics.
+	Observe func(Report)
 }
 
 // Report counts what one sweep did.
@@ -340,6 +344,9 @@ func (s *Sweeper) Run(ctx context.Context, interval time.Duration) {
 	defer t.Stop()
 	for {
 		rep, err := s.Once(ctx)
+		if s.Observe != nil {
+			s.Observe(rep)
+		}
 		switch {
 		case ctx.Err() != nil:
 			return

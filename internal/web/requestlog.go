@@ -41,7 +41,7 @@ func (l *requestLog) attrs() []any {
 }
 
 // logRequests logs each request that next serves, once, with its route
-// in mux.
+// in mux, and counts it in the server's metrics, by that route.
 func (s *Server) logRequests(mux *http.ServeMux, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Elapsed time, not the time of day: it is read from the
@@ -51,8 +51,10 @@ func (s *Server) logRequests(mux *http.ServeMux, next http.Handler) http.Handler
 		l := &requestLog{id: newRequestID(), route: route}
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), requestLogKey{}, l)))
+		took := time.Since(start)
+		s.metrics.Request(l.route, sw.code(), took)
 		attrs := []slog.Attr{slog.String("method", r.Method), slog.String("route", l.route),
-			slog.Int("status", sw.code()), slog.Duration("duration", time.Since(start)), slog.String("request_id", l.id)}
+			slog.Int("status", sw.code()), slog.Duration("duration", took), slog.String("request_id", l.id)}
 		if l.userID != "" {
 			attrs = append(attrs, slog.String("user_id", l.userID))
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/gonghai/gonghai"
+	"github.com/gonghai/gonghai/internal/metrics"
 )
 
 // Store is what the API needs of the database.
@@ -113,6 +114,10 @@ type Server struct {
 	proxies  []netip.Prefix
 	// importLimits bound an import's file.
 	importLimits gonghai.ImportLimits
+	// metrics, when set, counts requests and claims, served at /metrics
+	// to those who send metricsToken, when set.
+	metrics      *metrics.Metrics
+	metricsToken string
 }
 
 // Version is reported in the OpenAPI document.
@@ -125,6 +130,7 @@ func NewServer(st Store, log *slog.Logger, opts ...Option) http.Handler {
 	for _, o := range opts {
 		o(s)
 	}
+	s.serveMetrics(mux)
 	s.build(mux)
 	if err := loadAssets(); err != nil {
 		panic(fmt.Sprintf("web: the page templates do not parse: %v", err))
