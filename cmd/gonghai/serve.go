@@ -54,7 +54,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		swept := make(chan struct{})
 		go func() {
 			defer close(swept)
-			(&recycle.Sweeper{Store: db, Hygiene: db, Queue: db, Scores: db, Log: log}).Run(sweepCtx, interval)
+			(&recycle.Sweeper{Store: db, Hygiene: db, Queue: db, Scores: db, Digests: db, Log: log}).Run(sweepCtx, interval)
 		}()
 		defer func() { stopSweep(); <-swept }()
 	}

@@ -15,6 +15,7 @@ import (
 // pool P (members a1, a2, b1; recycle after 3 days without follow-up) and
 // pool Q (member a1).
 type flowOrg struct {
+	da, db         gonghai.Department
 	m, a1, a2, b1  gonghai.User
 	p, q           gonghai.Pool
 	c1, c2, c3, i1 string
@@ -28,7 +29,7 @@ type flowOrg struct {
 func flowHistory(f *fixture) flowOrg {
 	f.t.Helper()
 	da, db := f.dept("一部", ""), f.dept("二部", "")
-	o := flowOrg{m: f.user("flow.m", gonghai.RoleManager, da.ID, nil), a1: f.user("flow.a1", gonghai.RoleRep, da.ID, nil),
+	o := flowOrg{da: da, db: db, m: f.user("flow.m", gonghai.RoleManager, da.ID, nil), a1: f.user("flow.a1", gonghai.RoleRep, da.ID, nil),
 		a2: f.user("flow.a2", gonghai.RoleRep, da.ID, nil), b1: f.user("flow.b1", gonghai.RoleRep, db.ID, nil)}
 	o.m.DeptPath = "/" + da.ID + "/"
 	o.p = f.pool("流转P", gonghai.PoolInput{MemberUserIDs: &[]string{o.a1.ID, o.a2.ID, o.b1.ID}, Recycle: sweepRules(0)})
@@ -58,7 +59,7 @@ func flowHistory(f *fixture) flowOrg {
 	}
 	f.clock.Advance(time.Hour)
 	mustClaim(f, o.a2, o.c1)
-	f.clock.Set(time.Date(2026, 3, 10, 10, 0, 0, 0, shanghai))
+	f.clock.Set(time.Date(2026, 3, 9, 8, 0, 0, 0, shanghai))
 	return o
 }
 
