@@ -154,3 +154,21 @@ func (db *DB) DigestDone(ctx context.Context, managerID, week string, delivered 
 		WHERE manager_id = ? AND week = ?`), WebhookMaxAttempts, micros(now.Add(retryIn)), managerID, week)
 	return err
 }
+
+// DigestManagers lists the active managers, by name: those a digest goes
+// to.
+func (db *DB) DigestManagers(ctx context.Context) ([]gonghai.User, error) {
+	ids, err := queryStrings(ctx, db.reader(), `SELECT id FROM users WHERE role = 'manager' AND active ORDER BY name, id`)
+	if err != nil {
+		return nil, fmt.Errorf("digest managers: %w", err)
+	}
+	out := make([]gonghai.User, 0, len(ids))
+	for _, id := range ids {
+		u, err := getUser(ctx, db.reader(), id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
