@@ -192,11 +192,13 @@ func countFollowUp(ctx context.Context, c conn, customerID, owner string, at int
 	return nil
 }
 
-// countWon marks the customer's open tenure won at at (an order's day:
-// not before the tenure began), if it was not yet.
+// countWon marks the customer's open tenure won at at, an order's day (not
+// before the tenure began): the earliest such day of the orders recorded
+// in it.
 func countWon(ctx context.Context, c conn, customerID string, at int64) error {
-	_, err := c.exec(ctx, `UPDATE tenures SET won_at = CASE WHEN ? > started_at THEN ? ELSE started_at END
-		WHERE customer_id = ? AND ended_at IS NULL AND won_at IS NULL`, at, at, customerID)
+	_, err := c.exec(ctx, `UPDATE tenures SET won_at = CASE WHEN ? <= started_at THEN started_at
+		WHEN won_at IS NULL OR won_at > ? THEN ? ELSE won_at END
+		WHERE customer_id = ? AND ended_at IS NULL`, at, at, at, customerID)
 	if err != nil {
 		return fmt.Errorf("count won: %w", err)
 	}
@@ -248,11 +250,12 @@ func (db *DB) buildReports(ctx context.Context) error {
 			}
 			_, err = c.exec(ctx, `UPDATE tenures SET
 				followups = (SELECT COUNT(*) FROM followups f WHERE f.customer_id = tenures.customer_id AND f.user_id = tenures.owner_id
-					AND f.at >= tenures.started_at AND (tenures.ended_at IS NULL OR f.at < tenures.ended_at)),
+					AND f.created_at >= tenures.started_at AND (tenures.ended_at IS NULL OR f.created_at < tenures.ended_at)),
 				first_followup_at = (SELECT MIN(f.at) FROM followups f WHERE f.customer_id = tenures.customer_id AND f.user_id = tenures.owner_id
-					AND f.at >= tenures.started_at AND (tenures.ended_at IS NULL OR f.at < tenures.ended_at)),
-				won_at = (SELECT MIN(o.ordered_at) FROM orders o WHERE o.customer_id = tenures.customer_id
-					AND o.ordered_at >= tenures.started_at AND (tenures.ended_at IS NULL OR o.ordered_at < tenures.ended_at))
+					AND f.created_at >= tenures.started_at AND (tenures.ended_at IS NULL OR f.created_at < tenures.ended_at)),
+				won_at = (SELECT MIN(CASE WHEN o.ordered_at > tenures.started_at THEN o.ordered_at ELSE tenures.started_at END)
+					FROM orders o WHERE o.customer_id = tenures.customer_id
+					AND o.created_at >= tenures.started_at AND (tenures.ended_at IS NULL OR o.created_at < tenures.ended_at))
 				WHERE customer_id IN (`+in+`)`, anys(ids)...)
 			return err
 		})
