@@ -3,6 +3,10 @@
 -- pool by kind over a range of days.
 CREATE INDEX events_into_pool ON ownership_events (to_pool_id, kind, at);
 CREATE INDEX events_out_of_pool ON ownership_events (from_pool_id, kind, at);
+-- Its turnover counts the customers whose tenure in a pool started or
+-- ended in the period, whatever the scope: by pool and time.
+CREATE INDEX tenures_pool_started ON tenures (pool_id, started_at);
+CREATE INDEX tenures_pool_ended ON tenures (pool_id, ended_at) WHERE ended_at IS NOT NULL;
 
 -- The weekly digest each manager gets on Monday morning: written once per
 -- manager and week (the key decides which sweeper writes it, on any
@@ -23,5 +27,7 @@ CREATE INDEX digests_webhook ON digests (next_at) WHERE next_at IS NOT NULL;
 
 -- +goose Down
 DROP TABLE digests;
+DROP INDEX tenures_pool_ended;
+DROP INDEX tenures_pool_started;
 DROP INDEX events_out_of_pool;
 DROP INDEX events_into_pool;
