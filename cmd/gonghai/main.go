@@ -49,6 +49,7 @@ Usage:
   gonghai bench import [--rows 10000,100000] [--keep DIR] [--bin PATH]
   gonghai bench intake [--db DSN] [--postgres URL] [--reps 20] [--workers 32] [--leads 2000]
   gonghai bench score [--customers 100000] [--keep DIR] [--postgres URL]
+  gonghai bench reports [--customers 1000000] [--events 10] [--keep DIR] [--postgres URL]
   gonghai openapi    (prints the OpenAPI document the server serves at /api/openapi.json)
   gonghai config [serve's flags] [--markdown]    (checks the settings serve would run with and prints them; --markdown: every setting, as the README lists them)
 

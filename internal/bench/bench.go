@@ -26,7 +26,7 @@ type Env struct {
 }
 
 // Names are the benches, as `gonghai bench <name>` calls them.
-var Names = []string{"claim-storm", "recycle", "list", "search", "memory", "page", "import", "intake", "score"}
+var Names = []string{"claim-storm", "recycle", "list", "search", "memory", "page", "import", "intake", "score", "reports"}
 
 // Run runs bench name with its flags args.
 func (env Env) Run(ctx context.Context, name string, args []string) error {
@@ -49,6 +49,8 @@ func (env Env) Run(ctx context.Context, name string, args []string) error {
 		return env.intake(ctx, args)
 	case "score":
 		return env.scoreBench(ctx, args)
+	case "reports":
+		return env.reportsBench(ctx, args)
 	}
 	return fmt.Errorf("bench: no bench %q: want %s", name, strings.Join(Names, ", "))
 }
