@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/gonghai/gonghai"
 	"github.com/gonghai/gonghai/internal/demo"
@@ -32,7 +33,8 @@ func (e *environment) seedDemo(ctx context.Context, db *store.DB, base string) e
 		if admin, err = loadDemo(ctx, db); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "demo: loaded %d customers, 4 pools, 3 sales departments and 40 reps\n", demoCustomers)
+		fmt.Fprintf(e.stdout, "demo: loaded %d customers, 4 pools, 3 sales departments and 40 reps, and their last %d days of work on %d more\n",
+			demoCustomers, demoHistoryDays, demoHistoryCustomers)
 	} else if err != nil {
 		return err
 	}
@@ -67,10 +69,14 @@ The OpenAPI document: %[1]s/api/openapi.json
 	return nil
 }
 
-// loadDemo writes the generated organisation. Customers go in one
-// transaction; the organisation around them is small.
+// loadDemo writes the generated organisation: its people and pools as
+// they were demoHistoryDays days ago, then those weeks of work on a few
+// hundred customers (demoHistory), then the rest of its customers, as
+// imported today.
 func loadDemo(ctx context.Context, db *store.DB) (gonghai.User, error) {
-	org := demo.Generate(1, demoCustomers)
+	org := demo.Generate(1, demoCustomers+demoHistoryCustomers)
+	clock := gonghai.NewManualClock(demoHistoryStart(time.Now()))
+	then := db.Clocked(clock)
 	// Every demo user signs in with the demo password, to try the pages as
 	// any rep; a demo password is no secret, and says so. One hash serves
 	// them all: hashing is slow on purpose.
@@ -78,42 +84,46 @@ func loadDemo(ctx context.Context, db *store.DB) (gonghai.User, error) {
 	if err != nil {
 		return gonghai.User{}, err
 	}
-	admin, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: demo.AdminLogin, Name: "系统管理员", Role: gonghai.RoleAdmin, PasswordHash: hash})
+	admin, err := then.CreateUser(ctx, nil, gonghai.NewUser{Login: demo.AdminLogin, Name: "系统管理员", Role: gonghai.RoleAdmin, PasswordHash: hash})
 	if err != nil {
 		return admin, err
 	}
 	depts := map[string]string{}
 	for _, d := range org.Departments {
-		made, err := db.CreateDepartment(ctx, admin, d.Name, depts[d.ParentKey])
+		made, err := then.CreateDepartment(ctx, admin, d.Name, depts[d.ParentKey])
 		if err != nil {
 			return admin, err
 		}
 		depts[d.Key] = made.ID
 	}
-	users := map[string]string{admin.Login: admin.ID}
+	users := map[string]gonghai.User{admin.Login: admin}
 	for _, u := range org.Users {
 		if u.Login == demo.AdminLogin {
 			continue
 		}
-		made, err := db.CreateUser(ctx, nil, gonghai.NewUser{Login: u.Login, Name: u.Name, Role: gonghai.Role(u.Role),
+		made, err := then.CreateUser(ctx, nil, gonghai.NewUser{Login: u.Login, Name: u.Name, Role: gonghai.Role(u.Role),
 			DepartmentID: depts[u.DepartmentKey], Level: u.Level, PasswordHash: hash})
 		if err != nil {
 			return admin, err
 		}
-		users[u.Login] = made.ID
+		users[u.Login] = made
 	}
 	// Only what the demo sets differently: every other setting keeps the
 	// documented default.
-	_, err = db.UpdateSettings(ctx, admin, gonghai.SettingsPatch{
+	_, err = then.UpdateSettings(ctx, admin, gonghai.SettingsPatch{
 		LevelHoldingLimits:    &map[string]int{demo.LevelJunior: 200, demo.LevelSenior: 400},
 		ExcludeWonFromHolding: ptr(true)})
 	if err != nil {
 		return admin, err
 	}
+	ids := map[string]string{}
+	for login, u := range users {
+		ids[login] = u.ID
+	}
 	pools := map[string]string{}
 	for _, p := range org.Pools {
-		members, admins := pick(depts, p.MemberDepartmentKeys), pick(users, p.AdminLogins)
-		made, err := db.CreatePool(ctx, admin, gonghai.PoolInput{Name: &p.Name, Hidden: &p.Hidden,
+		members, admins := pick(depts, p.MemberDepartmentKeys), pick(ids, p.AdminLogins)
+		made, err := then.CreatePool(ctx, admin, gonghai.PoolInput{Name: &p.Name, Hidden: &p.Hidden,
 			MemberDepartmentIDs: &members, AdminUserIDs: &admins, DailyClaimLimit: &p.DailyClaimLimit,
 			ReclaimCooldownDays: &p.ReclaimCooldownDays, ReleaseWaitHours: &p.ReleaseWaitHours, HoldingLimit: &p.HoldingLimit,
 			Recycle: &demoRules})
@@ -122,19 +132,35 @@ func loadDemo(ctx context.Context, db *store.DB) (gonghai.User, error) {
 		}
 		pools[p.Key] = made.ID
 	}
+	// The customers of the past weeks, all in their pools then.
+	past := org.Customers[demoCustomers:]
+	pastIDs, err := then.BulkInsertCustomers(ctx, admin, demoRows(past, pools, nil))
+	if err != nil {
+		return admin, err
+	}
+	play := newDemoPlay(ctx, then, clock, org, past, pastIDs, users, depts, pools)
+	if err := play.run(demoHistoryDays); err != nil {
+		return admin, err
+	}
 	// The store's bulk path: the generated contacts are distinct, and the
 	// unique blind indexes would refuse the whole load were they not.
-	customers := make([]store.BulkCustomer, len(org.Customers))
-	for i, c := range org.Customers {
-		customers[i].NewCustomer = gonghai.NewCustomer{PoolID: pools[c.PoolKey], OwnerID: users[c.OwnerLogin],
+	if _, err = db.BulkInsertCustomers(ctx, admin, demoRows(org.Customers[:demoCustomers], pools, ids)); err != nil {
+		return admin, err
+	}
+	return admin, nil
+}
+
+// demoRows are the generated customers cs as the bulk path takes them, in
+// their pools, owned by their reps when owners maps logins to ids.
+func demoRows(cs []demo.Customer, pools, owners map[string]string) []store.BulkCustomer {
+	rows := make([]store.BulkCustomer, len(cs))
+	for i, c := range cs {
+		rows[i].NewCustomer = gonghai.NewCustomer{PoolID: pools[c.PoolKey], OwnerID: owners[c.OwnerLogin],
 			CustomerFields: gonghai.CustomerFields{Name: c.Name, Company: c.Company, Category: c.Category,
 				Industry: c.Industry, Region: c.Region, ProductLine: c.ProductLine, Source: c.Source, Stage: c.Stage,
 				Phone: c.Phone, Email: c.Email, WeChat: c.WeChat}}
 	}
-	if _, err = db.BulkInsertCustomers(ctx, admin, customers); err != nil {
-		return admin, err
-	}
-	return admin, nil
+	return rows
 }
 
 // demoLogins are the demo users whose tokens are printed.

@@ -35,7 +35,7 @@ func TestDumpHoldsNoPlaintext(t *testing.T) {
 		if err := quiet.seedDemo(ctx, db, "http://127.0.0.1:0"); err != nil {
 			t.Fatal(err)
 		}
-		org := demo.Generate(1, demoCustomers) // what seedDemo loaded
+		org := demo.Generate(1, demoCustomers+demoHistoryCustomers) // what seedDemo loaded
 		admin, err := db.UserByLogin(ctx, demo.AdminLogin)
 		if err != nil {
 			t.Fatal(err)

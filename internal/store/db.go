@@ -273,3 +273,10 @@ func nullString(s string) any {
 	}
 	return s
 }
+
+// Clocked returns db reading the time from clock instead: the same pools
+// and keys, no claim grouping. `serve --demo` writes its history of past
+// weeks through it, as it would have happened.
+func (db *DB) Clocked(clock gonghai.Clock) *DB {
+	return &DB{dialect: db.dialect, write: db.write, read: db.read, pgpool: db.pgpool, clock: clock, keys: db.keys}
+}

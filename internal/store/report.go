@@ -110,7 +110,9 @@ func (db *DB) ReportCustomers(ctx context.Context, viewer gonghai.User, name str
 		c, err := db.Customer(ctx, viewer, id)
 		var ge *gonghai.Error
 		switch {
-		case errors.As(err, &ge) && (ge.Code == gonghai.ENotFound || ge.Code == gonghai.EForbidden):
+		case errors.As(err, &ge) && (ge.Code == gonghai.ENotFound || ge.Code == gonghai.EForbidden || ge.Code == gonghai.EMerged):
+			// Not the viewer's to see, or merged since into a customer the
+			// drill names itself when it should count.
 			continue
 		case err != nil:
 			return nil, 0, err
