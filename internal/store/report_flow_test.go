@@ -102,42 +102,10 @@ func wantCells(t *testing.T, row map[string]gonghai.ReportCell, want map[string]
 	}
 }
 
-func (f *fixture) report(viewer gonghai.User, q gonghai.ReportQuery) gonghai.Report {
-	f.t.Helper()
-	r, err := f.db.Report(f.ctx, viewer, "pool-flow", q)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return r
-}
-
-func (f *fixture) drill(viewer gonghai.User, q gonghai.ReportQuery, key string) []string {
-	f.t.Helper()
-	cs, total, err := f.db.ReportCustomers(f.ctx, viewer, "pool-flow", q, key)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	ids := []string{}
-	for _, c := range cs {
-		ids = append(ids, c.ID)
-	}
-	if total != len(ids) {
-		f.t.Fatalf("drill %s: %d customers listed, %d counted", key, len(ids), total)
-	}
-	slices.Sort(ids)
-	return ids
-}
-
-func sorted(ids ...string) []string {
-	out := slices.Clone(ids)
-	slices.Sort(out)
-	return out
-}
-
 func TestReportPoolFlow(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
 		o := flowHistory(f)
-		all := f.report(f.admin, flowWeek)
+		all := f.report(f.admin, "pool-flow", flowWeek)
 		wantCells(t, flowRow(t, all, "flow", "2026-03-02", "流转P"), map[string]float64{"entered_created": 3, "entered_imported": 2,
 			"entered": 5, "left_claimed": 3, "left_assigned": 1, "left": 4, "stock": 1})
 		wantCells(t, flowRow(t, all, "flow", "2026-03-03", "流转P"), map[string]float64{"entered_released": 1, "entered": 1, "left": 0, "stock": 2})
@@ -153,13 +121,13 @@ func TestReportPoolFlow(t *testing.T) {
 		// By week: one bucket, the week's moves and Sunday's stock.
 		week := flowWeek
 		week.Grain = gonghai.GrainWeek
-		wantCells(t, flowRow(t, f.report(f.admin, week), "flow", "2026-03-02", "流转P"), map[string]float64{"entered_created": 3,
+		wantCells(t, flowRow(t, f.report(f.admin, "pool-flow", week), "flow", "2026-03-02", "流转P"), map[string]float64{"entered_created": 3,
 			"entered_imported": 2, "entered_released": 1, "entered_recycled": 3, "entered_other": 0, "entered": 9,
 			"left_claimed": 4, "left_assigned": 1, "left_other": 0, "left": 5, "stock": 4})
 
 		// The manager counts department A only: a1's and a2's moves, not
 		// the admin's creates nor b1's claim and recycle.
-		mine := f.report(o.m, week)
+		mine := f.report(o.m, "pool-flow", week)
 		wantCells(t, flowRow(t, mine, "flow", "2026-03-02", "流转P"), map[string]float64{"entered_created": 0, "entered_imported": 0,
 			"entered_released": 1, "entered_recycled": 2, "entered": 3, "left_claimed": 3, "left_assigned": 1, "left": 4, "stock": 4})
 		wantCells(t, flowRow(t, mine, "pools", "流转P"), map[string]float64{"changed_hands": 3, "turnover": 3 / (19.0 / 7)})
@@ -167,7 +135,7 @@ func TestReportPoolFlow(t *testing.T) {
 			t.Errorf("a scoped report says stock is the whole pool's: %q", mine.Notes)
 		}
 		// A rep counts themselves, in the pools they see.
-		b1 := f.report(o.b1, week)
+		b1 := f.report(o.b1, "pool-flow", week)
 		wantCells(t, flowRow(t, b1, "flow", "2026-03-02", "流转P"), map[string]float64{"entered_recycled": 1, "entered": 1,
 			"left_claimed": 1, "left": 1, "stock": 4})
 		wantCells(t, flowRow(t, b1, "pools", "流转P"), map[string]float64{"changed_hands": 1})
@@ -178,7 +146,7 @@ func TestReportPoolFlow(t *testing.T) {
 				}
 			}
 		}
-		a1 := f.report(o.a1, week)
+		a1 := f.report(o.a1, "pool-flow", week)
 		wantCells(t, flowRow(t, a1, "pools", "流转P"), map[string]float64{"entered": 2, "left": 2, "changed_hands": 2})
 		wantCells(t, flowRow(t, a1, "pools", "流转Q"), map[string]float64{"entered": 0, "left": 0, "changed_hands": 0})
 		onlyQ := week
@@ -192,34 +160,34 @@ func TestReportPoolFlow(t *testing.T) {
 func TestReportPoolFlowDrill(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
 		o := flowHistory(f)
-		all := f.report(f.admin, flowWeek)
+		all := f.report(f.admin, "pool-flow", flowWeek)
 		key := flowRow(t, all, "flow", "2026-03-06", "流转P")["entered_recycled"].Drill
-		if got, want := f.drill(f.admin, flowWeek, key), sorted(o.c2, o.c3, o.i1); !slices.Equal(got, want) {
+		if got, want := f.drilled(f.admin, "pool-flow", flowWeek, key), sorted(o.c2, o.c3, o.i1); !slices.Equal(got, want) {
 			t.Errorf("recycled on Friday: %v, want %v", got, want)
 		}
 		key = flowRow(t, all, "flow", "2026-03-03", "流转P")["entered_released"].Drill
-		if got := f.drill(f.admin, flowWeek, key); !slices.Equal(got, []string{o.c1}) {
+		if got := f.drilled(f.admin, "pool-flow", flowWeek, key); !slices.Equal(got, []string{o.c1}) {
 			t.Errorf("released on Tuesday: %v, want %v", got, o.c1)
 		}
 		key = flowRow(t, all, "flow", "2026-03-02", "流转P")["left_assigned"].Drill
-		if got := f.drill(f.admin, flowWeek, key); !slices.Equal(got, []string{o.i1}) {
+		if got := f.drilled(f.admin, "pool-flow", flowWeek, key); !slices.Equal(got, []string{o.i1}) {
 			t.Errorf("assigned on Monday: %v, want %v", got, o.i1)
 		}
-		if got := f.drill(f.admin, flowWeek, flowRow(t, all, "pools", "流转P")["changed_hands"].Drill); len(got) != 4 {
+		if got := f.drilled(f.admin, "pool-flow", flowWeek, flowRow(t, all, "pools", "流转P")["changed_hands"].Drill); len(got) != 4 {
 			t.Errorf("changed hands: %v, want 4", got)
 		}
-		if got := f.drill(f.admin, flowWeek, flowRow(t, all, "flow", "2026-03-02", "流转P")["entered"].Drill); len(got) != 5 {
+		if got := f.drilled(f.admin, "pool-flow", flowWeek, flowRow(t, all, "flow", "2026-03-02", "流转P")["entered"].Drill); len(got) != 5 {
 			t.Errorf("entered on Monday: %v, want the 5 created and imported", got)
 		}
 		// The manager's numbers drill to department A's customers only.
 		week := flowWeek
 		week.Grain = gonghai.GrainWeek
-		mine := f.report(o.m, week)
-		if got, want := f.drill(o.m, week, flowRow(t, mine, "flow", "2026-03-02", "流转P")["entered_recycled"].Drill),
+		mine := f.report(o.m, "pool-flow", week)
+		if got, want := f.drilled(o.m, "pool-flow", week, flowRow(t, mine, "flow", "2026-03-02", "流转P")["entered_recycled"].Drill),
 			sorted(o.c2, o.i1); !slices.Equal(got, want) {
 			t.Errorf("recycled in the manager's scope: %v, want %v", got, want)
 		}
-		if got, want := f.drill(o.m, week, flowRow(t, mine, "pools", "流转P")["changed_hands"].Drill),
+		if got, want := f.drilled(o.m, "pool-flow", week, flowRow(t, mine, "pools", "流转P")["changed_hands"].Drill),
 			sorted(o.c1, o.c2, o.i1); !slices.Equal(got, want) {
 			t.Errorf("changed hands in the manager's scope: %v, want %v", got, want)
 		}
