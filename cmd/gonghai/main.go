@@ -30,6 +30,7 @@ Usage:
   gonghai serve [--addr 127.0.0.1:8080] [--db DSN] [--demo] [--recycle-interval 1m] [--session-idle 30m] [--session-lifetime 12h] [--secure-cookies] [--trusted-proxies CIDR,…]
   gonghai migrate [--db DSN]
   gonghai recycle [--db DSN] [--dry-run [--days 7] [--pool P]]
+  gonghai digest [--db DSN] [--week YYYY-MM-DD] [--dry-run]    (the managers' weekly digests: as sent, or with --dry-run composed now)
   gonghai import --pool NAME_OR_ID [--owner LOGIN] [--channel KEY] [--on-duplicate skip|update|conflict] [--dry-run] [--encoding E] [--as LOGIN] FILE
   gonghai user create --login L --name N --role admin|manager|rep [--department D] [--level V] [--holding-limit K] [--password P]
   gonghai user passwd --login L [--password P]    (without --password: the first line of standard input)
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.token(ctx, rest)
 	case "recycle":
 		return env.recycle(ctx, rest)
+	case "digest":
+		return env.digest(ctx, rest)
 	case "import":
 		return env.importCommand(ctx, rest)
 	case "keys":

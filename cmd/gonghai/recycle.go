@@ -32,7 +32,7 @@ func (e *environment) recycle(ctx context.Context, args []string) error {
 	if *dry {
 		return e.previewAll(ctx, db, *pool, *days)
 	}
-	rep, err := (&recycle.Sweeper{Store: db, Hygiene: db, Queue: db, Scores: db, Log: e.logger()}).Once(ctx)
+	rep, err := (&recycle.Sweeper{Store: db, Hygiene: db, Queue: db, Scores: db, Digests: db, Log: e.logger()}).Once(ctx)
 	if err != nil {
 		return err
 	}

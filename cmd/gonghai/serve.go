@@ -57,7 +57,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		go func() {
 			defer close(swept)
 			observe := func(r recycle.Report) { m.Sweep(r.Recycled, r.Reminded, r.Planned, r.Webhooks, r.Failed) }
-			(&recycle.Sweeper{Store: db, Hygiene: db, Queue: db, Scores: db, Log: log, Observe: observe}).Run(sweepCtx, interval)
+			(&recycle.Sweeper{Store: db, Hygiene: db, Queue: db, Scores: db, Digests: db, Log: log, Observe: observe}).Run(sweepCtx, interval)
 		}()
 		defer func() { stopSweep(); <-swept }()
 	}

@@ -81,8 +81,11 @@ type Sweeper struct {
 	// Scores, when set, also retrains the conversion score daily and
 	// scores new records (docs/scoring.md).
 	Scores ScoreStore
-	Client *http.Client // for the webhook; nil means a client with a 10 s timeout
-	Log    *slog.Logger
+	// Digests, when set, also writes and sends the managers' weekly
+	// digests (docs/reports/digest.md).
+	Digests DigestStore
+	Client  *http.Client // for the webhook; nil means a client with a 10 s timeout
+	Log     *slog.Logger
 	// Batch is how many due rows one read takes, and the store acts on
 	// in one call; 0 means 500.
 	Batch int
@@ -105,12 +108,14 @@ type Report struct {
 	Webhooks int  // notifications the webhook accepted
 	Failed   int  // notifications the webhook refused or did not answer
 	Routed   int  // waiting customers the unassigned queue's retry assigned
+	Digests  int  // managers' weekly digests written (sent ones count in Webhooks)
 }
 
 // Once runs one sweep: recycles every customer due now, sends the reminders
 // and the follow-up plans' reminders that are due, applies hygiene, scores
 // (retraining once a day), retries the unassigned queue, and offers waiting
-// notifications to the webhook. Plans go after the recycles, so that a
+// notifications to the webhook, then writes and sends the weekly digests
+// that are due. Plans go after the recycles, so that a
 // customer recycled in this sweep reminds its old owner of nothing.
 func (s *Sweeper) Once(ctx context.Context) (Report, error) {
 	var rep Report
@@ -139,7 +144,12 @@ func (s *Sweeper) Once(ctx context.Context) (Report, error) {
 			return rep, err
 		}
 	}
-	rep.Webhooks, rep.Failed, err = s.deliver(ctx)
+	if rep.Webhooks, rep.Failed, err = s.deliver(ctx); err != nil || s.Digests == nil {
+		return rep, err
+	}
+	var sent, failed int
+	rep.Digests, sent, failed, err = s.digests(ctx)
+	rep.Webhooks, rep.Failed = rep.Webhooks+sent, rep.Failed+failed
 	return rep, err
 }
 
@@ -232,8 +242,23 @@ func (s *Sweeper) deliver(ctx context.Context) (sent, failed int, err error) {
 	if err != nil || settings.WebhookURL == "" {
 		return 0, 0, err
 	}
+	return offer(ctx, s.Store.LeaseWebhooks, func(m gonghai.WebhookMessage) error {
+		err := s.postMessage(ctx, settings, m)
+		if err != nil {
+			s.logger().Warn("webhook refused a notification", "notification", m.ID, "attempt", m.Attempt, "err", err)
+		}
+		return err
+	}, func(m gonghai.WebhookMessage, delivered bool) error {
+		return s.Store.WebhookDone(ctx, m.ID, delivered, webhookRetry)
+	})
+}
+
+// offer leases waiting messages through lease, a batch at a time, posts
+// each and records through done whether the webhook took it.
+func offer[T any](ctx context.Context, lease func(context.Context, int, time.Duration) ([]T, error),
+	post func(T) error, done func(T, bool) error) (sent, failed int, err error) {
 	for {
-		msgs, err := s.Store.LeaseWebhooks(ctx, webhookBatch, webhookLease)
+		msgs, err := lease(ctx, webhookBatch, webhookLease)
 		if err != nil || len(msgs) == 0 {
 			return sent, failed, err
 		}
@@ -243,14 +268,13 @@ func (s *Sweeper) deliver(ctx context.Context) (sent, failed int, err error) {
 				// The rest go back to the outbox when the lease ends.
 				return sent, failed, nil
 			}
-			postErr := s.post(ctx, settings, m)
+			postErr := post(m)
 			if postErr != nil {
 				failed++
-				s.logger().Warn("webhook refused a notification", "notification", m.ID, "attempt", m.Attempt, "err", postErr)
 			} else {
 				sent++
 			}
-			if err := s.Store.WebhookDone(ctx, m.ID, postErr == nil, webhookRetry); err != nil {
+			if err := done(m, postErr == nil); err != nil {
 				return sent, failed, err
 			}
 		}
@@ -298,17 +322,22 @@ func Body(format string, m gonghai.WebhookMessage) ([]byte, error) {
 		CreatedAt: m.Created})
 }
 
-func (s *Sweeper) post(ctx context.Context, settings gonghai.Settings, m gonghai.WebhookMessage) error {
+func (s *Sweeper) postMessage(ctx context.Context, settings gonghai.Settings, m gonghai.WebhookMessage) error {
 	body, err := Body(settings.WebhookFormat, m)
 	if err != nil {
 		return err
 	}
+	return s.post(ctx, settings, m.ID, body)
+}
+
+// post offers body, the message id, to the organisation's webhook.
+func (s *Sweeper) post(ctx context.Context, settings gonghai.Settings, id string, body []byte) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, settings.WebhookURL, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Gonghai-Notification", m.ID)
+	req.Header.Set("X-Gonghai-Notification", id)
 	client := s.Client
 	if client == nil {
 		client = &http.Client{Timeout: webhookTimeout}
@@ -355,7 +384,7 @@ func (s *Sweeper) Run(ctx context.Context, interval time.Duration) {
 		case rep != Report{}:
 			s.logger().Info("recycle sweep", "recycled", rep.Recycled, "skipped", rep.Skipped, "reminded", rep.Reminded, "planned", rep.Planned,
 				"archived", rep.Archived, "purged", rep.Purged, "score_trained", rep.Trained, "scored", rep.Scored,
-				"webhooks", rep.Webhooks, "webhook_failures", rep.Failed)
+				"webhooks", rep.Webhooks, "webhook_failures", rep.Failed, "digests", rep.Digests)
 		}
 		select {
 		case <-ctx.Done():

@@ -22,12 +22,12 @@ func TestFirstFollowUpReport(t *testing.T) {
 		h := f.tenureHistory()
 		const name = "first-follow-up"
 		r := f.report(f.admin, name, h.q)
-		wantCells(t, r, "summary", map[string]map[string]*float64{"全部": {
+		wantTableCells(t, r, "summary", map[string]map[string]*float64{"全部": {
 			"started": val(8), "followed": val(5), "hours_p50": val(2), "hours_p90": val(30),
 			"within_1h": val(2), "within_24h": val(2), "later": val(1), "never": val(3), "never_share": val(37.5),
 			"recycled": val(3), "recycled_never": val(2), "recycled_never_share": val(100 * 2.0 / 3),
 		}})
-		wantCells(t, r, "by_rep", map[string]map[string]*float64{
+		wantTableCells(t, r, "by_rep", map[string]map[string]*float64{
 			"rep.a1": {"started": val(3), "followed": val(2), "hours_p50": val(0.5), "hours_p90": val(30), "within_1h": val(1),
 				"within_24h": val(0), "later": val(1), "never": val(1), "recycled": val(1), "recycled_never": val(1),
 				"recycled_never_share": val(100)},
@@ -36,12 +36,12 @@ func TestFirstFollowUpReport(t *testing.T) {
 			"rep.b1": {"started": val(2), "followed": val(1), "hours_p50": val(1), "hours_p90": val(1), "within_1h": val(1),
 				"never": val(1), "never_share": val(50), "recycled": val(0), "recycled_never_share": nil},
 		})
-		wantCells(t, r, "by_department", map[string]map[string]*float64{
+		wantTableCells(t, r, "by_department", map[string]map[string]*float64{
 			"销售一部": {"started": val(6), "followed": val(4), "hours_p50": val(2), "hours_p90": val(30), "never": val(2),
 				"recycled": val(3), "recycled_never": val(2)},
 			"销售二部": {"started": val(2), "followed": val(1), "hours_p50": val(1), "recycled": val(0)},
 		})
-		wantCells(t, r, "histogram", map[string]map[string]*float64{
+		wantTableCells(t, r, "histogram", map[string]map[string]*float64{
 			"0–1": {"hours": val(2)}, "1–4": {"hours": val(2)}, "4–24": {"hours": val(0)}, "24–72": {"hours": val(1)},
 			"72–168": {"hours": val(0)}, "168+": {"hours": val(0)},
 		})
@@ -72,7 +72,7 @@ func TestFirstFollowUpReport(t *testing.T) {
 
 		// The manager of 销售一部: nothing of b1's.
 		m := f.report(h.ma, name, h.q)
-		wantCells(t, m, "summary", map[string]map[string]*float64{"全部": {
+		wantTableCells(t, m, "summary", map[string]map[string]*float64{"全部": {
 			"started": val(6), "followed": val(4), "hours_p50": val(2), "hours_p90": val(30), "within_1h": val(1),
 			"never": val(2), "recycled": val(3), "recycled_never": val(2),
 		}})
@@ -83,12 +83,12 @@ func TestFirstFollowUpReport(t *testing.T) {
 		f.drillsTo(h, h.ma, name, "k=within_1h.u="+h.b1.ID)
 		// The other department's manager sees only b1's.
 		mb := f.report(h.mb, name, h.q)
-		wantCells(t, mb, "summary", map[string]map[string]*float64{"全部": {"started": val(2), "never": val(1), "recycled": val(0),
+		wantTableCells(t, mb, "summary", map[string]map[string]*float64{"全部": {"started": val(2), "never": val(1), "recycled": val(0),
 			"recycled_never_share": nil}})
 
 		// A rep: only their own, whatever they ask.
 		a := f.report(h.a1, name, h.q)
-		wantCells(t, a, "summary", map[string]map[string]*float64{"全部": {
+		wantTableCells(t, a, "summary", map[string]map[string]*float64{"全部": {
 			"started": val(3), "followed": val(2), "hours_p50": val(0.5), "hours_p90": val(30), "never": val(1),
 			"recycled": val(1), "recycled_never_share": val(100),
 		}})
@@ -99,13 +99,13 @@ func TestFirstFollowUpReport(t *testing.T) {
 
 		// Filtered by the history's pool, the same; by another, nothing.
 		inPool := f.report(f.admin, name, gonghai.ReportQuery{From: h.q.From, To: h.q.To, PoolID: h.pool.ID})
-		wantCells(t, inPool, "summary", map[string]map[string]*float64{"全部": {"started": val(8), "recycled_never": val(2)}})
+		wantTableCells(t, inPool, "summary", map[string]map[string]*float64{"全部": {"started": val(8), "recycled_never": val(2)}})
 		other := f.pool("别的公海", gonghai.PoolInput{})
 		elsewhere := f.report(f.admin, name, gonghai.ReportQuery{From: h.q.From, To: h.q.To, PoolID: other.ID})
-		wantCells(t, elsewhere, "summary", map[string]map[string]*float64{"全部": {"started": val(0), "recycled": val(0)}})
+		wantTableCells(t, elsewhere, "summary", map[string]map[string]*float64{"全部": {"started": val(0), "recycled": val(0)}})
 
 		// A period before the history counts nothing.
 		empty := f.report(f.admin, name, gonghai.ReportQuery{From: "2026-02-01", To: "2026-02-28"})
-		wantCells(t, empty, "summary", map[string]map[string]*float64{"全部": {"started": val(0), "hours_p50": nil, "never_share": nil}})
+		wantTableCells(t, empty, "summary", map[string]map[string]*float64{"全部": {"started": val(0), "hours_p50": nil, "never_share": nil}})
 	})
 }

@@ -137,9 +137,9 @@ func cell(t testing.TB, r gonghai.Report, table, label, col string) (gonghai.Rep
 	return gonghai.ReportCell{}, false
 }
 
-// wantCells checks cells of rows of a table: label → column → value (nil:
+// wantTableCells checks cells of rows of a table: label → column → value (nil:
 // an empty cell "—").
-func wantCells(t testing.TB, r gonghai.Report, table string, want map[string]map[string]*float64) {
+func wantTableCells(t testing.TB, r gonghai.Report, table string, want map[string]map[string]*float64) {
 	t.Helper()
 	for label, cols := range want {
 		for col, v := range cols {
@@ -217,12 +217,12 @@ func TestHoldingTimeReport(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
 		h := f.tenureHistory()
 		r := f.report(f.admin, "holding-time", h.q)
-		wantCells(t, r, "summary", map[string]map[string]*float64{"全部": {
+		wantTableCells(t, r, "summary", map[string]map[string]*float64{"全部": {
 			"won": val(2), "won_p50": val(2), "won_p90": val(3),
 			"released": val(2), "released_p50": val(2), "released_p90": val(3),
 			"recycled": val(3), "recycled_p50": val(3.75), "recycled_p90": val(4),
 		}})
-		wantCells(t, r, "by_rep", map[string]map[string]*float64{
+		wantTableCells(t, r, "by_rep", map[string]map[string]*float64{
 			"rep.a1": {"won": val(1), "won_p50": val(3), "won_p90": val(3), "released": val(1), "released_p50": val(2),
 				"recycled": val(1), "recycled_p50": val(4), "recycled_p90": val(4)},
 			"rep.a2": {"won": val(1), "won_p50": val(2), "released": val(0), "released_p50": nil, "released_p90": nil,
@@ -232,12 +232,12 @@ func TestHoldingTimeReport(t *testing.T) {
 		if got := rowLabels(t, r, "by_rep"); !slices.Equal(got, []string{"rep.a1", "rep.a2", "rep.b1"}) {
 			t.Errorf("by_rep rows %v", got)
 		}
-		wantCells(t, r, "by_department", map[string]map[string]*float64{
+		wantTableCells(t, r, "by_department", map[string]map[string]*float64{
 			"销售一部": {"won": val(2), "won_p50": val(2), "won_p90": val(3), "released": val(1), "released_p90": val(2),
 				"recycled": val(3), "recycled_p50": val(3.75), "recycled_p90": val(4)},
 			"销售二部": {"won": val(0), "released": val(1), "released_p50": val(3), "recycled": val(0), "recycled_p90": nil},
 		})
-		wantCells(t, r, "histogram", map[string]map[string]*float64{
+		wantTableCells(t, r, "histogram", map[string]map[string]*float64{
 			"0–1":  {"won": val(0), "released": val(0), "recycled": val(0), "total": val(0)},
 			"1–3":  {"won": val(1), "released": val(1), "recycled": val(0), "total": val(2)},
 			"3–7":  {"won": val(1), "released": val(1), "recycled": val(3), "total": val(5)},
@@ -250,7 +250,7 @@ func TestHoldingTimeReport(t *testing.T) {
 			f.customer(h.c["c2"]).Company, f.customer(h.c["c4"]).Company, f.customer(h.c["c9"]).Company}) {
 			t.Errorf("longest without a follow-up: %v", got)
 		}
-		wantCells(t, r, "longest_without_follow_up", map[string]map[string]*float64{
+		wantTableCells(t, r, "longest_without_follow_up", map[string]map[string]*float64{
 			"自建客户八号":                      {"days_without_follow_up": val(3.5), "days_held": val(3.5), "follow_ups": val(0)},
 			f.customer(h.c["c2"]).Company: {"days_without_follow_up": val(3.25), "days_held": val(4.5), "follow_ups": val(1)},
 			f.customer(h.c["c4"]).Company: {"days_without_follow_up": val(2.5), "days_held": val(4.5), "follow_ups": val(2)},
@@ -283,7 +283,7 @@ func TestHoldingTimeReport(t *testing.T) {
 
 		// The manager of 销售一部: nothing of b1's.
 		m := f.report(h.ma, name, h.q)
-		wantCells(t, m, "summary", map[string]map[string]*float64{"全部": {
+		wantTableCells(t, m, "summary", map[string]map[string]*float64{"全部": {
 			"won": val(2), "released": val(1), "released_p50": val(2), "released_p90": val(2),
 			"recycled": val(3), "recycled_p50": val(3.75),
 		}})
@@ -302,7 +302,7 @@ func TestHoldingTimeReport(t *testing.T) {
 
 		// A rep: only their own.
 		a := f.report(h.a2, name, h.q)
-		wantCells(t, a, "summary", map[string]map[string]*float64{"全部": {
+		wantTableCells(t, a, "summary", map[string]map[string]*float64{"全部": {
 			"won": val(1), "won_p50": val(2), "released": val(0), "released_p50": nil, "recycled": val(2), "recycled_p90": val(3.75),
 		}})
 		if got := rowLabels(t, a, "longest_without_follow_up"); !slices.Equal(got, []string{f.customer(h.c["c4"]).Company}) {
