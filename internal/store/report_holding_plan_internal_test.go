@@ -62,6 +62,9 @@ func TestTenureReportPlans(t *testing.T) {
 		for _, scope := range []gonghai.ReportScope{{All: true}, {DeptPath: top.Path}, {UserID: rep.ID}} {
 			for _, poolID := range []string{"", pool.ID} {
 				r := &reportReq{Viewer: admin, Q: gonghai.ReportQuery{PoolID: poolID}, Period: period, Scope: scope, Now: period.End}
+				if scope.DeptPath != "" {
+					r.Paths = []string{top.Path, sub.Path} // as Report reads them
+				}
 				for name, build := range map[string]func(context.Context, conn, *reportReq) (string, []any, error){
 					"holding": holdingSQL, "first": firstSQL, "stale": staleSQL,
 				} {

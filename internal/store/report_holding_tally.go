@@ -28,41 +28,16 @@ type tenureFact struct {
 	value  float64
 }
 
-// tenureScope is the condition keeping the tenures (alias t) r counts.
-// A department's subtree is the exact paths of its departments (they are
-// never moved or deleted), so that each path is one seek on an index led
-// by dept_path and bounded by the indexed time that follows it; a LIKE on
-// the prefix could not use the index on SQLite nor under a non-C
-// collation on PostgreSQL.
+// tenureScope is the condition keeping the tenures (alias t) r counts:
+// its scope (ScopeSQL), pool and channel.
 func tenureScope(ctx context.Context, c conn, r *reportReq) (string, []any, error) {
-	conds := []string{}
-	var args []any
-	switch {
-	case r.Scope.UserID != "":
-		conds, args = append(conds, `t.owner_id = ?`), append(args, r.Scope.UserID)
-	case r.Scope.DeptPath != "":
-		paths, err := collect(ctx, c, `SELECT path FROM departments WHERE path LIKE ?`, []any{likePrefix(r.Scope.DeptPath)},
-			func(s scanner) (string, error) {
-				var p string
-				return p, s.Scan(&p)
-			})
-		if err != nil {
-			return "", nil, fmt.Errorf("department paths: %w", err)
-		}
-		if len(paths) == 0 {
-			return `1 = 0`, nil, nil
-		}
-		conds = append(conds, `t.dept_path IN (`+placeholders(len(paths))+`)`)
-		args = append(args, anys(paths)...)
-	}
+	cond, args := r.ScopeSQL(`t.dept_path`, `t.owner_id`)
+	conds := []string{cond}
 	if r.Q.PoolID != "" {
 		conds, args = append(conds, `t.pool_id = ?`), append(args, r.Q.PoolID)
 	}
 	if r.Q.ChannelID != "" {
 		conds, args = append(conds, `t.channel_id = ?`), append(args, r.Q.ChannelID)
-	}
-	if len(conds) == 0 {
-		return `1 = 1`, nil, nil
 	}
 	return strings.Join(conds, ` AND `), args, nil
 }
