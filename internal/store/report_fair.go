@@ -108,23 +108,7 @@ func fairReps(ctx context.Context, c conn, r *reportReq) ([]fairRep, error) {
 
 // userNames maps user ids to their names.
 func userNames(ctx context.Context, c conn, ids []string) (map[string]string, error) {
-	out := map[string]string{}
-	ids = distinct(ids)
-	for lo := 0; lo < len(ids); lo += 500 {
-		batch := ids[lo:min(lo+500, len(ids))]
-		rows, err := collect(ctx, c, `SELECT id, name FROM users WHERE id IN (`+placeholders(len(batch))+`)`, anys(batch),
-			func(s scanner) ([2]string, error) {
-				var x [2]string
-				return x, s.Scan(&x[0], &x[1])
-			})
-		if err != nil {
-			return nil, fmt.Errorf("user names: %w", err)
-		}
-		for _, x := range rows {
-			out[x[0]] = x[1]
-		}
-	}
-	return out, nil
+	return pairsByID(ctx, c, `SELECT id, name FROM users WHERE id IN `, ids)
 }
 
 func runFairness(ctx context.Context, c conn, r *reportReq) (gonghai.Report, error) {

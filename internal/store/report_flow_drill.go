@@ -59,6 +59,9 @@ func drillPoolFlow(ctx context.Context, c conn, r *reportReq, key string) ([]str
 	case "claimed", "assigned":
 		dir = -1
 	case "in", "in_other", "out", "out_other":
+		if len(ids) == 0 {
+			return nil, nil
+		}
 		if strings.HasPrefix(kind, "out") {
 			dir = -1
 		}

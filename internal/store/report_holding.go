@@ -203,17 +203,9 @@ func staleTable(ctx context.Context, c conn, r *reportReq) (gonghai.ReportTable,
 	for _, s := range rows {
 		customers, owners, pools = append(customers, s.customer), append(owners, s.owner), append(pools, s.pool)
 	}
-	companies, err := collect(ctx, c, `SELECT id, company FROM customers WHERE id IN (`+placeholders(len(customers))+`)`,
-		anys(customers), func(s scanner) ([2]string, error) {
-			var r [2]string
-			return r, s.Scan(&r[0], &r[1])
-		})
+	company, err := pairsByID(ctx, c, `SELECT id, company FROM customers WHERE id IN `, customers)
 	if err != nil {
 		return gonghai.ReportTable{}, fmt.Errorf("stale customers: %w", err)
-	}
-	company := map[string]string{}
-	for _, c := range companies {
-		company[c[0]] = c[1]
 	}
 	users, err := namesOf(ctx, c, `users`, distinct(owners))
 	if err != nil {

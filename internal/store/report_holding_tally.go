@@ -112,22 +112,7 @@ func (f tenureFact) groups() []string { return []string{"", "u=" + f.owner, "d="
 
 // namesOf maps ids of table's rows to their names.
 func namesOf(ctx context.Context, c conn, table string, ids []string) (map[string]string, error) {
-	out := map[string]string{}
-	for lo := 0; lo < len(ids); lo += 500 {
-		batch := ids[lo:min(lo+500, len(ids))]
-		rows, err := collect(ctx, c, `SELECT id, name FROM `+table+` WHERE id IN (`+placeholders(len(batch))+`)`, anys(batch),
-			func(s scanner) ([2]string, error) {
-				var r [2]string
-				return r, s.Scan(&r[0], &r[1])
-			})
-		if err != nil {
-			return nil, fmt.Errorf("names of %s: %w", table, err)
-		}
-		for _, r := range rows {
-			out[r[0]] = r[1]
-		}
-	}
-	return out, nil
+	return pairsByID(ctx, c, `SELECT id, name FROM `+table+` WHERE id IN `, ids)
 }
 
 // tallyColumn is a column of a tally's tables and how a group's cell of

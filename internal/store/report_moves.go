@@ -148,23 +148,7 @@ func userPaths(ctx context.Context, c conn, ids []string) (map[string]string, er
 
 // customerChannels maps customer ids to their first-touch channel.
 func customerChannels(ctx context.Context, c conn, ids []string) (map[string]string, error) {
-	out := map[string]string{}
-	ids = distinct(ids)
-	for lo := 0; lo < len(ids); lo += 500 {
-		batch := ids[lo:min(lo+500, len(ids))]
-		rows, err := collect(ctx, c, `SELECT id, channel_id FROM customers WHERE channel_id IS NOT NULL AND id IN (`+placeholders(len(batch))+`)`,
-			anys(batch), func(s scanner) ([2]string, error) {
-				var r [2]string
-				return r, s.Scan(&r[0], &r[1])
-			})
-		if err != nil {
-			return nil, fmt.Errorf("customer channels: %w", err)
-		}
-		for _, r := range rows {
-			out[r[0]] = r[1]
-		}
-	}
-	return out, nil
+	return pairsByID(ctx, c, `SELECT id, channel_id FROM customers WHERE channel_id IS NOT NULL AND id IN `, ids)
 }
 
 // distinct is ids without "" and repeats, in first-seen order.
