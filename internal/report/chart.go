@@ -171,7 +171,24 @@ func (ch *chart) scale() (hi, step float64) {
 			break
 		}
 	}
+	if ch.whole() && step < 1 {
+		// Counts go up in whole steps: an axis of 0.2, 0.4 … would read as
+		// 0, 0, 1 … once written as counts.
+		step = 1
+	}
 	return math.Ceil(m/step) * step, step
+}
+
+// whole reports whether every value drawn is a whole number.
+func (ch *chart) whole() bool {
+	for _, s := range ch.series {
+		for _, c := range s.cells {
+			if c.Value != nil && *c.Value != math.Trunc(*c.Value) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // y is where value v sits on the value axis.
