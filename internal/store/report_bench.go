@@ -105,10 +105,15 @@ func (db *DB) ReportBenchHistory(ctx context.Context, reps []gonghai.User, perCu
 // to a statement.
 func (db *DB) writeBenchFlows(ctx context.Context, flows map[flowKey]int) error {
 	rows := make([]any, 0, 8*len(flows))
+	nets := map[[2]string]int{}
 	for k, n := range flows {
 		rows = append(rows, k.day, k.pool, k.path, k.user, k.channel, k.kind, k.dir, n)
+		nets[[2]string{k.pool, k.day}] += k.dir * n
 	}
 	return db.inTx(ctx, func(c conn) error {
+		if err := countPoolDays(ctx, c, nets); err != nil {
+			return err
+		}
 		for lo := 0; lo < len(rows); lo += 500 * 8 {
 			part := rows[lo:min(lo+500*8, len(rows))]
 			_, err := c.exec(ctx, `INSERT INTO flow_days (day, pool_id, dept_path, user_id, channel_id, kind, dir, n) VALUES `+

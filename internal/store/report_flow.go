@@ -125,8 +125,8 @@ func readFlow(ctx context.Context, c conn, r *reportReq, pools []flowPool) (flow
 	// Stock is the pool's whole stock, whoever the report counts: now,
 	// less every day's net flow after the day asked about.
 	days := flowDays(r.Period)
-	nets, err := collect(ctx, c, `SELECT pool_id, day, SUM(dir * n) FROM flow_days WHERE `+in+` AND day >= ?
-		GROUP BY pool_id, day`, append(append([]any{}, ids...), r.Period.From), func(s scanner) (move, error) {
+	nets, err := collect(ctx, c, `SELECT pool_id, day, net FROM pool_days WHERE `+in+` AND day >= ?`,
+		append(append([]any{}, ids...), r.Period.From), func(s scanner) (move, error) {
 		var m move
 		return m, s.Scan(&m.pool, &m.day, &m.n)
 	})

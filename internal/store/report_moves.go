@@ -93,12 +93,35 @@ func recordMoves(ctx context.Context, c conn, es []gonghai.Event, imported bool)
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b flowKey) int { return strings.Compare(a.String(), b.String()) })
+	nets := map[[2]string]int{}
 	for _, k := range keys {
 		_, err := c.exec(ctx, `INSERT INTO flow_days (day, pool_id, dept_path, user_id, channel_id, kind, dir, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (day, pool_id, dept_path, user_id, channel_id, kind, dir) DO UPDATE SET n = flow_days.n + excluded.n`,
 			k.day, k.pool, k.path, k.user, k.channel, k.kind, k.dir, flows[k])
 		if err != nil {
 			return fmt.Errorf("count pool flow: %w", err)
+		}
+		nets[[2]string{k.pool, k.day}] += k.dir * flows[k]
+	}
+	return countPoolDays(ctx, c, nets)
+}
+
+// countPoolDays adds each pool's net flow of a day (pool, day → net), in
+// key order.
+func countPoolDays(ctx context.Context, c conn, nets map[[2]string]int) error {
+	keys := make([][2]string, 0, len(nets))
+	for k := range nets {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b [2]string) int { return strings.Compare(a[0]+"\x00"+a[1], b[0]+"\x00"+b[1]) })
+	for _, k := range keys {
+		if nets[k] == 0 {
+			continue
+		}
+		_, err := c.exec(ctx, `INSERT INTO pool_days (pool_id, day, net) VALUES (?, ?, ?)
+			ON CONFLICT (pool_id, day) DO UPDATE SET net = pool_days.net + excluded.net`, k[0], k[1], nets[k])
+		if err != nil {
+			return fmt.Errorf("count pool day: %w", err)
 		}
 	}
 	return nil

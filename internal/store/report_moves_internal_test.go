@@ -36,10 +36,19 @@ func (db *DB) ReportRowsForTest(ctx context.Context) (tenures, flows []string, e
 // RebuildReportsForTest empties the reports' tables and replays them, as
 // Migrate does for a database from before them.
 func (db *DB) RebuildReportsForTest(ctx context.Context) error {
-	for _, q := range []string{`DELETE FROM tenures`, `DELETE FROM flow_days`, `UPDATE organisation SET reports_built = FALSE`} {
+	for _, q := range []string{`DELETE FROM tenures`, `DELETE FROM flow_days`, `DELETE FROM pool_days`, `UPDATE organisation SET reports_built = FALSE`} {
 		if _, err := db.write.ExecContext(ctx, q); err != nil {
 			return err
 		}
 	}
 	return db.buildReports(ctx)
+}
+
+// PoolDaysOffForTest counts the pools' days whose net flow in pool_days is
+// not the sum of their flow_days rows.
+func (db *DB) PoolDaysOffForTest(ctx context.Context) (int, error) {
+	var n int
+	err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM (SELECT pool_id, day, SUM(dir * n) AS s FROM flow_days GROUP BY pool_id, day) f
+		LEFT JOIN pool_days p ON p.pool_id = f.pool_id AND p.day = f.day WHERE COALESCE(p.net, 0) <> f.s`).Scan(&n)
+	return n, err
 }

@@ -74,6 +74,10 @@ func TestReportMoves(t *testing.T) {
 			t.Fatalf("flows:\n%s\nwant:\n%s", strings.Join(flows, "\n"), strings.Join(wantFlows, "\n"))
 		}
 
+		if off, err := f.db.PoolDaysOffForTest(f.ctx); err != nil || off != 0 {
+			t.Fatalf("%d pool days whose net flow is not their flow's sum (%v)", off, err)
+		}
+
 		// A database from before the tables: the events replayed build
 		// them again.
 		if err := f.db.RebuildReportsForTest(f.ctx); err != nil {
@@ -85,6 +89,9 @@ func TestReportMoves(t *testing.T) {
 		}
 		if strings.Join(rebuiltT, "\n") != strings.Join(tenures, "\n") {
 			t.Fatalf("replayed tenures:\n%s\nwant:\n%s", strings.Join(rebuiltT, "\n"), strings.Join(tenures, "\n"))
+		}
+		if off, err := f.db.PoolDaysOffForTest(f.ctx); err != nil || off != 0 {
+			t.Fatalf("replayed: %d pool days whose net flow is not their flow's sum (%v)", off, err)
 		}
 		if strings.Join(rebuiltF, "\n") != strings.Join(flows, "\n") {
 			t.Fatalf("replayed flows:\n%s\nwant:\n%s", strings.Join(rebuiltF, "\n"), strings.Join(flows, "\n"))
