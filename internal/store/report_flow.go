@@ -127,9 +127,9 @@ func readFlow(ctx context.Context, c conn, r *reportReq, pools []flowPool) (flow
 	days := flowDays(r.Period)
 	nets, err := collect(ctx, c, `SELECT pool_id, day, net FROM pool_days WHERE `+in+` AND day >= ?`,
 		append(append([]any{}, ids...), r.Period.From), func(s scanner) (move, error) {
-		var m move
-		return m, s.Scan(&m.pool, &m.day, &m.n)
-	})
+			var m move
+			return m, s.Scan(&m.pool, &m.day, &m.n)
+		})
 	if err != nil {
 		return f, fmt.Errorf("pool stock: %w", err)
 	}
