@@ -21,7 +21,7 @@ const QueueGone = "not_queued"
 // routeAttempts bounds how often Route decides again when the facts it
 // decided on moved before its write (another node took the same rep's
 // turn, filled their holding or their daily cap).
-const routeAttempts = 50
+const routeAttempts = 200
 
 // system acts for automatic assignment: it may give a pool's customers to
 // anyone (gonghai.MayAssign lets an admin), and its events have no actor.
@@ -44,6 +44,14 @@ func (db *DB) Route(ctx context.Context, id string) (gonghai.Decision, error) {
 		})
 		if !errors.Is(err, errTurnTaken) {
 			break
+		}
+		// Another writer took the turn first: wait a moment, longer the
+		// more often it happens, so that the writers racing for one
+		// rotation spread out instead of colliding again at once.
+		select {
+		case <-ctx.Done():
+			return d, fmt.Errorf("route customer %s: %w", id, ctx.Err())
+		case <-time.After(time.Duration(1+rand.IntN(min(attempt+1, 20))) * time.Millisecond):
 		}
 	}
 	if err != nil {
