@@ -111,8 +111,9 @@ func (db *DB) ReportCustomers(ctx context.Context, viewer gonghai.User, name str
 	if err != nil {
 		return nil, 0, fmt.Errorf("report %s customers: %w", name, err)
 	}
+	ids = distinct(ids)
 	out := []gonghai.Customer{}
-	for _, id := range distinct(ids) {
+	for _, id := range ids {
 		if len(out) == MaxDrill {
 			break
 		}
@@ -128,7 +129,7 @@ func (db *DB) ReportCustomers(ctx context.Context, viewer gonghai.User, name str
 		}
 		out = append(out, c)
 	}
-	return out, len(distinct(ids)), nil
+	return out, len(ids), nil
 }
 
 func (db *DB) reportReq(ctx context.Context, viewer gonghai.User, name string, q gonghai.ReportQuery) (gonghai.ReportInfo, reportDef, *reportReq, error) {
